@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from './repoPaths';
+
+/** A real Backstage backend process (packages/backend), as `yarn start` runs it. */
+export interface BackstageBackend {
+  baseUrl: string;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts packages/backend with the given config files (absolute paths) and environment,
+ * and resolves once its readiness endpoint answers, or rejects with its output if it exits.
+ */
+export async function startBackstageBackend(options: {
+  port: number;
+  configFiles: string[];
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+  /** Resolve as soon as the process exits instead of failing (for startup-error tests). */
+  expectExit?: boolean;
+}): Promise<BackstageBackend> {
+  const backendDir = path.join(REPO_ROOT, 'packages/backend');
+  // What `backstage-cli package start` runs, minus its file watcher (which would keep
+  // running after the backend exits): node with Backstage's TypeScript transform.
+  const args = [
+    '--enable-source-maps',
+    '--require',
+    require.resolve('@backstage/cli-node/config/nodeTransform.cjs', {
+      paths: [REPO_ROOT],
+    }),
+    'src/index.ts',
+  ];
+  for (const file of options.configFiles) args.push('--config', file);
+  const child = spawn(process.execPath, args, {
+    cwd: backendDir,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      ...options.env,
+      FORCE_COLOR: '0',
+      ESBK_TSCONFIG_PATH: path.join(REPO_ROOT, 'tsconfig.json'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout!.on('data', chunk => (output += chunk));
+  child.stderr!.on('data', chunk => (output += chunk));
+  const exited = new Promise<number | null>(resolve =>
+    child.once('exit', code => resolve(code)),
+  );
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+  const backend: BackstageBackend = {
+    baseUrl,
+    output: () => output,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        process.kill(-child.pid!, 'SIGTERM');
+        const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+  if (options.expectExit) return backend;
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
+  let done = false;
+  exited.then(() => (done = true));
+  while (!done) {
+    try {
+      const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
+      if (res.ok) return backend;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await backend.stop();
+      throw new Error(`The backend was not ready in time. Output:\n${output.slice(-4000)}`);
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error(`The backend exited during startup. Output:\n${output.slice(-4000)}`);
+}

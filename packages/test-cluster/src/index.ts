@@ -1,0 +1,13 @@
+/**
+ * Test harness of the kaas plugins: the local control plane and PostgreSQL, for
+ * integration tests. Not part of any production package.
+ *
+ * @packageDocumentation
+ */
+export * from './localCluster';
+export * from './testClusterEnv';
+export * from './postgres';
+export * from './freePort';
+export { REPO_ROOT, KUBECTL } from './repoPaths';
+export { waitFor } from './waitFor';
+export * from './backstageBackend';

@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { startLocalCluster } from './localCluster';
+import { adminKubeConfig, uniqueName } from './testClusterEnv';
+import { waitFor } from './waitFor';
+
+function statusCode(error: unknown): number | undefined {
+  return (error as { code?: number }).code;
+}
+
+describe('local control plane (real etcd + kube-apiserver + kube-controller-manager)', () => {
+  const core = () => adminKubeConfig().makeApiClient(CoreV1Api);
+
+  it('deletes a namespace for real: the namespace controller finalizes it', async () => {
+    const name = uniqueName('lc-ns');
+    await core().createNamespace({ body: { metadata: { name } } });
+    await core().createNamespacedConfigMap({
+      namespace: name,
+      body: { metadata: { name: 'content' }, data: { a: 'b' } },
+    });
+
+    await core().deleteNamespace({ name });
+
+    const gone = await waitFor(
+      async () => {
+        try {
+          await core().readNamespace({ name });
+          return undefined;
+        } catch (error) {
+          return statusCode(error) === 404 ? true : undefined;
+        }
+      },
+      { timeoutMs: 60_000, describe: () => `namespace ${name} still exists` },
+    );
+    expect(gone).toBe(true);
+  });
+
+  it('computes ResourceQuota status.used (the resourcequota controller runs)', async () => {
+    const namespace = uniqueName('lc-quota');
+    await core().createNamespace({ body: { metadata: { name: namespace } } });
+    await core().createNamespacedResourceQuota({
+      namespace,
+      body: {
+        metadata: { name: 'quota' },
+        spec: { hard: { configmaps: '10', pods: '5' } },
+      },
+    });
+
+    const used = await waitFor(
+      async () => {
+        const quota = await core().readNamespacedResourceQuota({
+          namespace,
+          name: 'quota',
+        });
+        return quota.status?.used?.configmaps ? quota.status.used : undefined;
+      },
+      { timeoutMs: 60_000, describe: () => `quota of ${namespace} has no status.used` },
+    );
+    // Every namespace gets the kube-root-ca.crt ConfigMap from its controller.
+    expect(Number(used.configmaps)).toBeGreaterThanOrEqual(1);
+    expect(used.pods).toBe('0');
+    await core().deleteNamespace({ name: namespace });
+  });
+
+  it('keeps every object across a restart of the control plane', async () => {
+    // A cluster of its own: restarting the shared one would disturb parallel tests.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-restart-test-'));
+    try {
+      const first = await startLocalCluster({ dataDir });
+      const client = (kubeconfig: string) => {
+        const kc = new KubeConfig();
+        kc.loadFromFile(kubeconfig);
+        return kc.makeApiClient(CoreV1Api);
+      };
+      await client(first.adminKubeconfig).createNamespace({
+        body: { metadata: { name: 'survivor', labels: { kept: 'yes' } } },
+      });
+      await first.stop();
+
+      const second = await startLocalCluster({ dataDir });
+      try {
+        const namespace = await client(second.adminKubeconfig).readNamespace({
+          name: 'survivor',
+        });
+        expect(namespace.metadata?.labels?.kept).toBe('yes');
+        expect(namespace.status?.phase).toBe('Active');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});

@@ -1,0 +1,8 @@
+/**
+ * Shared vocabulary of the kaas plugins: no I/O here.
+ *
+ * @packageDocumentation
+ */
+export * from './clusterRoles';
+export * from './clusterName';
+export * from './permissions';

@@ -1,0 +1,20 @@
+import type { ClusterRole } from '@internal/plugin-kaas-common';
+
+/** How the backend authenticates to a cluster. @public */
+export type ClusterAuthConfig =
+  | { type: 'tokenFile'; tokenFile: string }
+  | { type: 'token'; token: string }
+  | { type: 'kubeconfig'; kubeconfigPath: string; context?: string }
+  | { type: 'inCluster' };
+
+/** One validated entry of `kaas.clusters`. @public */
+export interface ClusterConfig {
+  name: string;
+  title: string;
+  /** Undefined when the URL comes from the kubeconfig or the pod's environment. */
+  url?: string;
+  caData?: string;
+  caFile?: string;
+  roles: ClusterRole[];
+  auth: ClusterAuthConfig;
+}

@@ -1,0 +1,59 @@
+# Sourced: start and stop the repo's local control plane (tools/local-cluster) in the
+# background. Needs toolchain.sh sourced first.
+# shellcheck shell=bash
+
+LOCAL_CLUSTER_BIN="$KAAS_REPO_ROOT/tools/local-cluster/bin"
+
+build_local_cluster() {
+  ensure_go
+  bash "$KAAS_REPO_ROOT/tools/local-cluster/build.sh"
+}
+
+# start_local_cluster DATA_DIR PORT: starts (or finds running) a control plane whose data
+# lives in DATA_DIR, waits until it is ready, and exports KAAS_LOCAL_CLUSTER_* for the
+# backend's configuration.
+start_local_cluster() {
+  local data_dir="$1" port="$2"
+  mkdir -p "$data_dir"
+  data_dir="$(cd "$data_dir" && pwd)"
+  if curl -fsS --max-time 2 --cacert "$data_dir/ca.crt" "https://127.0.0.1:$port/readyz" \
+    -H "Authorization: Bearer $(cat "$data_dir/backend.token" 2>/dev/null)" >/dev/null 2>&1; then
+    log "local control plane already running on 127.0.0.1:$port (data: $data_dir)"
+  else
+    log "starting the local control plane on 127.0.0.1:$port (data: $data_dir)"
+    local ready_file="$data_dir/.ready-line"
+    rm -f "$ready_file"
+    "$LOCAL_CLUSTER_BIN/local-cluster" up --data-dir "$data_dir" --port "$port" \
+      >"$ready_file" 2>>"$data_dir/supervisor.log" &
+    KAAS_LOCAL_CLUSTER_PID=$!
+    local waited=0
+    until grep -q '^READY ' "$ready_file" 2>/dev/null; do
+      if ! kill -0 "$KAAS_LOCAL_CLUSTER_PID" 2>/dev/null; then
+        log "the local control plane exited; last lines of $data_dir/supervisor.log:"
+        tail -n 30 "$data_dir/supervisor.log" >&2
+        return 1
+      fi
+      waited=$((waited + 1))
+      if [ "$waited" -gt 1800 ]; then
+        log "the local control plane was not ready within 180 s; see $data_dir/logs"
+        return 1
+      fi
+      sleep 0.1
+    done
+  fi
+  export KAAS_LOCAL_CLUSTER_DIR="$data_dir"
+  export KAAS_LOCAL_CLUSTER_URL="https://127.0.0.1:$port"
+  KAAS_LOCAL_CLUSTER_TOKEN="$(cat "$data_dir/backend.token")"
+  export KAAS_LOCAL_CLUSTER_TOKEN
+  export KAAS_ADMIN_KUBECONFIG="$data_dir/admin.kubeconfig"
+}
+
+# stop_local_cluster: stops the control plane this shell started, if any.
+stop_local_cluster() {
+  if [ -n "${KAAS_LOCAL_CLUSTER_PID:-}" ] && kill -0 "$KAAS_LOCAL_CLUSTER_PID" 2>/dev/null; then
+    log "stopping the local control plane"
+    kill -TERM "$KAAS_LOCAL_CLUSTER_PID" 2>/dev/null || true
+    wait "$KAAS_LOCAL_CLUSTER_PID" 2>/dev/null || true
+  fi
+  KAAS_LOCAL_CLUSTER_PID=""
+}
