@@ -38,8 +38,9 @@ platform_pid=$!
 
 wait_for_url() {
   local url="$1" deadline=$(( $(date +%s) + 600 ))
-  until curl -fsS --max-time 5 -o /dev/null "$url"; do
-    if ! kill -0 "$platform_pid" 2>/dev/null; then
+  until curl -fs --max-time 5 -o /dev/null "$url"; do
+    # The CLI keeps running after the backend process fails, so read the log too.
+    if ! kill -0 "$platform_pid" 2>/dev/null || grep -q 'Backend startup failed' "$results_dir/platform.log"; then
       log "Backstage exited; last lines of $results_dir/platform.log:"
       tail -n 40 "$results_dir/platform.log" >&2
       return 1

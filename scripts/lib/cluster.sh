@@ -23,7 +23,9 @@ start_local_cluster() {
     log "starting the local control plane on 127.0.0.1:$port (data: $data_dir)"
     local ready_file="$data_dir/.ready-line"
     rm -f "$ready_file"
+    # Only the API server's port is fixed; etcd and the controller-manager take free ones.
     "$LOCAL_CLUSTER_BIN/local-cluster" up --data-dir "$data_dir" --port "$port" \
+      --etcd-port 0 --etcd-peer-port 0 --controller-manager-port 0 --exit-with-parent \
       >"$ready_file" 2>>"$data_dir/supervisor.log" &
     KAAS_LOCAL_CLUSTER_PID=$!
     local waited=0

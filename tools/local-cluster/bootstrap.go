@@ -53,7 +53,7 @@ func waitReady(ctx context.Context, cfg *rest.Config, apiserver *child, timeout 
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-apiserver.exited:
-			return fmt.Errorf("kube-apiserver exited while starting")
+			return &childExited{apiserver}
 		case <-time.After(250 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {

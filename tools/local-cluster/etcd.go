@@ -25,6 +25,7 @@ func startEtcd(o etcdOptions) (*embed.Etcd, string, error) {
 	clientURL := url.URL{Scheme: "https", Host: fmt.Sprintf("127.0.0.1:%d", o.clientPort)}
 	peerURL := url.URL{Scheme: "https", Host: fmt.Sprintf("127.0.0.1:%d", o.peerPort)}
 
+	rotateLog(o.logFile)
 	cfg := embed.NewConfig()
 	cfg.Name = "kaas-local"
 	cfg.Dir = o.dataDir

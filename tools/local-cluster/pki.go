@@ -43,7 +43,7 @@ func (p pki) Key(name string) string  { return p.path(name + ".key") }
 
 type leafSpec struct {
 	name   string
-	ca     string // "ca" or "etcd-ca"
+	ca     string // "ca", "etcd-ca" or "front-proxy-ca"
 	cn     string
 	orgs   []string
 	server bool
@@ -54,13 +54,14 @@ type leafSpec struct {
 
 // ensure creates whatever is missing: the cluster CA (also the signer of
 // kube-controller-manager's CSR signing), a separate CA for etcd (so no
-// certificate a cluster user can obtain through a CSR opens etcd), leaf
-// certificates and the service-account signing key pair.
+// certificate a cluster user can obtain through a CSR opens etcd), the
+// front-proxy CA of the aggregation layer, leaf certificates and the
+// service-account signing key pair.
 func (p pki) ensure(serviceIP net.IP) error {
 	if err := os.MkdirAll(p.dir, 0o700); err != nil {
 		return err
 	}
-	for _, ca := range []struct{ name, cn string }{{"ca", "kaas-local-ca"}, {"etcd-ca", "kaas-local-etcd-ca"}} {
+	for _, ca := range []struct{ name, cn string }{{"ca", "kaas-local-ca"}, {"etcd-ca", "kaas-local-etcd-ca"}, {"front-proxy-ca", "kaas-local-front-proxy-ca"}} {
 		if err := p.ensureCA(ca.name, ca.cn); err != nil {
 			return fmt.Errorf("%s: %w", ca.name, err)
 		}
@@ -75,6 +76,9 @@ func (p pki) ensure(serviceIP net.IP) error {
 		{name: "etcd-server", ca: "etcd-ca", cn: "kaas-local-etcd", server: true, client: true,
 			dns: []string{"localhost"}, ips: loopback},
 		{name: "apiserver-etcd-client", ca: "etcd-ca", cn: "kube-apiserver-etcd-client", client: true},
+		// How kube-apiserver proves itself to aggregated API servers (and what
+		// kube-controller-manager's delegated authentication expects to find).
+		{name: "front-proxy-client", ca: "front-proxy-ca", cn: "front-proxy-client", client: true},
 	}
 	for _, l := range leaves {
 		if err := p.ensureLeaf(l); err != nil {

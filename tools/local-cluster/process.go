@@ -31,6 +31,7 @@ type spawner struct {
 
 type spawnReq struct {
 	cmd  *exec.Cmd
+	fn   func() error // instead of cmd: run fn on the locked thread
 	done chan error
 }
 
@@ -39,10 +40,33 @@ func newSpawner() *spawner {
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread lives as long as we do
 		for r := range s.reqs {
-			r.done <- r.cmd.Start()
+			if r.fn != nil {
+				r.done <- r.fn()
+			} else {
+				r.done <- r.cmd.Start()
+			}
 		}
 	}()
 	return s
+}
+
+// exitWithParent asks the kernel to send us SIGTERM when our parent (a test
+// runner, say) dies, so a crashed harness leaves no cluster behind. Set on the
+// locked thread, which lives as long as the process.
+func (s *spawner) exitWithParent() error {
+	ppid := os.Getppid()
+	done := make(chan error)
+	s.reqs <- spawnReq{done: done, fn: func() error {
+		const prSetPdeathsig = 1
+		if _, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, prSetPdeathsig, uintptr(syscall.SIGTERM), 0); errno != 0 {
+			return errno
+		}
+		if os.Getppid() != ppid { // the parent died before prctl
+			return syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		}
+		return nil
+	}}
+	return <-done
 }
 
 func (s *spawner) start(name, binary string, args []string, logPath string) (*child, error) {

@@ -27,18 +27,19 @@ const (
 )
 
 type upOptions struct {
-	dataDir       string
-	binDir        string
-	port          int
-	etcdPort      int
-	etcdPeerPort  int
-	kcmPort       int
-	authnConfig   string
-	apiserverArgs stringList
-	kcmArgs       stringList
-	etcdNoFsync   bool
-	readyTimeout  time.Duration
-	stopGrace     time.Duration
+	dataDir        string
+	binDir         string
+	port           int
+	etcdPort       int
+	etcdPeerPort   int
+	kcmPort        int
+	authnConfig    string
+	apiserverArgs  stringList
+	kcmArgs        stringList
+	etcdNoFsync    bool
+	readyTimeout   time.Duration
+	stopGrace      time.Duration
+	exitWithParent bool
 }
 
 // state is DIR/state.json: what a harness needs to use the running cluster.
@@ -76,6 +77,7 @@ func runUp(args []string) int {
 	fs.BoolVar(&o.etcdNoFsync, "etcd-unsafe-no-fsync", false, "skip fsync in etcd: faster for throw-away test clusters, loses data on a machine crash")
 	fs.DurationVar(&o.readyTimeout, "ready-timeout", 3*time.Minute, "give up if the cluster is not ready within this time")
 	fs.DurationVar(&o.stopGrace, "stop-timeout", 20*time.Second, "per process: time between SIGTERM and SIGKILL on shutdown")
+	fs.BoolVar(&o.exitWithParent, "exit-with-parent", false, "stop the cluster (cleanly) when the process that started this one dies; for test harnesses")
 	_ = fs.Parse(args)
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "unexpected arguments: %v\n", fs.Args())
@@ -146,6 +148,8 @@ func up(o upOptions) (err error) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	// A harness that closes our stdout/stderr pipes must not kill us mid-run.
+	signal.Ignore(syscall.SIGPIPE)
 	go func() {
 		if s, ok := <-sigs; ok {
 			logf("received %s, stopping", s)
@@ -225,6 +229,11 @@ func up(o upOptions) (err error) {
 	logf("etcd ready on %s (%s)", etcdURL, time.Since(t0).Round(time.Millisecond))
 
 	spawn := newSpawner()
+	if o.exitWithParent {
+		if err := spawn.exitWithParent(); err != nil {
+			return fmt.Errorf("exit-with-parent: %w", err)
+		}
+	}
 	var children []*child // in start order; stopped in reverse
 	defer func() {
 		for i := len(children) - 1; i >= 0; i-- {
@@ -262,6 +271,13 @@ func up(o upOptions) (err error) {
 		"--etcd-cafile=" + p.EtcdCACert(),
 		"--etcd-certfile=" + p.Cert("apiserver-etcd-client"),
 		"--etcd-keyfile=" + p.Key("apiserver-etcd-client"),
+		"--requestheader-client-ca-file=" + p.Cert("front-proxy-ca"),
+		"--requestheader-allowed-names=front-proxy-client",
+		"--requestheader-username-headers=X-Remote-User",
+		"--requestheader-group-headers=X-Remote-Group",
+		"--requestheader-extra-headers-prefix=X-Remote-Extra-",
+		"--proxy-client-cert-file=" + p.Cert("front-proxy-client"),
+		"--proxy-client-key-file=" + p.Key("front-proxy-client"),
 		"--service-account-issuer=" + saIssuer,
 		"--service-account-key-file=" + p.SAPub(),
 		"--service-account-signing-key-file=" + p.SAKey(),

@@ -23,7 +23,14 @@ backend.add(
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
+// Live updates to the frontend (user settings storage depends on it).
+backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@internal/plugin-kaas-backend'));
 
-backend.start();
+// Backstage logs a failed start and keeps serving what did start; a platform whose
+// configuration is wrong must stop instead, with the reason on stderr.
+backend.start().catch(error => {
+  process.stderr.write(`Backend startup failed: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});

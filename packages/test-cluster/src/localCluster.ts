@@ -76,6 +76,8 @@ export async function startLocalCluster(options: {
       '--controller-manager-port=0',
       // Throw-away test data: skipping fsync saves seconds per test run.
       '--etcd-unsafe-no-fsync',
+      // A crashed test run leaves no control plane behind.
+      '--exit-with-parent',
     ],
     { stdio: ['ignore', 'pipe', logFd] },
   );
