@@ -30,7 +30,9 @@ describe('the Backstage backend process (packages/backend)', () => {
     KAAS_CLUSTER_NAME: 'test',
     KAAS_CLUSTER_URL: cluster.url,
     KAAS_CLUSTER_CA_FILE: cluster.caFile,
-    KAAS_CLUSTER_TOKEN: fs.readFileSync(cluster.backendTokenFile, 'utf8').trim(),
+    KAAS_CLUSTER_TOKEN: fs
+      .readFileSync(cluster.backendTokenFile, 'utf8')
+      .trim(),
     KAAS_CATALOG_ROOT: REPO_ROOT,
   });
 
@@ -73,10 +75,13 @@ describe('the Backstage backend process (packages/backend)', () => {
       let groups: string[] = [];
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline && !groups.includes('team-b')) {
-        const res = await get('/api/catalog/entities/by-query?filter=kind=group');
+        const res = await get(
+          '/api/catalog/entities/by-query?filter=kind=group',
+        );
         expect(res.status).toBe(200);
         groups = (await res.json()).items.map((e: any) => e.metadata.name);
-        if (!groups.includes('team-b')) await new Promise(r => setTimeout(r, 500));
+        if (!groups.includes('team-b'))
+          await new Promise(r => setTimeout(r, 500));
       }
       expect(groups).toEqual(
         expect.arrayContaining(['platform-team', 'team-a', 'team-b']),
@@ -85,10 +90,18 @@ describe('the Backstage backend process (packages/backend)', () => {
       const clusters = await get('/api/kaas/clusters');
       expect(clusters.status).toBe(200);
       expect(await clusters.json()).toEqual({
-        items: [{ name: 'test', title: 'test', roles: ['tenants', 'management', 'xaas'] }],
+        items: [
+          {
+            name: 'test',
+            title: 'test',
+            roles: ['tenants', 'management', 'xaas'],
+          },
+        ],
       });
 
-      const unauthenticated = await fetch(`${backend.baseUrl}/api/kaas/clusters`);
+      const unauthenticated = await fetch(
+        `${backend.baseUrl}/api/kaas/clusters`,
+      );
       expect(unauthenticated.status).toBe(401);
 
       const db = new Client({
@@ -102,7 +115,10 @@ describe('the Backstage backend process (packages/backend)', () => {
       const { rows } = await db.query('SELECT datname FROM pg_database');
       await db.end();
       expect(rows.map(r => r.datname)).toEqual(
-        expect.arrayContaining(['backstage_plugin_catalog', 'backstage_plugin_scaffolder']),
+        expect.arrayContaining([
+          'backstage_plugin_catalog',
+          'backstage_plugin_scaffolder',
+        ]),
       );
     } finally {
       await backend.stop();
@@ -125,7 +141,7 @@ describe('the Backstage backend process (packages/backend)', () => {
         `      url: ${cluster.url.replace('https:', 'http:')}`,
         `      caFile: ${cluster.caFile}`,
         '      roles: [tenants]',
-        '      auth: { type: tokenFile, tokenFile: ' + cluster.backendTokenFile + ' }',
+        `      auth: { type: tokenFile, tokenFile: ${cluster.backendTokenFile} }`,
       ].join('\n'),
     );
     const backend = await startBackstageBackend({

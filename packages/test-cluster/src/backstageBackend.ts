@@ -62,7 +62,10 @@ export async function startBackstageBackend(options: {
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         process.kill(-child.pid!, 'SIGTERM');
-        const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 15_000);
+        const timer = setTimeout(
+          () => process.kill(-child.pid!, 'SIGKILL'),
+          15_000,
+        );
         await exited;
         clearTimeout(timer);
       }
@@ -82,9 +85,13 @@ export async function startBackstageBackend(options: {
     }
     if (Date.now() > deadline) {
       await backend.stop();
-      throw new Error(`The backend was not ready in time. Output:\n${output.slice(-4000)}`);
+      throw new Error(
+        `The backend was not ready in time. Output:\n${output.slice(-4000)}`,
+      );
     }
     await new Promise(r => setTimeout(r, 500));
   }
-  throw new Error(`The backend exited during startup. Output:\n${output.slice(-4000)}`);
+  throw new Error(
+    `The backend exited during startup. Output:\n${output.slice(-4000)}`,
+  );
 }

@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildLocalCluster, LocalCluster, startLocalCluster } from './localCluster';
+import {
+  buildLocalCluster,
+  LocalCluster,
+  startLocalCluster,
+} from './localCluster';
 import { TEST_CLUSTER_ENV } from './testClusterEnv';
 
 declare global {
@@ -15,7 +19,10 @@ declare global {
  * A cluster handed in from outside through the same variables is used as it is.
  */
 export default async function globalSetup(): Promise<void> {
-  if (process.env[TEST_CLUSTER_ENV.adminKubeconfig] || globalThis.__kaasTestCluster) {
+  if (
+    process.env[TEST_CLUSTER_ENV.adminKubeconfig] ||
+    globalThis.__kaasTestCluster
+  ) {
     return;
   }
   const started = Date.now();
@@ -30,6 +37,8 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_CLUSTER_ENV.caFile] = cluster.caFile;
   // eslint-disable-next-line no-console
   console.log(
-    `\nlocal control plane ready at ${cluster.url} in ${Date.now() - started} ms (data: ${dataDir})`,
+    `\nlocal control plane ready at ${cluster.url} in ${
+      Date.now() - started
+    } ms (data: ${dataDir})`,
   );
 }

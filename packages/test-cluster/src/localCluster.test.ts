@@ -56,7 +56,10 @@ describe('local control plane (real etcd + kube-apiserver + kube-controller-mana
         });
         return quota.status?.used?.configmaps ? quota.status.used : undefined;
       },
-      { timeoutMs: 60_000, describe: () => `quota of ${namespace} has no status.used` },
+      {
+        timeoutMs: 60_000,
+        describe: () => `quota of ${namespace} has no status.used`,
+      },
     );
     // Every namespace gets the kube-root-ca.crt ConfigMap from its controller.
     expect(Number(used.configmaps)).toBeGreaterThanOrEqual(1);
@@ -66,7 +69,9 @@ describe('local control plane (real etcd + kube-apiserver + kube-controller-mana
 
   it('keeps every object across a restart of the control plane', async () => {
     // A cluster of its own: restarting the shared one would disturb parallel tests.
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-restart-test-'));
+    const dataDir = fs.mkdtempSync(
+      path.join(os.tmpdir(), 'kaas-restart-test-'),
+    );
     try {
       const first = await startLocalCluster({ dataDir });
       const client = (kubeconfig: string) => {

@@ -95,7 +95,9 @@ export async function startLocalCluster(options: {
     exited.then(code =>
       reject(
         new Error(
-          `local-cluster exited with code ${code} before it was ready:\n${tail(supervisorLog)}`,
+          `local-cluster exited with code ${code} before it was ready:\n${tail(
+            supervisorLog,
+          )}`,
         ),
       ),
     );
@@ -107,7 +109,9 @@ export async function startLocalCluster(options: {
       () =>
         reject(
           new Error(
-            `local-cluster was not ready within ${timeoutMs} ms:\n${tail(supervisorLog)}`,
+            `local-cluster was not ready within ${timeoutMs} ms:\n${tail(
+              supervisorLog,
+            )}`,
           ),
         ),
       timeoutMs,

@@ -20,7 +20,9 @@ export interface TestPostgres {
 function postgresBinDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = fs.existsSync(root)
-    ? fs.readdirSync(root).filter(v => fs.existsSync(path.join(root, v, 'bin/initdb')))
+    ? fs
+        .readdirSync(root)
+        .filter(v => fs.existsSync(path.join(root, v, 'bin/initdb')))
     : [];
   if (versions.length === 0) {
     throw new Error(
@@ -51,8 +53,10 @@ export async function startPostgres(): Promise<TestPostgres> {
   const user = 'backstage';
   await execFileAsync(
     ...asServerUser(path.join(bin, 'initdb'), [
-      '-D', dataDir,
-      '-U', user,
+      '-D',
+      dataDir,
+      '-U',
+      user,
       '--auth=scram-sha-256',
       `--pwfile=${passwordFile}`,
       '--no-sync',
@@ -61,10 +65,13 @@ export async function startPostgres(): Promise<TestPostgres> {
   const port = await freePort();
   await execFileAsync(
     ...asServerUser(path.join(bin, 'pg_ctl'), [
-      '-D', dataDir,
-      '-l', path.join(dir, 'server.log'),
+      '-D',
+      dataDir,
+      '-l',
+      path.join(dir, 'server.log'),
       '-w',
-      '-o', `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off`,
+      '-o',
+      `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off`,
       'start',
     ]),
   );
@@ -75,7 +82,14 @@ export async function startPostgres(): Promise<TestPostgres> {
     password,
     async stop() {
       await execFileAsync(
-        ...asServerUser(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']),
+        ...asServerUser(path.join(bin, 'pg_ctl'), [
+          '-D',
+          dataDir,
+          '-m',
+          'fast',
+          '-w',
+          'stop',
+        ]),
       );
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -23,7 +23,13 @@ export const kaasPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         registry: clusterRegistryServiceRef,
       },
-      async init({ httpRouter, httpAuth, permissions, permissionsRegistry, registry }) {
+      async init({
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        registry,
+      }) {
         permissionsRegistry.addPermissions(kaasPermissions);
         httpRouter.use(clustersRoute({ registry, httpAuth, permissions }));
       },

@@ -5,6 +5,9 @@
  * @packageDocumentation
  */
 export * from './clusters/clusterConfig';
-export { ClusterConfigError, readClusterConfigs } from './clusters/readClusterConfigs';
+export {
+  ClusterConfigError,
+  readClusterConfigs,
+} from './clusters/readClusterConfigs';
 export { ClusterRegistry, KaasCluster } from './clusters/ClusterRegistry';
 export { clusterRegistryServiceRef } from './clusters/clusterRegistryServiceRef';

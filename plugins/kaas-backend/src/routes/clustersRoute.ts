@@ -17,13 +17,17 @@ export function clustersRoute(options: {
   const { registry, httpAuth, permissions } = options;
   const router = Router();
   router.get('/clusters', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const [decision] = await permissions.authorize(
       [{ permission: kaasClusterReadPermission }],
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You are not allowed to list the platform clusters');
+      throw new NotAllowedError(
+        'You are not allowed to list the platform clusters',
+      );
     }
     res.json({
       items: registry.list().map(cluster => ({

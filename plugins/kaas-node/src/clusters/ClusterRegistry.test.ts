@@ -23,7 +23,10 @@ describe('ClusterRegistry against the local control plane with the backend crede
           {
             name: 'local-admin',
             roles: ['xaas'],
-            auth: { type: 'kubeconfig', kubeconfigPath: cluster.adminKubeconfig },
+            auth: {
+              type: 'kubeconfig',
+              kubeconfigPath: cluster.adminKubeconfig,
+            },
           },
         ],
       },
@@ -32,7 +35,10 @@ describe('ClusterRegistry against the local control plane with the backend crede
 
   it('lists clusters by role and refuses an unknown one with the known names', () => {
     expect(registry.withRole('management').map(c => c.name)).toEqual(['local']);
-    expect(registry.withRole('xaas').map(c => c.name)).toEqual(['local', 'local-admin']);
+    expect(registry.withRole('xaas').map(c => c.name)).toEqual([
+      'local',
+      'local-admin',
+    ]);
     expect(() => registry.get('elsewhere')).toThrow(
       "Unknown cluster 'elsewhere'; choose one of: local, local-admin",
     );
@@ -42,7 +48,9 @@ describe('ClusterRegistry against the local control plane with the backend crede
   it('creates and deletes a namespace with the backend credential', async () => {
     const core = registry.get('local').client(CoreV1Api);
     const name = uniqueName('reg');
-    const created = await core.createNamespace({ body: { metadata: { name } } });
+    const created = await core.createNamespace({
+      body: { metadata: { name } },
+    });
     expect(created.metadata?.name).toBe(name);
     await core.deleteNamespace({ name });
   });
@@ -53,8 +61,18 @@ describe('ClusterRegistry against the local control plane with the backend crede
     const attempt = rbac.createClusterRoleBinding({
       body: {
         metadata: { name },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-        subjects: [{ kind: 'ServiceAccount', name: 'backstage-kaas', namespace: 'kaas-system' }],
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'cluster-admin',
+        },
+        subjects: [
+          {
+            kind: 'ServiceAccount',
+            name: 'backstage-kaas',
+            namespace: 'kaas-system',
+          },
+        ],
       },
     });
     await expect(attempt).rejects.toMatchObject({ code: 403 });
@@ -68,7 +86,11 @@ describe('ClusterRegistry against the local control plane with the backend crede
     await admin.createClusterRoleBinding({
       body: {
         metadata: { name },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'view',
+        },
         subjects: [{ kind: 'User', name: 'nobody' }],
       },
     });

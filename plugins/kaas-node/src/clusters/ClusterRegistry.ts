@@ -111,7 +111,9 @@ export class ClusterRegistry {
     const cluster = this.clusters.get(name);
     if (!cluster) {
       throw new InputError(
-        `Unknown cluster '${name}'; choose one of: ${[...this.clusters.keys()].join(', ')}`,
+        `Unknown cluster '${name}'; choose one of: ${[
+          ...this.clusters.keys(),
+        ].join(', ')}`,
       );
     }
     return cluster;

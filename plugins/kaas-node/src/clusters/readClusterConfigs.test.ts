@@ -9,7 +9,10 @@ describe('readClusterConfigs', () => {
   const tokenFile = path.join(dir, 'token');
   const caFile = path.join(dir, 'ca.crt');
   fs.writeFileSync(tokenFile, 'secret-token\n');
-  fs.writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  fs.writeFileSync(
+    caFile,
+    '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+  );
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const valid = () => ({
@@ -37,20 +40,83 @@ describe('readClusterConfigs', () => {
   });
 
   it.each<[string, (c: any) => unknown, RegExp]>([
-    ['no clusters', () => undefined, /at 'kaas\.clusters': configure at least one cluster/],
-    ['bad name', c => [{ ...c, name: 'Local_1' }], /at 'kaas\.clusters\[0\]\.name': 'Local_1' must be lower case/],
-    ['unknown role', c => [{ ...c, roles: ['tenants', 'db'] }], /at 'kaas\.clusters\[0\]\.roles\[1\]': 'db' is not a cluster role/],
+    [
+      'no clusters',
+      () => undefined,
+      /at 'kaas\.clusters': configure at least one cluster/,
+    ],
+    [
+      'bad name',
+      c => [{ ...c, name: 'Local_1' }],
+      /at 'kaas\.clusters\[0\]\.name': 'Local_1' must be lower case/,
+    ],
+    [
+      'unknown role',
+      c => [{ ...c, roles: ['tenants', 'db'] }],
+      /at 'kaas\.clusters\[0\]\.roles\[1\]': 'db' is not a cluster role/,
+    ],
     ['no roles', c => [{ ...c, roles: [] }], /at 'kaas\.clusters\[0\]\.roles'/],
-    ['http url', c => [{ ...c, url: 'http://127.0.0.1:6443' }], /at 'kaas\.clusters\[0\]\.url': .* must use https/],
-    ['not a url', c => [{ ...c, url: 'localhost' }], /at 'kaas\.clusters\[0\]\.url': 'localhost' is not a URL/],
-    ['missing url', c => [{ ...c, url: undefined }], /at 'kaas\.clusters\[0\]\.url': is required/],
-    ['missing token file', c => [{ ...c, auth: { type: 'tokenFile', tokenFile: '/nonexistent/token' } }], /at 'kaas\.clusters\[0\]\.auth\.tokenFile': cannot read file '\/nonexistent\/token'/],
-    ['unknown auth type', c => [{ ...c, auth: { type: 'password' } }], /at 'kaas\.clusters\[0\]\.auth\.type': 'password' is not a known auth type/],
-    ['in-cluster outside a pod', c => [{ ...c, auth: { type: 'inCluster' } }], /at 'kaas\.clusters\[0\]\.auth\.type': 'inCluster' only works inside a pod/],
-    ['ca not PEM', c => [{ ...c, caFile: tokenFile }], /at 'kaas\.clusters\[0\]\.caFile': .* holds no PEM certificate/],
-    ['both CAs', c => [{ ...c, caData: 'x' }], /at 'kaas\.clusters\[0\]\.caFile': set either caData or caFile/],
-    ['duplicate name', c => [c, { ...c }], /at 'kaas\.clusters\[1\]\.name': 'local' is already used by kaas\.clusters\[0\]/],
-    ['missing kubeconfig context', c => [{ ...c, auth: { type: 'kubeconfig', kubeconfigPath: writeKubeconfig(), context: 'nope' } }], /at 'kaas\.clusters\[0\]\.auth\.context': context 'nope' is not in/],
+    [
+      'http url',
+      c => [{ ...c, url: 'http://127.0.0.1:6443' }],
+      /at 'kaas\.clusters\[0\]\.url': .* must use https/,
+    ],
+    [
+      'not a url',
+      c => [{ ...c, url: 'localhost' }],
+      /at 'kaas\.clusters\[0\]\.url': 'localhost' is not a URL/,
+    ],
+    [
+      'missing url',
+      c => [{ ...c, url: undefined }],
+      /at 'kaas\.clusters\[0\]\.url': is required/,
+    ],
+    [
+      'missing token file',
+      c => [
+        { ...c, auth: { type: 'tokenFile', tokenFile: '/nonexistent/token' } },
+      ],
+      /at 'kaas\.clusters\[0\]\.auth\.tokenFile': cannot read file '\/nonexistent\/token'/,
+    ],
+    [
+      'unknown auth type',
+      c => [{ ...c, auth: { type: 'password' } }],
+      /at 'kaas\.clusters\[0\]\.auth\.type': 'password' is not a known auth type/,
+    ],
+    [
+      'in-cluster outside a pod',
+      c => [{ ...c, auth: { type: 'inCluster' } }],
+      /at 'kaas\.clusters\[0\]\.auth\.type': 'inCluster' only works inside a pod/,
+    ],
+    [
+      'ca not PEM',
+      c => [{ ...c, caFile: tokenFile }],
+      /at 'kaas\.clusters\[0\]\.caFile': .* holds no PEM certificate/,
+    ],
+    [
+      'both CAs',
+      c => [{ ...c, caData: 'x' }],
+      /at 'kaas\.clusters\[0\]\.caFile': set either caData or caFile/,
+    ],
+    [
+      'duplicate name',
+      c => [c, { ...c }],
+      /at 'kaas\.clusters\[1\]\.name': 'local' is already used by kaas\.clusters\[0\]/,
+    ],
+    [
+      'missing kubeconfig context',
+      c => [
+        {
+          ...c,
+          auth: {
+            type: 'kubeconfig',
+            kubeconfigPath: writeKubeconfig(),
+            context: 'nope',
+          },
+        },
+      ],
+      /at 'kaas\.clusters\[0\]\.auth\.context': context 'nope' is not in/,
+    ],
   ])('refuses %s, naming the key', (_, make, message) => {
     expect(() => read(make(valid()))).toThrow(message);
   });

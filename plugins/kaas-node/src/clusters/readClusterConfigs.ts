@@ -37,7 +37,10 @@ function readUrl(key: string, value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new ClusterConfigError(key, `'${value}' is not a URL; use e.g. https://127.0.0.1:6443`);
+    throw new ClusterConfigError(
+      key,
+      `'${value}' is not a URL; use e.g. https://127.0.0.1:6443`,
+    );
   }
   if (url.protocol !== 'https:') {
     throw new ClusterConfigError(
@@ -54,7 +57,10 @@ function readAuth(config: Config, key: string): ClusterAuthConfig {
     case 'tokenFile':
       return {
         type,
-        tokenFile: readableFile(`${key}.tokenFile`, config.getString('tokenFile')),
+        tokenFile: readableFile(
+          `${key}.tokenFile`,
+          config.getString('tokenFile'),
+        ),
       };
     case 'token': {
       const token = config.getString('token').trim();
@@ -75,14 +81,18 @@ function readAuth(config: Config, key: string): ClusterAuthConfig {
       } catch (error) {
         throw new ClusterConfigError(
           `${key}.kubeconfigPath`,
-          `'${kubeconfigPath}' is not a valid kubeconfig: ${(error as Error).message}`,
+          `'${kubeconfigPath}' is not a valid kubeconfig: ${
+            (error as Error).message
+          }`,
         );
       }
       if (context && !kubeConfig.getContextObject(context)) {
         const known = kubeConfig.getContexts().map(c => c.name);
         throw new ClusterConfigError(
           `${key}.context`,
-          `context '${context}' is not in '${kubeconfigPath}'; it has: ${known.join(', ') || 'none'}`,
+          `context '${context}' is not in '${kubeconfigPath}'; it has: ${
+            known.join(', ') || 'none'
+          }`,
         );
       }
       return { type, kubeconfigPath, context };
@@ -98,7 +108,9 @@ function readAuth(config: Config, key: string): ClusterAuthConfig {
     default:
       throw new ClusterConfigError(
         `${key}.type`,
-        `'${type}' is not a known auth type; use one of ${AUTH_TYPES.join(', ')}`,
+        `'${type}' is not a known auth type; use one of ${AUTH_TYPES.join(
+          ', ',
+        )}`,
       );
   }
 }
@@ -127,7 +139,8 @@ function readCluster(config: Config, key: string): ClusterConfig {
   });
 
   const auth = readAuth(config.getConfig('auth'), `${key}.auth`);
-  const carriesOwnServer = auth.type === 'kubeconfig' || auth.type === 'inCluster';
+  const carriesOwnServer =
+    auth.type === 'kubeconfig' || auth.type === 'inCluster';
 
   const rawUrl = config.getOptionalString('url');
   if (!rawUrl && !carriesOwnServer) {
@@ -141,14 +154,25 @@ function readCluster(config: Config, key: string): ClusterConfig {
   const caData = config.getOptionalString('caData');
   const rawCaFile = config.getOptionalString('caFile');
   if (caData && rawCaFile) {
-    throw new ClusterConfigError(`${key}.caFile`, 'set either caData or caFile, not both');
+    throw new ClusterConfigError(
+      `${key}.caFile`,
+      'set either caData or caFile, not both',
+    );
   }
   if (caData && !caData.includes('-----BEGIN CERTIFICATE-----')) {
     throw new ClusterConfigError(`${key}.caData`, 'must be a PEM certificate');
   }
-  const caFile = rawCaFile ? readableFile(`${key}.caFile`, rawCaFile) : undefined;
-  if (caFile && !fs.readFileSync(caFile, 'utf8').includes('-----BEGIN CERTIFICATE-----')) {
-    throw new ClusterConfigError(`${key}.caFile`, `'${caFile}' holds no PEM certificate`);
+  const caFile = rawCaFile
+    ? readableFile(`${key}.caFile`, rawCaFile)
+    : undefined;
+  if (
+    caFile &&
+    !fs.readFileSync(caFile, 'utf8').includes('-----BEGIN CERTIFICATE-----')
+  ) {
+    throw new ClusterConfigError(
+      `${key}.caFile`,
+      `'${caFile}' holds no PEM certificate`,
+    );
   }
 
   return {
@@ -176,7 +200,9 @@ export function readClusterConfigs(config: Config): ClusterConfig[] {
       'configure at least one cluster (name, url, caFile, auth, roles)',
     );
   }
-  const clusters = entries.map((entry, i) => readCluster(entry, `kaas.clusters[${i}]`));
+  const clusters = entries.map((entry, i) =>
+    readCluster(entry, `kaas.clusters[${i}]`),
+  );
   const seen = new Map<string, number>();
   clusters.forEach((cluster, i) => {
     const first = seen.get(cluster.name);
