@@ -1,0 +1,14 @@
+/**
+ * Frontend of the Kubernetes platform. The new frontend system's plugin is the default
+ * export of `@internal/plugin-kaas/alpha`; this entry point serves legacy apps.
+ *
+ * @packageDocumentation
+ */
+export * from './api/KaasApi';
+export { KaasClient } from './api/KaasClient';
+export {
+  kaasPlugin,
+  KaasClusterPickerFieldExtension,
+  KaasProfilePickerFieldExtension,
+} from './plugin';
+export type { ClusterPickerUiOptions } from './components/ClusterPicker/ClusterPicker';
