@@ -1,5 +1,10 @@
 import { ConfigReader } from '@backstage/config';
-import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  PatchStrategy,
+  RbacAuthorizationV1Api,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import {
   adminKubeConfig,
   testCluster,
@@ -45,14 +50,65 @@ describe('ClusterRegistry against the local control plane with the backend crede
     expect(registry.get('local-admin').url).toBe(cluster.url);
   });
 
-  it('creates and deletes a namespace with the backend credential', async () => {
+  it('creates and deletes a platform-marked namespace with the backend credential', async () => {
     const core = registry.get('local').client(CoreV1Api);
     const name = uniqueName('reg');
     const created = await core.createNamespace({
-      body: { metadata: { name } },
+      body: {
+        metadata: {
+          name,
+          labels: { 'kaas.internal/managed-by': 'backstage-kaas' },
+        },
+      },
     });
     expect(created.metadata?.name).toBe(name);
     await core.deleteNamespace({ name });
+  });
+
+  it('is confined to platform-marked namespaces by the admission policy', async () => {
+    const core = registry.get('local').client(CoreV1Api);
+    const rbac = registry.get('local').client(RbacAuthorizationV1Api);
+
+    const unmarked = core.createNamespace({
+      body: { metadata: { name: uniqueName('unmarked') } },
+    });
+    await expect(unmarked).rejects.toMatchObject({ code: 403 });
+    await expect(unmarked).rejects.toThrow(
+      /may only write in namespaces labelled kaas.internal\/managed-by=backstage-kaas/,
+    );
+
+    // RBAC alone would let it bind `admin` anywhere, kube-system included.
+    const intoKubeSystem = rbac.createNamespacedRoleBinding({
+      namespace: 'kube-system',
+      body: {
+        metadata: { name: uniqueName('sneaky') },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'admin',
+        },
+        subjects: [{ kind: 'Group', name: 'team-b' }],
+      },
+    });
+    await expect(intoKubeSystem).rejects.toMatchObject({ code: 403 });
+
+    // Nor adopt a namespace by adding the mark to it.
+    const foreign = uniqueName('foreign');
+    const admin = adminKubeConfig().makeApiClient(CoreV1Api);
+    await admin.createNamespace({ body: { metadata: { name: foreign } } });
+    const adopt = core.patchNamespace(
+      {
+        name: foreign,
+        body: {
+          metadata: {
+            labels: { 'kaas.internal/managed-by': 'backstage-kaas' },
+          },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await expect(adopt).rejects.toMatchObject({ code: 403 });
+    await admin.deleteNamespace({ name: foreign });
   });
 
   it('is refused what only cluster-admin may do', async () => {
