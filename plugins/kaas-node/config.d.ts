@@ -46,5 +46,93 @@ export interface Config {
             type: 'inCluster';
           };
     }>;
+    /** How tenants are named and marked. Every key has a default. */
+    tenants?: {
+      /** Put in front of a tenant name to form its home namespace. Default `t-`. */
+      namespacePrefix?: string;
+      /** Tenant names refused in addition to `default`, `kaas-system` and `kube-*`. */
+      reservedNames?: string[];
+      /**
+       * Prefix of the platform's label and annotation keys (`<prefix>/tenant`, ...).
+       * Default `kaas.internal`; use a domain you own.
+       */
+      markPrefix?: string;
+      /** Field manager of every server-side apply. Default `backstage-kaas`. */
+      fieldManager?: string;
+    };
+    /** Groups whose members may act for any owner group, e.g. `group:default/platform-team`. */
+    platformAdmins?: string[];
+    /** Let service principals (other backends) act for any owner group. Default false. */
+    allowServicePrincipals?: boolean;
+    /**
+     * Named bundles of quotas and policy a tenant request picks from. The backend refuses
+     * to start when one is invalid, naming the key.
+     */
+    tenantProfiles?: {
+      [name: string]: {
+        title?: string;
+        description?: string;
+        /** The tenant's ResourceQuota. */
+        quota: {
+          /** ResourceQuota `spec.hard`, e.g. `requests.cpu: '4'`, `pods: 50`. */
+          hard: { [resource: string]: string | number };
+        };
+        /** Defaults and limits of every container (LimitRange of type Container). */
+        limitRange: {
+          default: { [resource: string]: string | number };
+          defaultRequest: { [resource: string]: string | number };
+          max?: { [resource: string]: string | number };
+        };
+        /** Pod Security Standard enforced, audited and warned on in the namespace. */
+        podSecurity: 'restricted' | 'baseline' | 'privileged';
+        /** `isolated` (default) applies the NetworkPolicies of kaas.baseline; `none` leaves them out. */
+        networkPolicy?: 'isolated' | 'none';
+        /** Settings of virtual-cluster tenants (vCluster provider of Cluster API). */
+        vcluster?: {
+          /** Kubernetes version of the virtual control plane, e.g. `1.33.4`. */
+          kubernetesVersion?: string;
+          /** Helm values of the vCluster chart, as YAML text or an object. */
+          values?: string | { [key: string]: any };
+          chart?: { name?: string; repo?: string; version?: string };
+        };
+        /** Cluster API topology of whole-cluster tenants. */
+        clusterClass?: {
+          name: string;
+          namespace?: string;
+          version: string;
+          workers?: {
+            machineDeployments?: Array<{ [key: string]: any }>;
+            machinePools?: Array<{ [key: string]: any }>;
+          };
+          variables?: Array<{ name: string; value: any }>;
+        };
+        /** A Crossplane claim that provisions whole-cluster tenants instead of a ClusterClass. */
+        crossplane?: {
+          apiVersion: string;
+          kind: string;
+          /** Put into `spec.parameters`; strings may use `${{ tenant.* }}` placeholders. */
+          parameters?: { [key: string]: any };
+          connectionSecretName?: string;
+        };
+      };
+    };
+    /**
+     * Objects every tenant gets, put into its namespace. String values may use
+     * `${{ tenant.name }}`, `${{ tenant.namespace }}`, `${{ tenant.owner }}`,
+     * `${{ tenant.ownerName }}`, `${{ tenant.isolation }}`, `${{ tenant.profile }}`.
+     * A `Namespace` entry named `${{ tenant.namespace }}` adds labels and annotations to
+     * the home namespace.
+     */
+    baseline?: Array<{
+      apiVersion: string;
+      kind: string;
+      metadata: {
+        name: string;
+        namespace?: string;
+        labels?: { [key: string]: string };
+        annotations?: { [key: string]: string };
+      };
+      [field: string]: any;
+    }>;
   };
 }

@@ -99,6 +99,17 @@ describe('the Backstage backend process (packages/backend)', () => {
         ],
       });
 
+      const profiles = await get('/api/kaas/profiles');
+      expect(profiles.status).toBe(200);
+      const items = (await profiles.json()).items;
+      expect(items.map((p: { name: string }) => p.name)).toEqual([
+        'small',
+        'medium',
+        'large',
+      ]);
+      expect(items[2].isolations).toEqual(['namespace', 'vcluster', 'cluster']);
+      expect(items[0].quota.pods).toBe('20');
+
       const unauthenticated = await fetch(
         `${backend.baseUrl}/api/kaas/clusters`,
       );

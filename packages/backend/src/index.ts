@@ -15,6 +15,7 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@internal/plugin-scaffolder-backend-module-kaas'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(

@@ -3,12 +3,17 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { kaasPermissions } from '@internal/plugin-kaas-common';
-import { clusterRegistryServiceRef } from '@internal/plugin-kaas-node';
+import {
+  clusterRegistryServiceRef,
+  tenantServiceRef,
+} from '@internal/plugin-kaas-node';
 import { clustersRoute } from './routes/clustersRoute';
+import { profilesRoute } from './routes/profilesRoute';
 
 /**
  * The kaas backend plugin, served under /api/kaas. Depending on the cluster registry
- * makes a bad `kaas.clusters` entry stop the backend at startup.
+ * and the tenant service makes a bad `kaas.clusters` or tenant policy entry stop the
+ * backend at startup.
  *
  * @public
  */
@@ -22,6 +27,7 @@ export const kaasPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         registry: clusterRegistryServiceRef,
+        tenants: tenantServiceRef,
       },
       async init({
         httpRouter,
@@ -29,9 +35,11 @@ export const kaasPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         registry,
+        tenants,
       }) {
         permissionsRegistry.addPermissions(kaasPermissions);
         httpRouter.use(clustersRoute({ registry, httpAuth, permissions }));
+        httpRouter.use(profilesRoute({ tenants, httpAuth, permissions }));
       },
     });
   },

@@ -5,4 +5,8 @@
  */
 export * from './clusterRoles';
 export * from './clusterName';
+export * from './groupRef';
+export * from './kubernetesKeys';
+export * from './labels';
 export * from './permissions';
+export * from './tenantRequest';

@@ -6,5 +6,28 @@ export const kaasClusterReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/** Read the tenant profiles (names, titles, quotas) offered to developers. @public */
+export const kaasProfileReadPermission = createPermission({
+  name: 'kaas.profile.read',
+  attributes: { action: 'read' },
+});
+
+/** Create (or re-apply) a tenant. @public */
+export const kaasTenantCreatePermission = createPermission({
+  name: 'kaas.tenant.create',
+  attributes: { action: 'create' },
+});
+
+/** Delete a tenant. @public */
+export const kaasTenantDeletePermission = createPermission({
+  name: 'kaas.tenant.delete',
+  attributes: { action: 'delete' },
+});
+
 /** Every permission the kaas plugins define. @public */
-export const kaasPermissions = [kaasClusterReadPermission];
+export const kaasPermissions = [
+  kaasClusterReadPermission,
+  kaasProfileReadPermission,
+  kaasTenantCreatePermission,
+  kaasTenantDeletePermission,
+];

@@ -11,3 +11,57 @@ export {
 } from './clusters/readClusterConfigs';
 export { ClusterRegistry, KaasCluster } from './clusters/ClusterRegistry';
 export { clusterRegistryServiceRef } from './clusters/clusterRegistryServiceRef';
+
+export * from './tenants/tenantPolicy';
+export {
+  TenantConfigError,
+  readBaseline,
+  readPlatformAdmins,
+  readTenantPolicy,
+  readTenantProfiles,
+  readTenantSettings,
+} from './tenants/readTenantPolicy';
+export type { TenantTemplateValues } from './tenants/tenantPlaceholders';
+export {
+  describeObject,
+  type KubernetesManifest,
+} from './tenants/kubernetesManifest';
+export {
+  TENANT_LIMIT_RANGE_NAME,
+  TENANT_QUOTA_NAME,
+  renderTenant,
+  type TenantPlan,
+} from './tenants/renderTenant';
+export {
+  readTenantReadiness,
+  type ReadinessCondition,
+  type TenantReadiness,
+} from './tenants/tenantReadiness';
+export {
+  findTenantInstances,
+  type InstanceKind,
+} from './tenants/tenantInstances';
+export {
+  TenantService,
+  type TenantApplyResult,
+  type TenantDeleteOptions,
+  type TenantDeleteResult,
+  type TenantSummary,
+  type TenantWaitOptions,
+} from './tenants/TenantService';
+export { tenantServiceRef } from './tenants/tenantServiceRef';
+
+export {
+  applyManifests,
+  type AppliedObject,
+  type ApplyOptions,
+  type ApplyResult,
+} from './apply/applyManifests';
+export {
+  foreignOwnership,
+  guardOwnership,
+  type OwnershipMarks,
+} from './apply/ownershipGuard';
+
+export { OwnerAuthorizer } from './owners/OwnerAuthorizer';
+export { ownerAuthorizerServiceRef } from './owners/ownerAuthorizerServiceRef';

@@ -12,3 +12,4 @@ export {
   KaasProfilePickerFieldExtension,
 } from './plugin';
 export type { ClusterPickerUiOptions } from './components/ClusterPicker/ClusterPicker';
+export type { ProfilePickerUiOptions } from './components/ProfilePicker/ProfilePicker';

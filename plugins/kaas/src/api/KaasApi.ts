@@ -12,6 +12,10 @@ export interface KaasProfileInfo {
   name: string;
   title: string;
   description?: string;
+  /** Isolation levels the profile can serve. */
+  isolations: Array<'namespace' | 'vcluster' | 'cluster'>;
+  /** ResourceQuota hard limits, e.g. `{ pods: '20' }`. */
+  quota: Record<string, string>;
 }
 
 /** Client of the kaas backend, /api/kaas. @public */

@@ -1,22 +1,50 @@
 import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import useAsync from 'react-use/esm/useAsync';
-import { kaasApiRef } from '../../api/KaasApi';
+import { kaasApiRef, type KaasProfileInfo } from '../../api/KaasApi';
 import { OptionPicker } from '../OptionPicker';
 
+/** `ui:options` of the ProfilePicker field. */
+export interface ProfilePickerUiOptions {
+  /** Only offer profiles that can serve this isolation. */
+  isolation?: 'namespace' | 'vcluster' | 'cluster';
+}
+
+function describeProfile(profile: KaasProfileInfo): string | undefined {
+  const quota = Object.entries(profile.quota)
+    .map(([resource, amount]) => `${resource} ${amount}`)
+    .join(', ');
+  return [profile.description, quota && `Quota: ${quota}`]
+    .filter(Boolean)
+    .join(' — ');
+}
+
 /** Template field: picks a tenant profile (a named bundle of quotas and policy). */
-export function ProfilePicker(props: FieldExtensionComponentProps<string>) {
-  const { formData, onChange, schema, required, rawErrors, idSchema } = props;
+export function ProfilePicker(
+  props: FieldExtensionComponentProps<string, ProfilePickerUiOptions>,
+) {
+  const {
+    formData,
+    onChange,
+    schema,
+    uiSchema,
+    required,
+    rawErrors,
+    idSchema,
+  } = props;
+  const isolation = uiSchema?.['ui:options']?.isolation;
   const kaasApi = useApi(kaasApiRef);
   const { value, loading, error } = useAsync(
     () => kaasApi.listProfiles(),
     [kaasApi],
   );
-  const options = value?.map(profile => ({
-    value: profile.name,
-    label: profile.title,
-    description: profile.description,
-  }));
+  const options = value
+    ?.filter(profile => !isolation || profile.isolations.includes(isolation))
+    .map(profile => ({
+      value: profile.name,
+      label: profile.title,
+      description: describeProfile(profile),
+    }));
   return (
     <OptionPicker
       id={idSchema?.$id ?? 'profile'}
@@ -28,7 +56,9 @@ export function ProfilePicker(props: FieldExtensionComponentProps<string>) {
       loading={loading}
       error={error}
       rawErrors={rawErrors}
-      emptyMessage="No tenant profile is configured; ask the platform team."
+      emptyMessage={`No tenant profile${
+        isolation ? ` for '${isolation}' tenants` : ''
+      } is configured; ask the platform team.`}
       onChange={onChange}
     />
   );

@@ -1,0 +1,45 @@
+import type {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  kaasProfileReadPermission,
+  type TenantIsolation,
+} from '@internal/plugin-kaas-common';
+import type { TenantProfile, TenantService } from '@internal/plugin-kaas-node';
+import Router from 'express-promise-router';
+import { authorizeBasic } from './authorizeBasic';
+
+/** Which isolations a profile can serve: whole clusters need a ClusterClass or a Crossplane claim. */
+function isolationsOf(profile: TenantProfile): TenantIsolation[] {
+  const isolations: TenantIsolation[] = ['namespace', 'vcluster'];
+  if (profile.clusterClass || profile.crossplane) isolations.push('cluster');
+  return isolations;
+}
+
+/** GET /profiles: the tenant profiles (named quota and policy bundles), for pickers. */
+export function profilesRoute(options: {
+  tenants: TenantService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+}) {
+  const router = Router();
+  router.get('/profiles', async (req, res) => {
+    await authorizeBasic(
+      req,
+      kaasProfileReadPermission,
+      'You are not allowed to list the tenant profiles',
+      options,
+    );
+    res.json({
+      items: Object.values(options.tenants.policy.profiles).map(profile => ({
+        name: profile.name,
+        title: profile.title,
+        description: profile.description,
+        isolations: isolationsOf(profile),
+        quota: profile.quota.hard,
+      })),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,181 @@
+import {
+  CoreV1Api,
+  PatchStrategy,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import { MANAGED_BY_VALUE } from '@internal/plugin-kaas-common';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { KaasCluster } from '../clusters/ClusterRegistry';
+import {
+  describeObject,
+  type KubernetesManifest,
+} from '../tenants/kubernetesManifest';
+import { DiscoveringObjectApi } from './objectApi';
+import {
+  guardOwnership,
+  objectKey,
+  type OwnershipMarks,
+} from './ownershipGuard';
+
+/** What apply did to one object. @public */
+export interface AppliedObject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  resourceVersion?: string;
+  action: 'created' | 'updated' | 'unchanged' | 'dry-run';
+}
+
+/** Options of {@link applyManifests}. @public */
+export interface ApplyOptions extends OwnershipMarks {
+  fieldManager: string;
+  /** Server-side dry run: every write is sent with `dryRun=All`; nothing is stored. */
+  dryRun?: boolean;
+  logger?: LoggerService;
+}
+
+/** The outcome of {@link applyManifests}. @public */
+export interface ApplyResult {
+  objects: AppliedObject[];
+  /** The objects as the API server returned them (for a dry run: as it would store them). */
+  manifests: KubernetesObject[];
+  /**
+   * Dry run of a tenant whose namespace does not exist yet: the existing platform
+   * namespace its other objects were validated in, or undefined when there was none
+   * and they were only validated client-side (see {@link applyManifests}).
+   */
+  dryRunValidatedIn?: string;
+}
+
+/**
+ * An existing, Active namespace of the platform (any tenant's), in which a dry run can
+ * validate the objects of a namespace that does not exist yet.
+ */
+async function dryRunValidationNamespace(
+  cluster: KaasCluster,
+  managedByKey: string,
+): Promise<string | undefined> {
+  const list = await cluster.client(CoreV1Api).listNamespace({
+    labelSelector: `${managedByKey}=${MANAGED_BY_VALUE}`,
+  });
+  return list.items
+    .filter(n => n.status?.phase === 'Active' && !n.metadata?.deletionTimestamp)
+    .map(n => n.metadata!.name!)
+    .sort()[0];
+}
+
+/**
+ * Applies `manifests` (the namespace first) with server-side apply under one field
+ * manager, after {@link guardOwnership} found nothing foreign. Objects after the first
+ * are applied concurrently. Reports per object whether it was created, updated or left
+ * unchanged (by comparing resourceVersions).
+ *
+ * @public
+ */
+export async function applyManifests(
+  cluster: KaasCluster,
+  manifests: KubernetesManifest[],
+  options: ApplyOptions,
+): Promise<ApplyResult> {
+  const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
+  const before = await guardOwnership(api, manifests, options);
+  const dryRun = options.dryRun ? 'All' : undefined;
+  const [first, ...rest] = manifests;
+  const namespaceIsNew =
+    first?.kind === 'Namespace' && before.get(objectKey(first)) === undefined;
+
+  const apply = async (manifest: KubernetesManifest) => {
+    // Force is safe here: the guard refused every object that is not ours.
+    const applied = await api.patch(
+      manifest,
+      undefined,
+      dryRun,
+      options.fieldManager,
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    options.logger?.info(
+      `${options.dryRun ? 'dry-run applied' : 'applied'} ${describeObject(
+        manifest,
+      )} on cluster '${cluster.name}'`,
+    );
+    return applied;
+  };
+
+  // A dry run cannot put objects into a namespace that does not exist yet (the API
+  // server answers 404 for the namespace). Validate them in an existing platform
+  // namespace under a generated name instead: same schema, admission and RBAC checks,
+  // no name clash, nothing stored. (The backend may only write into platform-marked
+  // namespaces, so `default` is no option.) Without any, they are returned as rendered.
+  const validationNamespace =
+    options.dryRun && namespaceIsNew
+      ? await dryRunValidationNamespace(cluster, options.marks.managedBy)
+      : undefined;
+  const validateElsewhere = async (
+    manifest: KubernetesManifest,
+  ): Promise<KubernetesObject> => {
+    if (!validationNamespace) return manifest;
+    const { name, namespace } = manifest.metadata;
+    const { name: _, ...metadata } = manifest.metadata;
+    const accepted = await api.create(
+      {
+        ...manifest,
+        metadata: {
+          ...metadata,
+          generateName: `${name.slice(0, 40)}-`,
+          namespace: validationNamespace,
+        },
+      },
+      undefined,
+      'All',
+      options.fieldManager,
+    );
+    const {
+      uid: _uid,
+      generateName: _generateName,
+      resourceVersion: _resourceVersion,
+      creationTimestamp: _creationTimestamp,
+      managedFields: _managedFields,
+      ...acceptedMetadata
+    } = accepted.metadata ?? {};
+    return { ...accepted, metadata: { ...acceptedMetadata, name, namespace } };
+  };
+
+  const results: KubernetesObject[] = [];
+  if (first) results.push(await apply(first));
+  results.push(
+    ...(await Promise.all(
+      rest.map(m =>
+        options.dryRun && namespaceIsNew ? validateElsewhere(m) : apply(m),
+      ),
+    )),
+  );
+
+  const objects = manifests.map((manifest, i): AppliedObject => {
+    const previous = before.get(objectKey(manifest))?.metadata?.resourceVersion;
+    const resourceVersion = options.dryRun
+      ? previous
+      : results[i].metadata?.resourceVersion;
+    let action: AppliedObject['action'] = 'dry-run';
+    if (!options.dryRun) {
+      if (previous === undefined) action = 'created';
+      else action = previous === resourceVersion ? 'unchanged' : 'updated';
+    }
+    return {
+      apiVersion: manifest.apiVersion,
+      kind: manifest.kind,
+      name: manifest.metadata.name,
+      ...(manifest.metadata.namespace
+        ? { namespace: manifest.metadata.namespace }
+        : {}),
+      ...(resourceVersion ? { resourceVersion } : {}),
+      action,
+    };
+  });
+  return {
+    objects,
+    manifests: results,
+    ...(validationNamespace ? { dryRunValidatedIn: validationNamespace } : {}),
+  };
+}

@@ -1,0 +1,114 @@
+import { ConflictError, InputError } from '@backstage/errors';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import {
+  MANAGED_BY_VALUE,
+  sameEntityRef,
+  type KaasMarkKeys,
+} from '@internal/plugin-kaas-common';
+import {
+  describeObject,
+  type KubernetesManifest,
+} from '../tenants/kubernetesManifest';
+import { DiscoveringObjectApi, statusCode } from './objectApi';
+
+/** Whom the objects being written must belong to. @public */
+export interface OwnershipMarks {
+  marks: KaasMarkKeys;
+  tenant: string;
+  /** Full group ref of the owner. */
+  owner: string;
+}
+
+/**
+ * Why an existing object may not be written for `expected`, or undefined when it is
+ * ours. An object without our managed-by mark, or marked for another tenant or owner,
+ * is never adopted.
+ *
+ * @public
+ */
+export function foreignOwnership(
+  existing: KubernetesObject,
+  expected: OwnershipMarks,
+): string | undefined {
+  const { marks } = expected;
+  const labels = existing.metadata?.labels ?? {};
+  const owner = existing.metadata?.annotations?.[marks.owner];
+  const what = `${describeObject(existing)} already exists and`;
+  if (labels[marks.managedBy] !== MANAGED_BY_VALUE) {
+    return `${what} is not managed by the platform; choose another tenant name.`;
+  }
+  if (owner !== undefined && !sameEntityRef(owner, expected.owner)) {
+    return `${what} belongs to ${owner}; choose another tenant name.`;
+  }
+  if (labels[marks.tenant] !== expected.tenant) {
+    return `${what} belongs to tenant '${
+      labels[marks.tenant] ?? '(none)'
+    }'; choose another tenant name.`;
+  }
+  if (existing.metadata?.deletionTimestamp) {
+    return `${describeObject(
+      existing,
+    )} is being deleted; wait until it is gone, then try again.`;
+  }
+  return undefined;
+}
+
+/** Identity of a manifest within one cluster. */
+export function objectKey(object: KubernetesObject): string {
+  return [
+    object.apiVersion,
+    object.kind,
+    object.metadata?.namespace ?? '',
+    object.metadata?.name,
+  ].join('/');
+}
+
+/**
+ * Reads every object before anything is written: refuses kinds the cluster does not
+ * serve or that are cluster-scoped (other than Namespace), and objects that are not
+ * ours (ConflictError naming each one and its owner). Returns the existing objects.
+ *
+ * @public
+ */
+export async function guardOwnership(
+  api: DiscoveringObjectApi,
+  manifests: KubernetesManifest[],
+  expected: OwnershipMarks,
+): Promise<Map<string, KubernetesObject | undefined>> {
+  const existing = new Map<string, KubernetesObject | undefined>();
+  const problems = await Promise.all(
+    manifests.map(async manifest => {
+      const resource = await api.discover(manifest.apiVersion, manifest.kind);
+      if (!resource) {
+        throw new InputError(
+          `The cluster does not serve ${manifest.kind} of ${manifest.apiVersion}; install the operator that provides it or change the tenant profile`,
+        );
+      }
+      if (!resource.namespaced && manifest.kind !== 'Namespace') {
+        throw new InputError(
+          `${describeObject(
+            manifest,
+          )} is cluster-scoped; tenants may only hold namespaced objects`,
+        );
+      }
+      let current: KubernetesObject | undefined;
+      try {
+        current = await api.read({
+          apiVersion: manifest.apiVersion,
+          kind: manifest.kind,
+          metadata: {
+            name: manifest.metadata.name,
+            namespace: manifest.metadata.namespace,
+          },
+        });
+      } catch (error) {
+        if (statusCode(error) !== 404) throw error;
+      }
+      existing.set(objectKey(manifest), current);
+      return current ? foreignOwnership(current, expected) : undefined;
+    }),
+  );
+  const refused = problems.filter((p): p is string => !!p);
+  if (refused.length) throw new ConflictError(refused.join(' '));
+  return existing;
+}

@@ -1,0 +1,30 @@
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { OwnerAuthorizer } from './OwnerAuthorizer';
+
+/**
+ * The owner authorizer of a plugin: may the caller act for an owner group?
+ * Reads `kaas.platformAdmins` and `kaas.allowServicePrincipals`.
+ *
+ * @public
+ */
+export const ownerAuthorizerServiceRef = createServiceRef<OwnerAuthorizer>({
+  id: 'kaas.owner-authorizer',
+  scope: 'plugin',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+      },
+      factory({ config, auth, catalog }) {
+        return OwnerAuthorizer.fromConfig(config, { catalog, auth });
+      },
+    }),
+});

@@ -1,0 +1,477 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { CoreV1Api } from '@kubernetes/client-node';
+import {
+  MANAGED_BY_VALUE,
+  describeTenantRequestIssues,
+  kaasMarkKeys,
+  sameEntityRef,
+  tenantNamespaceName,
+  tenantRequestSchema,
+  type KaasMarkKeys,
+  type TenantIsolation,
+  type TenantRequest,
+} from '@internal/plugin-kaas-common';
+import { applyManifests, type AppliedObject } from '../apply/applyManifests';
+import { DiscoveringObjectApi, statusCode } from '../apply/objectApi';
+import { foreignOwnership } from '../apply/ownershipGuard';
+import type { ClusterRegistry, KaasCluster } from '../clusters/ClusterRegistry';
+import { describeObject, type KubernetesManifest } from './kubernetesManifest';
+import { readTenantPolicy } from './readTenantPolicy';
+import { CLUSTER_API_VERSION } from './renderClusterApi';
+import { renderTenant, type TenantPlan } from './renderTenant';
+import { chooseTenantCluster } from './tenantCluster';
+import { findTenantInstances, type InstanceKind } from './tenantInstances';
+import type { TenantPolicy } from './tenantPolicy';
+import { readTenantReadiness, type TenantReadiness } from './tenantReadiness';
+
+/** What {@link TenantService.create} did. @public */
+export interface TenantApplyResult {
+  tenant: string;
+  namespace: string;
+  cluster: string;
+  isolation: TenantIsolation;
+  objects: AppliedObject[];
+  /** Dry run only: the objects as the API server accepted them. */
+  manifests?: KubernetesManifest[];
+}
+
+/** A tenant as its home namespace's marks describe it. @public */
+export interface TenantSummary {
+  name: string;
+  namespace: string;
+  cluster: string;
+  isolation: TenantIsolation;
+  owner: string;
+  profile: string;
+  /** ISO timestamp of the home namespace's creation. */
+  createdAt: string;
+}
+
+/** Options of {@link TenantService.delete}. @public */
+export interface TenantDeleteOptions {
+  /** Delete the tenant's XaaS instances too, instead of refusing while they exist. */
+  deleteInstances?: boolean;
+  /** Resolve only once the home namespace is gone. */
+  waitUntilGone?: boolean;
+  timeoutMs?: number;
+  dryRun?: boolean;
+}
+
+/** What {@link TenantService.delete} deleted (or would delete, in a dry run). @public */
+export interface TenantDeleteResult {
+  tenant: string;
+  namespace: string;
+  cluster: string;
+  dryRun: boolean;
+  deleted: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+  }>;
+}
+
+/** Options of {@link TenantService.waitUntilReady}. @public */
+export interface TenantWaitOptions {
+  timeoutMs: number;
+  pollMs?: number;
+  onProgress?(message: string): void;
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/**
+ * Creates, reads, waits for and deletes tenants on the configured clusters. Actions,
+ * routes and the entity provider all go through it.
+ *
+ * @public
+ */
+export class TenantService {
+  static fromConfig(
+    config: Config,
+    options: {
+      clusters: ClusterRegistry;
+      logger?: LoggerService;
+      instanceKinds?: InstanceKind[];
+    },
+  ): TenantService {
+    return new TenantService({ ...options, policy: readTenantPolicy(config) });
+  }
+
+  private readonly marks: KaasMarkKeys;
+
+  constructor(
+    private readonly options: {
+      clusters: ClusterRegistry;
+      policy: TenantPolicy;
+      logger?: LoggerService;
+      /** Kinds of XaaS instance objects; default: the known operator kinds each cluster serves. */
+      instanceKinds?: InstanceKind[];
+    },
+  ) {
+    this.marks = kaasMarkKeys(options.policy.settings.markPrefix);
+  }
+
+  get policy(): TenantPolicy {
+    return this.options.policy;
+  }
+
+  /** Validates and normalises a request; throws InputError naming each wrong field. */
+  validate(input: unknown): TenantRequest {
+    const { policy, clusters: registry } = this.options;
+    const result = tenantRequestSchema({
+      rules: policy.settings,
+      profiles: Object.keys(policy.profiles),
+      clusters: registry.list().map(c => c.name),
+      markPrefix: policy.settings.markPrefix,
+    }).safeParse(input);
+    if (!result.success) {
+      throw new InputError(
+        `Invalid tenant request: ${describeTenantRequestIssues(result.error)
+          .split('\n')
+          .join('; ')}`,
+      );
+    }
+    return result.data;
+  }
+
+  /** The objects a request becomes, in apply order, and the cluster they go to. */
+  render(request: TenantRequest): TenantPlan {
+    const cluster = chooseTenantCluster(request, this.options.clusters);
+    return renderTenant(request, this.options.policy, cluster.name);
+  }
+
+  /**
+   * Creates or updates a tenant: ownership guard first (nothing is written when any
+   * object is foreign), then server-side apply. Idempotent.
+   */
+  async create(
+    request: TenantRequest,
+    options: { dryRun?: boolean; logger?: LoggerService } = {},
+  ): Promise<TenantApplyResult> {
+    const valid = this.validate(request);
+    const plan = this.render(valid);
+    // Another owner's tenant is left to the ownership guard, whose message names the owner.
+    const found = await this.get(valid.name);
+    const existing =
+      found && sameEntityRef(found.owner, plan.owner) ? found : undefined;
+    if (existing && existing.cluster !== plan.cluster) {
+      throw new ConflictError(
+        `Tenant '${valid.name}' already exists on cluster '${existing.cluster}'; choose another tenant name.`,
+      );
+    }
+    if (existing?.isolation && existing.isolation !== plan.isolation) {
+      throw new ConflictError(
+        `Tenant '${valid.name}' already exists with isolation '${existing.isolation}'; the isolation of a tenant cannot change, choose another tenant name.`,
+      );
+    }
+    const cluster = this.options.clusters.get(plan.cluster);
+    const result = await applyManifests(cluster, plan.manifests, {
+      fieldManager: this.options.policy.settings.fieldManager,
+      dryRun: options.dryRun,
+      marks: this.marks,
+      tenant: plan.tenant,
+      owner: plan.owner,
+      logger: options.logger ?? this.options.logger,
+    });
+    return {
+      tenant: plan.tenant,
+      namespace: plan.namespace,
+      cluster: plan.cluster,
+      isolation: plan.isolation,
+      objects: result.objects,
+      ...(options.dryRun
+        ? { manifests: result.manifests as KubernetesManifest[] }
+        : {}),
+    };
+  }
+
+  /** The tenant called `name`, from its home namespace's marks, on whichever cluster it is. */
+  async get(name: string): Promise<TenantSummary | undefined> {
+    const namespace = tenantNamespaceName(name, this.options.policy.settings);
+    const clusters = this.options.clusters
+      .list()
+      .filter(c => c.hasRole('tenants') || c.hasRole('management'));
+    for (const cluster of clusters) {
+      let ns;
+      try {
+        ns = await cluster.client(CoreV1Api).readNamespace({ name: namespace });
+      } catch (error) {
+        if (statusCode(error) === 404) continue;
+        throw error;
+      }
+      const labels = ns.metadata?.labels ?? {};
+      if (
+        labels[this.marks.managedBy] !== MANAGED_BY_VALUE ||
+        labels[this.marks.tenant] !== name
+      ) {
+        continue;
+      }
+      let profile = '';
+      try {
+        profile = JSON.parse(
+          ns.metadata?.annotations?.[this.marks.spec] ?? '{}',
+        ).profile;
+      } catch {
+        // A hand-edited spec annotation; the rest of the summary still holds.
+      }
+      return {
+        name,
+        namespace,
+        cluster: cluster.name,
+        isolation: labels[this.marks.isolation] as TenantIsolation,
+        owner: ns.metadata?.annotations?.[this.marks.owner] ?? '',
+        profile,
+        createdAt: ns.metadata?.creationTimestamp
+          ? new Date(ns.metadata.creationTimestamp).toISOString()
+          : '',
+      };
+    }
+    return undefined;
+  }
+
+  /** Whether the tenant is ready now, and what is missing. */
+  async readiness(name: string): Promise<TenantReadiness> {
+    const tenant = await this.get(name);
+    if (!tenant) throw new NotFoundError(`Tenant '${name}' does not exist`);
+    return readTenantReadiness(
+      this.options.clusters.get(tenant.cluster),
+      {
+        name,
+        namespace: tenant.namespace,
+        isolation: tenant.isolation,
+        crossplane:
+          tenant.isolation === 'cluster'
+            ? this.options.policy.profiles[tenant.profile]?.crossplane
+            : undefined,
+      },
+      this.marks,
+    );
+  }
+
+  /**
+   * Polls until the tenant is ready. On timeout, throws an Error listing what is still
+   * missing.
+   */
+  async waitUntilReady(
+    name: string,
+    options: TenantWaitOptions,
+  ): Promise<TenantReadiness> {
+    const deadline = Date.now() + options.timeoutMs;
+    let lastReport = '';
+    for (;;) {
+      let readiness: TenantReadiness | undefined;
+      let missing: string;
+      try {
+        readiness = await this.readiness(name);
+        if (readiness.ready) {
+          options.onProgress?.(`Tenant '${name}' is ready`);
+          return readiness;
+        }
+        missing = readiness.conditions
+          .filter(c => c.status !== 'True')
+          .map(c => `${c.type}: ${c.message}`)
+          .join('; ');
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        missing = error.message;
+      }
+      if (missing !== lastReport) {
+        options.onProgress?.(`Waiting for tenant '${name}': ${missing}`);
+        lastReport = missing;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Tenant '${name}' was not ready within ${Math.round(
+            options.timeoutMs / 1000,
+          )} s; still missing: ${missing}`,
+        );
+      }
+      await sleep(options.pollMs ?? 2000);
+    }
+  }
+
+  /**
+   * Deletes a tenant: its Cluster API / Crossplane objects first, then the home
+   * namespace. Refuses (ConflictError) while XaaS instances of the tenant exist, unless
+   * `deleteInstances`.
+   */
+  async delete(
+    name: string,
+    options: TenantDeleteOptions = {},
+  ): Promise<TenantDeleteResult> {
+    const tenant = await this.get(name);
+    if (!tenant) {
+      throw new NotFoundError(
+        `Tenant '${name}' does not exist (no namespace '${tenantNamespaceName(
+          name,
+          this.options.policy.settings,
+        )}' managed by the platform on any cluster)`,
+      );
+    }
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const deadline = Date.now() + timeoutMs;
+    const cluster = this.options.clusters.get(tenant.cluster);
+    const dryRun = options.dryRun ? 'All' : undefined;
+    const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
+    const deleted: TenantDeleteResult['deleted'] = [];
+    const remove = async (object: KubernetesManifest) => {
+      await api.delete(object, undefined, dryRun);
+      deleted.push({
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        name: object.metadata.name,
+        ...(object.metadata.namespace
+          ? { namespace: object.metadata.namespace }
+          : {}),
+      });
+      this.options.logger?.info(
+        `${options.dryRun ? 'dry-run deleted' : 'deleted'} ${describeObject(
+          object,
+        )} of tenant '${name}' on cluster '${cluster.name}'`,
+      );
+    };
+
+    const instances = await this.instancesOf(name, cluster);
+    if (instances.length && !options.deleteInstances) {
+      throw new ConflictError(
+        `Tenant '${name}' still has ${
+          instances.length
+        } XaaS instance(s): ${instances
+          .map(
+            i =>
+              `${describeObject(i)} (${
+                i.metadata.labels?.[this.marks.capability]
+              })`,
+          )
+          .join(
+            ', ',
+          )}; delete them first, or delete the tenant with its instances.`,
+      );
+    }
+    for (const instance of instances) await remove(instance);
+
+    const ownership = {
+      marks: this.marks,
+      tenant: name,
+      owner: tenant.owner,
+    };
+    const provisioners = await this.provisionersOf(tenant, api);
+    for (const object of provisioners) {
+      const problem = foreignOwnership(object, ownership);
+      if (problem) throw new ConflictError(problem);
+      await remove(object);
+    }
+    if (!options.dryRun) {
+      // Cluster API needs the namespace (its Secrets, the provider objects) to tear the
+      // cluster down, so the namespace goes only once the Cluster is gone.
+      for (const object of provisioners) {
+        await this.waitUntilAbsent(api, object, deadline);
+      }
+    }
+    await remove({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: tenant.namespace },
+    });
+    if (options.waitUntilGone && !options.dryRun) {
+      await this.waitUntilAbsent(
+        api,
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: tenant.namespace },
+        },
+        deadline,
+      );
+    }
+    return {
+      tenant: name,
+      namespace: tenant.namespace,
+      cluster: cluster.name,
+      dryRun: !!options.dryRun,
+      deleted,
+    };
+  }
+
+  private async instancesOf(
+    name: string,
+    home: KaasCluster,
+  ): Promise<KubernetesManifest[]> {
+    const clusters = [
+      home,
+      ...this.options.clusters
+        .withRole('xaas')
+        .filter(c => c.name !== home.name),
+    ];
+    const found = await Promise.all(
+      clusters.map(c =>
+        findTenantInstances(c, name, this.marks, this.options.instanceKinds),
+      ),
+    );
+    return found.flat();
+  }
+
+  /** The Cluster API Cluster or Crossplane claim of a vcluster/cluster tenant, if present. */
+  private async provisionersOf(
+    tenant: TenantSummary,
+    api: DiscoveringObjectApi,
+  ): Promise<KubernetesManifest[]> {
+    if (tenant.isolation === 'namespace') return [];
+    const crossplane =
+      tenant.isolation === 'cluster'
+        ? this.options.policy.profiles[tenant.profile]?.crossplane
+        : undefined;
+    const header = {
+      apiVersion: crossplane?.apiVersion ?? CLUSTER_API_VERSION,
+      kind: crossplane?.kind ?? 'Cluster',
+      metadata: { name: tenant.name, namespace: tenant.namespace },
+    };
+    if (!(await api.discover(header.apiVersion, header.kind))) return [];
+    try {
+      const object = await api.read(header);
+      return [
+        {
+          ...object,
+          ...header,
+          metadata: object.metadata ?? header.metadata,
+        } as KubernetesManifest,
+      ];
+    } catch (error) {
+      if (statusCode(error) === 404) return [];
+      throw error;
+    }
+  }
+
+  private async waitUntilAbsent(
+    api: DiscoveringObjectApi,
+    object: KubernetesManifest,
+    deadline: number,
+  ): Promise<void> {
+    for (;;) {
+      try {
+        await api.read({
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          metadata: {
+            name: object.metadata.name,
+            namespace: object.metadata.namespace,
+          },
+        });
+      } catch (error) {
+        if (statusCode(error) === 404) return;
+        throw error;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${describeObject(
+            object,
+          )} is still being deleted; check its finalizers`,
+        );
+      }
+      await sleep(1000);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { ConfigReader } from '@backstage/config';
+import { readTenantPolicy } from './readTenantPolicy';
+import { renderTenant } from './renderTenant';
+import { tenantTestConfig } from './__testUtils__/tenantTestPolicy';
+
+describe('renderTenant', () => {
+  const policy = readTenantPolicy(
+    new ConfigReader({ kaas: tenantTestConfig().get('kaas') as any }),
+  );
+  const request = {
+    name: 'shop',
+    owner: 'group:default/team-a',
+    isolation: 'namespace' as const,
+    profile: 'small',
+  };
+
+  it('renders the home namespace first, every object marked and in the namespace', () => {
+    const plan = renderTenant(request, policy, 'local');
+    expect(plan).toMatchObject({
+      tenant: 'shop',
+      namespace: 't-shop',
+      cluster: 'local',
+      owner: 'group:default/team-a',
+    });
+    const [home, ...rest] = plan.manifests;
+    expect(home.kind).toBe('Namespace');
+    expect(home.metadata.annotations).toEqual({
+      'kaas.internal/owner': 'group:default/team-a',
+      'kaas.internal/spec': JSON.stringify(request),
+    });
+    for (const object of rest) {
+      expect(object.metadata.namespace).toBe('t-shop');
+      expect(object.metadata.labels).toMatchObject({
+        'kaas.internal/tenant': 'shop',
+        'kaas.internal/managed-by': 'backstage-kaas',
+      });
+    }
+    expect(rest.find(o => o.kind === 'LimitRange')?.spec).toEqual({
+      limits: [
+        {
+          type: 'Container',
+          default: { cpu: '500m', memory: '512Mi' },
+          defaultRequest: { cpu: '100m', memory: '128Mi' },
+          max: { cpu: '2' },
+        },
+      ],
+    });
+  });
+
+  it('is deterministic, so re-applying changes nothing', () => {
+    expect(renderTenant(request, policy, 'local')).toEqual(
+      renderTenant(request, policy, 'local'),
+    );
+  });
+
+  it('substitutes placeholders as values, never as YAML', () => {
+    const odd = { ...request, owner: 'group:default/team.a_b' };
+    const binding = renderTenant(odd, policy, 'local').manifests.find(
+      m => m.metadata.name === 'tenant-owner-admin',
+    ) as any;
+    expect(binding.subjects[0].name).toBe('team.a_b');
+  });
+
+  it('leaves the NetworkPolicies out for networkPolicy none', () => {
+    const plan = renderTenant({ ...request, profile: 'open' }, policy, 'local');
+    expect(plan.manifests.some(m => m.kind === 'NetworkPolicy')).toBe(false);
+  });
+});

@@ -1,0 +1,194 @@
+import { InputError } from '@backstage/errors';
+import {
+  MANAGED_BY_VALUE,
+  kaasMarkKeys,
+  parseGroupRef,
+  tenantNamespaceName,
+  type TenantIsolation,
+  type TenantRequest,
+} from '@internal/plugin-kaas-common';
+import type { KubernetesManifest } from './kubernetesManifest';
+import {
+  renderVirtualCluster,
+  renderWorkloadCluster,
+} from './renderClusterApi';
+import type { TenantPolicy } from './tenantPolicy';
+import {
+  substitutePlaceholders,
+  type TenantTemplateValues,
+} from './tenantPlaceholders';
+
+const DNS_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Names of the policy objects rendered from a tenant's profile. @public */
+export const TENANT_QUOTA_NAME = 'tenant-quota';
+/** @public */
+export const TENANT_LIMIT_RANGE_NAME = 'tenant-limits';
+
+/** What a tenant request becomes: the objects to apply, in apply order. @public */
+export interface TenantPlan {
+  tenant: string;
+  /** The home namespace. */
+  namespace: string;
+  /** Name of the cluster the objects go to. */
+  cluster: string;
+  isolation: TenantIsolation;
+  /** Full ref of the owning group. */
+  owner: string;
+  /** The home namespace first, then the objects inside it. */
+  manifests: KubernetesManifest[];
+}
+
+/**
+ * Renders a validated request into manifests, using only configuration (no I/O).
+ * Content is deterministic (no timestamps, sorted maps), so applying the same request
+ * twice changes nothing.
+ *
+ * @public
+ */
+export function renderTenant(
+  request: TenantRequest,
+  policy: TenantPolicy,
+  cluster: string,
+): TenantPlan {
+  const { settings } = policy;
+  const marks = kaasMarkKeys(settings.markPrefix);
+  const profile = policy.profiles[request.profile];
+  if (!profile) {
+    throw new InputError(
+      `Unknown tenant profile '${
+        request.profile
+      }'; choose one of: ${Object.keys(policy.profiles).join(', ')}`,
+    );
+  }
+  const namespace = tenantNamespaceName(request.name, settings);
+  const ownerGroup = parseGroupRef(request.owner);
+  if (ownerGroup.problem !== undefined) {
+    throw new InputError(`owner ${ownerGroup.problem}`);
+  }
+  const values: TenantTemplateValues = {
+    name: request.name,
+    namespace,
+    owner: ownerGroup.group.ref,
+    ownerName: ownerGroup.group.name,
+    isolation: request.isolation,
+    profile: request.profile,
+  };
+  const tenantLabels = {
+    [marks.tenant]: request.name,
+    [marks.managedBy]: MANAGED_BY_VALUE,
+  };
+  const metadata = (name: string) => ({
+    name,
+    namespace,
+    labels: { ...tenantLabels },
+  });
+
+  const namespaceTemplate = policy.baseline.find(b => b.kind === 'Namespace');
+  const namespaceExtras = namespaceTemplate
+    ? substitutePlaceholders(namespaceTemplate.metadata, values)
+    : undefined;
+  const podSecurity = Object.fromEntries(
+    ['enforce', 'audit', 'warn'].flatMap(mode => [
+      [`pod-security.kubernetes.io/${mode}`, profile.podSecurity],
+      [`pod-security.kubernetes.io/${mode}-version`, 'latest'],
+    ]),
+  );
+  const annotations: Record<string, string> = {
+    ...request.annotations,
+    ...namespaceExtras?.annotations,
+    [marks.owner]: values.owner,
+    [marks.spec]: JSON.stringify(request),
+  };
+  if (request.description) annotations[marks.description] = request.description;
+
+  const home: KubernetesManifest = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: namespace,
+      labels: sorted({
+        ...request.labels,
+        ...namespaceExtras?.labels,
+        ...podSecurity,
+        ...tenantLabels,
+        [marks.isolation]: request.isolation,
+      }),
+      annotations: sorted(annotations),
+    },
+  };
+
+  const quota: KubernetesManifest = {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: metadata(TENANT_QUOTA_NAME),
+    spec: { hard: { ...profile.quota.hard } },
+  };
+  const containerLimits: Record<string, unknown> = {
+    type: 'Container',
+    default: { ...profile.limitRange.default },
+    defaultRequest: { ...profile.limitRange.defaultRequest },
+  };
+  if (profile.limitRange.max)
+    containerLimits.max = { ...profile.limitRange.max };
+  const limitRange: KubernetesManifest = {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: metadata(TENANT_LIMIT_RANGE_NAME),
+    spec: { limits: [containerLimits] },
+  };
+
+  const baseline = policy.baseline
+    .map((template, index) => ({ template, index }))
+    .filter(({ template }) => template.kind !== 'Namespace')
+    .filter(
+      ({ template }) =>
+        profile.networkPolicy === 'isolated' ||
+        template.kind !== 'NetworkPolicy',
+    )
+    .map(({ template, index }) => {
+      const rendered = substitutePlaceholders(template, values);
+      const name = rendered.metadata.name;
+      if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+        throw new InputError(
+          `kaas.baseline[${index}] renders the ${template.kind} name '${name}' for tenant '${request.name}', which is not a DNS subdomain; fix the template`,
+        );
+      }
+      return {
+        ...rendered,
+        metadata: {
+          ...rendered.metadata,
+          namespace,
+          labels: sorted({ ...rendered.metadata.labels, ...tenantLabels }),
+        },
+      } as KubernetesManifest;
+    });
+
+  let isolationObjects: KubernetesManifest[] = [];
+  if (request.isolation === 'vcluster') {
+    isolationObjects = renderVirtualCluster(request.name, profile, metadata);
+  } else if (request.isolation === 'cluster') {
+    isolationObjects = renderWorkloadCluster(
+      request.name,
+      profile,
+      values,
+      metadata,
+    );
+  }
+
+  return {
+    tenant: request.name,
+    namespace,
+    cluster,
+    isolation: request.isolation,
+    owner: values.owner,
+    manifests: [home, quota, limitRange, ...baseline, ...isolationObjects],
+  };
+}
+
+function sorted(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record).sort(([a], [b]) => Number(a > b) - Number(a < b)),
+  );
+}

@@ -1,0 +1,182 @@
+import { CoreV1Api, type V1ResourceQuota } from '@kubernetes/client-node';
+import type {
+  KaasMarkKeys,
+  TenantIsolation,
+} from '@internal/plugin-kaas-common';
+import type { KaasCluster } from '../clusters/ClusterRegistry';
+import { DiscoveringObjectApi, statusCode } from '../apply/objectApi';
+import { CLUSTER_API_VERSION, kubeconfigSecretName } from './renderClusterApi';
+import type { CrossplaneProfile } from './tenantPolicy';
+
+/**
+ * One thing a tenant needs before it is ready, shaped like a Kubernetes condition:
+ * `type` says what (e.g. `NamespaceActive`, `ClusterAvailable`), `message` what was seen.
+ *
+ * @public
+ */
+export interface ReadinessCondition {
+  type: string;
+  status: 'True' | 'False';
+  /** What was seen, e.g. "Namespace 't-a': phase Active". */
+  message: string;
+}
+
+/** Whether a tenant is ready, and what is still missing. @public */
+export interface TenantReadiness {
+  tenant: string;
+  namespace: string;
+  cluster: string;
+  isolation: TenantIsolation;
+  ready: boolean;
+  conditions: ReadinessCondition[];
+}
+
+interface Condition {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+}
+
+interface ClusterLike {
+  status?: { phase?: string; conditions?: Condition[] };
+}
+
+async function readOptional<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (statusCode(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+function describeConditions(conditions: Condition[] | undefined): string {
+  return (conditions ?? [])
+    .map(c => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`)
+    .join(', ');
+}
+
+/**
+ * Reads whether a tenant is ready: its namespace Active and every ResourceQuota of the
+ * tenant counted by the quota controller (`status.hard` set); for virtual and workload
+ * clusters also the Cluster API `Cluster` Provisioned and Available (or the Crossplane
+ * claim Ready) and the `<name>-kubeconfig` Secret present.
+ *
+ * @public
+ */
+export async function readTenantReadiness(
+  cluster: KaasCluster,
+  tenant: {
+    name: string;
+    namespace: string;
+    isolation: TenantIsolation;
+    crossplane?: CrossplaneProfile;
+  },
+  marks: KaasMarkKeys,
+): Promise<TenantReadiness> {
+  const core = cluster.client(CoreV1Api);
+  const checks: ReadinessCondition[] = [];
+  const check = (type: string, ok: boolean, message: string) =>
+    checks.push({ type, status: ok ? 'True' : 'False', message });
+  const ns = await readOptional(() =>
+    core.readNamespace({ name: tenant.namespace }),
+  );
+  const phase = ns?.status?.phase;
+  check(
+    'NamespaceActive',
+    phase === 'Active',
+    `Namespace '${tenant.namespace}' ${ns ? `is ${phase}` : 'does not exist'}`,
+  );
+
+  const quotas: V1ResourceQuota[] = ns
+    ? (
+        await core.listNamespacedResourceQuota({
+          namespace: tenant.namespace,
+          labelSelector: `${marks.tenant}=${tenant.name}`,
+        })
+      ).items
+    : [];
+  if (quotas.length === 0) {
+    check('QuotaCounted', false, 'no ResourceQuota of the tenant exists yet');
+  }
+  for (const quota of quotas) {
+    const counted = Object.keys(quota.status?.hard ?? {}).length > 0;
+    check(
+      'QuotaCounted',
+      counted,
+      `ResourceQuota '${quota.metadata?.name}' ${
+        counted
+          ? 'is counted by the quota controller'
+          : 'is not yet counted by the quota controller (status.hard is empty)'
+      }`,
+    );
+  }
+
+  if (tenant.isolation !== 'namespace') {
+    const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
+    const header = {
+      apiVersion: tenant.crossplane?.apiVersion ?? CLUSTER_API_VERSION,
+      kind: tenant.crossplane?.kind ?? 'Cluster',
+      metadata: { name: tenant.name, namespace: tenant.namespace },
+    };
+    const object = (await readOptional(() => api.read(header))) as
+      | ClusterLike
+      | undefined;
+    const conditions = object?.status?.conditions;
+    const condition = (type: string) => conditions?.find(c => c.type === type);
+    if (tenant.crossplane) {
+      const ready = condition('Ready')?.status === 'True';
+      check(
+        'ClaimReady',
+        ready,
+        `${header.kind} '${tenant.name}' ${
+          object
+            ? `has conditions: ${describeConditions(conditions) || 'none yet'}`
+            : 'does not exist'
+        }`,
+      );
+    } else {
+      const provisioned = object?.status?.phase === 'Provisioned';
+      const available = condition('Available')?.status === 'True';
+      check(
+        'ClusterAvailable',
+        provisioned && available,
+        `Cluster '${tenant.name}' ${
+          object
+            ? `is in phase ${
+                object.status?.phase ?? '(none yet)'
+              } with conditions: ${
+                describeConditions(conditions) || 'none yet'
+              }`
+            : 'does not exist'
+        }`,
+      );
+    }
+    const secretName =
+      tenant.crossplane?.connectionSecretName ??
+      kubeconfigSecretName(tenant.name);
+    const secret = ns
+      ? await readOptional(() =>
+          core.readNamespacedSecret({
+            name: secretName,
+            namespace: tenant.namespace,
+          }),
+        )
+      : undefined;
+    check(
+      'KubeconfigAvailable',
+      !!secret,
+      `Secret '${secretName}' ${secret ? 'is present' : 'does not exist yet'}`,
+    );
+  }
+
+  return {
+    tenant: tenant.name,
+    namespace: tenant.namespace,
+    cluster: cluster.name,
+    isolation: tenant.isolation,
+    ready: checks.every(c => c.status === 'True'),
+    conditions: checks,
+  };
+}

@@ -1,0 +1,3 @@
+export { createKaasTenantCreateAction } from './tenantCreate';
+export { createKaasTenantWaitAction } from './tenantWait';
+export { createKaasTenantDeleteAction } from './tenantDelete';

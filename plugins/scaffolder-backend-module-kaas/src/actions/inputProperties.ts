@@ -1,0 +1,99 @@
+import type { z as zod } from 'zod/v3';
+import { TENANT_ISOLATIONS } from '@internal/plugin-kaas-common';
+
+// The scaffolder validates input against the JSON schema made from these, but does not
+// apply defaults: every field with a default is optional, and the action applies it.
+
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+export const name = (z: typeof zod) =>
+  z
+    .string()
+    .min(1)
+    .describe(
+      'Name of the tenant, a DNS-1123 label such as `checkout-dev`. It names the home namespace and the catalog entity.',
+    );
+
+export const owner = (z: typeof zod) =>
+  z
+    .string()
+    .min(1)
+    .describe(
+      'Group that owns the tenant: an entity ref (`group:default/team-a`) or a group name (`team-a`). The user running the template must be a member of it, or a platform admin.',
+    );
+
+export const isolation = (z: typeof zod) =>
+  z
+    .enum(TENANT_ISOLATIONS)
+    .describe(
+      'How the tenant is isolated: `namespace` (a namespace with policy), `vcluster` (a virtual cluster) or `cluster` (a cluster of its own).',
+    );
+
+export const profile = (z: typeof zod) =>
+  z
+    .string()
+    .min(1)
+    .describe(
+      'Name of a tenant profile of `kaas.tenantProfiles`: the quotas and policy the tenant gets.',
+    );
+
+export const cluster = (z: typeof zod) =>
+  z
+    .string()
+    .optional()
+    .describe(
+      'Name of a cluster of `kaas.clusters` to place the tenant on. When absent, the platform chooses one that serves the isolation.',
+    );
+
+export const description = (z: typeof zod) =>
+  z
+    .string()
+    .optional()
+    .describe('What the tenant is for; shown in the catalog.');
+
+export const labels = (z: typeof zod) =>
+  z
+    .record(z.string())
+    .optional()
+    .describe(
+      'Extra labels for the home namespace. Keys under the platform prefix (kaas.internal by default) are refused.',
+    );
+
+export const annotations = (z: typeof zod) =>
+  z
+    .record(z.string())
+    .optional()
+    .describe(
+      'Extra annotations for the home namespace. Keys under the platform prefix (kaas.internal by default) are refused.',
+    );
+
+export const timeoutSeconds = (z: typeof zod) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_TIMEOUT_SECONDS)
+    .default(DEFAULT_TIMEOUT_SECONDS)
+    .optional()
+    .describe(
+      `How long to wait, in seconds (at most ${MAX_TIMEOUT_SECONDS}). Defaults to ${DEFAULT_TIMEOUT_SECONDS}.`,
+    );
+
+export const deleteInstances = (z: typeof zod) =>
+  z
+    .boolean()
+    .default(false)
+    .optional()
+    .describe(
+      'Also delete the XaaS instances (databases, queues, ...) living in the tenant. Without it, a tenant that still has instances is not deleted. Defaults to false.',
+    );
+
+export const waitUntilGone = (z: typeof zod) =>
+  z
+    .boolean()
+    .default(true)
+    .optional()
+    .describe(
+      'Wait until the objects of the tenant are gone from the cluster, up to `timeoutSeconds`. Defaults to true.',
+    );

@@ -1,0 +1,110 @@
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { kaasTenantCreatePermission } from '@internal/plugin-kaas-common';
+import type {
+  AppliedObject,
+  OwnerAuthorizer,
+  TenantService,
+} from '@internal/plugin-kaas-node';
+import * as inputProps from './inputProperties';
+import * as outputProps from './outputProperties';
+import { requirePermission } from './requirePermission';
+import { examples } from './tenantCreate.examples';
+import { tenantEntityRef, tenantStatusUrl } from './tenantLinks';
+
+/**
+ * Creates a tenant, or brings an existing one back to what the input asks: the home
+ * namespace with the profile's policy, as `kaas-node` renders it. Idempotent.
+ *
+ * @public
+ */
+export function createKaasTenantCreateAction(options: {
+  tenants: TenantService;
+  owners: OwnerAuthorizer;
+  permissions: PermissionsService;
+  config: Config;
+}) {
+  const { tenants, owners, permissions, config } = options;
+  const appBaseUrl = config.getString('app.baseUrl');
+
+  return createTemplateAction({
+    id: 'kaas:tenant:create',
+    description:
+      'Creates a Kubernetes tenant (namespace, virtual cluster or cluster) owned by a group, with the policy of a tenant profile. A re-run with the same input changes nothing.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: inputProps.name,
+        owner: inputProps.owner,
+        isolation: inputProps.isolation,
+        profile: inputProps.profile,
+        cluster: inputProps.cluster,
+        description: inputProps.description,
+        labels: inputProps.labels,
+        annotations: inputProps.annotations,
+      },
+      output: {
+        tenant: outputProps.tenant,
+        namespace: outputProps.namespace,
+        cluster: outputProps.cluster,
+        isolation: outputProps.isolation,
+        entityRef: outputProps.entityRef,
+        statusUrl: outputProps.statusUrl,
+        manifests: outputProps.manifests,
+      },
+    },
+    async handler(ctx) {
+      const credentials = await ctx.getInitiatorCredentials();
+      await requirePermission(
+        permissions,
+        credentials,
+        kaasTenantCreatePermission,
+      );
+      const request = tenants.validate(ctx.input);
+      // Before anything is written: only members of the owner group (or platform admins)
+      // may create a tenant for it.
+      await owners.assertMayActFor(credentials, request.owner);
+
+      const dryRun = ctx.isDryRun === true;
+      ctx.logger.info(
+        `${dryRun ? 'Dry run: checking' : 'Creating'} tenant '${
+          request.name
+        }' (${request.isolation}, profile '${request.profile}') for ${
+          request.owner
+        }`,
+      );
+      const result = await tenants.create(request, { dryRun });
+      for (const object of result.objects) {
+        ctx.logger.info(describeAppliedObject(object));
+      }
+
+      ctx.output('tenant', result.tenant);
+      ctx.output('namespace', result.namespace);
+      ctx.output('cluster', result.cluster);
+      ctx.output('isolation', result.isolation);
+      ctx.output('entityRef', tenantEntityRef(result.tenant));
+      ctx.output('statusUrl', tenantStatusUrl(appBaseUrl, result.tenant));
+      if (dryRun) {
+        // Plain JSON: the task log and the template editor show outputs as JSON.
+        ctx.output(
+          'manifests',
+          JSON.parse(JSON.stringify(result.manifests ?? [])),
+        );
+      }
+    },
+  });
+}
+
+function describeAppliedObject(object: AppliedObject): string {
+  const where = object.namespace
+    ? `${object.namespace}/${object.name}`
+    : object.name;
+  let outcome: string = object.action;
+  if (object.action === 'dry-run') {
+    // In a dry run the resourceVersion is the stored object's: none means it is new.
+    outcome = object.resourceVersion ? 'would be applied' : 'would be created';
+  }
+  return `${object.kind} ${where}: ${outcome}`;
+}
