@@ -10,7 +10,7 @@ import {
   describeObject,
   type KubernetesManifest,
 } from '../tenants/kubernetesManifest';
-import { DiscoveringObjectApi } from './objectApi';
+import { DiscoveringObjectApi, statusCode } from './objectApi';
 import {
   guardOwnership,
   objectKey,
@@ -49,20 +49,29 @@ export interface ApplyResult {
 }
 
 /**
- * An existing, Active namespace of the platform (any tenant's), in which a dry run can
+ * Existing, Active namespaces of the platform (any tenant's), in which a dry run can
  * validate the objects of a namespace that does not exist yet.
  */
-async function dryRunValidationNamespace(
+async function dryRunValidationNamespaces(
   cluster: KaasCluster,
   managedByKey: string,
-): Promise<string | undefined> {
+): Promise<string[]> {
   const list = await cluster.client(CoreV1Api).listNamespace({
     labelSelector: `${managedByKey}=${MANAGED_BY_VALUE}`,
   });
   return list.items
     .filter(n => n.status?.phase === 'Active' && !n.metadata?.deletionTimestamp)
     .map(n => n.metadata!.name!)
-    .sort()[0];
+    .sort();
+}
+
+/** The namespace went away, or started terminating, after it was listed. */
+function namespaceGone(error: unknown): boolean {
+  const code = statusCode(error);
+  const body = String((error as { body?: unknown })?.body ?? '');
+  return (
+    code === 404 || (code === 403 && body.includes('NamespaceTerminating'))
+  );
 }
 
 /**
@@ -78,7 +87,7 @@ export async function applyManifests(
   manifests: KubernetesManifest[],
   options: ApplyOptions,
 ): Promise<ApplyResult> {
-  const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
+  const api = DiscoveringObjectApi.forCluster(cluster);
   const before = await guardOwnership(api, manifests, options);
   const dryRun = options.dryRun ? 'All' : undefined;
   const [first, ...rest] = manifests;
@@ -108,29 +117,43 @@ export async function applyManifests(
   // namespace under a generated name instead: same schema, admission and RBAC checks,
   // no name clash, nothing stored. (The backend may only write into platform-marked
   // namespaces, so `default` is no option.) Without any, they are returned as rendered.
-  const validationNamespace =
+  const candidates =
     options.dryRun && namespaceIsNew
-      ? await dryRunValidationNamespace(cluster, options.marks.managedBy)
-      : undefined;
+      ? await dryRunValidationNamespaces(cluster, options.marks.managedBy)
+      : [];
+  let validationNamespace: string | undefined;
+  const dryRunCreateIn = async (manifest: KubernetesManifest) => {
+    const { name: _, ...metadata } = manifest.metadata;
+    // A candidate may be deleted meanwhile (by its owner); then the next one serves.
+    for (const candidate of candidates) {
+      try {
+        const accepted = await api.create(
+          {
+            ...manifest,
+            metadata: {
+              ...metadata,
+              generateName: `${manifest.metadata.name.slice(0, 40)}-`,
+              namespace: candidate,
+            },
+          },
+          undefined,
+          'All',
+          options.fieldManager,
+        );
+        validationNamespace ??= candidate;
+        return accepted;
+      } catch (error) {
+        if (!namespaceGone(error)) throw error;
+      }
+    }
+    return undefined;
+  };
   const validateElsewhere = async (
     manifest: KubernetesManifest,
   ): Promise<KubernetesObject> => {
-    if (!validationNamespace) return manifest;
     const { name, namespace } = manifest.metadata;
-    const { name: _, ...metadata } = manifest.metadata;
-    const accepted = await api.create(
-      {
-        ...manifest,
-        metadata: {
-          ...metadata,
-          generateName: `${name.slice(0, 40)}-`,
-          namespace: validationNamespace,
-        },
-      },
-      undefined,
-      'All',
-      options.fieldManager,
-    );
+    const accepted = await dryRunCreateIn(manifest);
+    if (!accepted) return manifest;
     const {
       uid: _uid,
       generateName: _generateName,

@@ -76,22 +76,22 @@ export async function guardOwnership(
   expected: OwnershipMarks,
 ): Promise<Map<string, KubernetesObject | undefined>> {
   const existing = new Map<string, KubernetesObject | undefined>();
-  const problems = await Promise.all(
-    manifests.map(async manifest => {
-      const resource = await api.discover(manifest.apiVersion, manifest.kind);
-      if (!resource) {
-        throw new InputError(
-          `The cluster does not serve ${manifest.kind} of ${manifest.apiVersion}; install the operator that provides it or change the tenant profile`,
-        );
-      }
-      if (!resource.namespaced && manifest.kind !== 'Namespace') {
-        throw new InputError(
-          `${describeObject(
-            manifest,
-          )} is cluster-scoped; tenants may only hold namespaced objects`,
-        );
-      }
-      let current: KubernetesObject | undefined;
+  const check = async (manifest: KubernetesManifest, mayExist: boolean) => {
+    const resource = await api.discover(manifest.apiVersion, manifest.kind);
+    if (!resource) {
+      throw new InputError(
+        `The cluster does not serve ${manifest.kind} of ${manifest.apiVersion}; install the operator that provides it or change the tenant profile`,
+      );
+    }
+    if (!resource.namespaced && manifest.kind !== 'Namespace') {
+      throw new InputError(
+        `${describeObject(
+          manifest,
+        )} is cluster-scoped; tenants may only hold namespaced objects`,
+      );
+    }
+    let current: KubernetesObject | undefined;
+    if (mayExist) {
       try {
         current = await api.read({
           apiVersion: manifest.apiVersion,
@@ -104,9 +104,32 @@ export async function guardOwnership(
       } catch (error) {
         if (statusCode(error) !== 404) throw error;
       }
-      existing.set(objectKey(manifest), current);
-      return current ? foreignOwnership(current, expected) : undefined;
-    }),
+    }
+    existing.set(objectKey(manifest), current);
+    return current ? foreignOwnership(current, expected) : undefined;
+  };
+
+  // Nothing can exist inside a namespace that does not exist: for a new tenant one read
+  // of its namespace replaces a read per object.
+  const namespaces = manifests.filter(m => m.kind === 'Namespace');
+  const problems = await Promise.all(namespaces.map(m => check(m, true)));
+  const absentNamespaces = new Set(
+    namespaces
+      .filter(m => existing.get(objectKey(m)) === undefined)
+      .map(m => m.metadata.name),
+  );
+  problems.push(
+    ...(await Promise.all(
+      manifests
+        .filter(m => m.kind !== 'Namespace')
+        .map(m =>
+          check(
+            m,
+            !m.metadata.namespace ||
+              !absentNamespaces.has(m.metadata.namespace),
+          ),
+        ),
+    )),
   );
   const refused = problems.filter((p): p is string => !!p);
   if (refused.length) throw new ConflictError(refused.join(' '));

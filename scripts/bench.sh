@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs a benchmark on a fresh local control plane and prints its figures.
+#
+#   scripts/bench.sh tenants [N]     tenant provisioning vs kubectl apply --server-side
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/toolchain.sh"
+ensure_node
+ensure_yarn
+yarn_install
+case "${1:-}" in
+  tenants) bench="bench/tenantProvisioning.ts" ;;
+  *) echo "usage: scripts/bench.sh tenants [N]" >&2; exit 2 ;;
+esac
+shift
+cd "$KAAS_REPO_ROOT"
+exec node --require @backstage/cli-node/config/nodeTransform.cjs "$bench" "$@"
