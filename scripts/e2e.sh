@@ -30,6 +30,8 @@ cleanup() {
 trap cleanup EXIT
 
 start_local_cluster "$work_dir/cluster" "${KAAS_E2E_CLUSTER_PORT:-16443}"
+install_operator_crds
+export KAAS_KUBECTL="$LOCAL_CLUSTER_BIN/kubectl"
 
 log "starting Backstage (log: $results_dir/platform.log)"
 cd "$KAAS_REPO_ROOT"

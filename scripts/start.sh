@@ -25,6 +25,7 @@ build_local_cluster
 trap 'stop_local_cluster' EXIT
 trap 'exit 130' INT TERM
 start_local_cluster "$data_dir/cluster" "$cluster_port"
+install_operator_crds
 
 cat >&2 <<INFO
 

@@ -117,6 +117,62 @@ export interface Config {
       };
     };
     /**
+     * The XaaS offerings (docs/xaas-contracts.md), by capability id. The backend refuses
+     * to start when one is invalid, naming the key. Strings of `objects` and `connection`
+     * may use `${{ instance.name }}`, `${{ instance.namespace }}`, `${{ instance.capability }}`,
+     * `${{ instance.plan }}`, `${{ instance.tenant }}`, `${{ parameters.<name> }}` and the
+     * `${{ tenant.* }}` placeholders of `kaas.baseline`; a string that is one placeholder
+     * keeps the value's JSON type.
+     */
+    capabilities?: {
+      [id: string]: {
+        title: string;
+        description?: string;
+        /** Catalog ref of the capability team, e.g. `group:default/platform-team`. */
+        owner?: string;
+        /** JSON Schema (draft 2020-12) of the parameters a developer may set; `type: object`. */
+        parameters: { [key: string]: any };
+        /** Named sizes; each plan's parameters must satisfy the schema. */
+        plans: {
+          [plan: string]: {
+            title: string;
+            description?: string;
+            parameters: { [key: string]: any };
+          };
+        };
+        /** The operator objects an instance is made of, in apply order. */
+        objects: Array<{
+          apiVersion: string;
+          kind: string;
+          /** `parameters.<name>`: create the object only when that parameter is set. */
+          when?: string;
+          metadata: {
+            name: string;
+            labels?: { [key: string]: string };
+            annotations?: { [key: string]: string };
+          };
+          [field: string]: any;
+        }>;
+        /** Readiness of `objects[object ?? 0]`: a status condition, or a field's value. */
+        readiness: {
+          object?: number;
+          condition?: { type: string; status: string };
+          field?: { path: string; equals: string | number | boolean };
+        };
+        /** Where the connection details are; host from `host`, `service` or `fromStatus`. */
+        connection?: {
+          secretName?: string;
+          /** Secret keys safe to show; all others never leave the cluster. */
+          showKeys?: string[];
+          host?: string;
+          service?: string;
+          /** Dotted path of a status field of the readiness object naming the service. */
+          fromStatus?: string;
+          port?: number;
+        };
+      };
+    };
+    /**
      * Objects every tenant gets, put into its namespace. String values may use
      * `${{ tenant.name }}`, `${{ tenant.namespace }}`, `${{ tenant.owner }}`,
      * `${{ tenant.ownerName }}`, `${{ tenant.isolation }}`, `${{ tenant.profile }}`.

@@ -59,3 +59,20 @@ stop_local_cluster() {
   fi
   KAAS_LOCAL_CLUSTER_PID=""
 }
+
+# install_operator_crds: installs the operators' upstream CRDs (the ones the shipped
+# capabilities and tenant isolations use) from KAAS_CRDS_DIR, by default ../shared/crds
+# beside the repository, so templates work locally; no operator runs. Server-side apply:
+# some CRDs are larger than client-side apply's annotation limit.
+install_operator_crds() {
+  local crds="${KAAS_CRDS_DIR:-$KAAS_REPO_ROOT/../shared/crds}"
+  if [ ! -d "$crds" ]; then
+    log "no operator CRDs at $crds (set KAAS_CRDS_DIR); XaaS and vcluster/cluster templates need them"
+    return 0
+  fi
+  log "installing operator CRDs from $crds"
+  "$LOCAL_CLUSTER_BIN/kubectl" --kubeconfig "$KAAS_ADMIN_KUBECONFIG" apply --server-side \
+    --force-conflicts -R -f "$crds" >/dev/null
+  "$LOCAL_CLUSTER_BIN/kubectl" --kubeconfig "$KAAS_ADMIN_KUBECONFIG" wait --for=condition=Established \
+    --timeout=60s crd --all >/dev/null
+}

@@ -74,10 +74,11 @@ ensure_go() {
 # root resolutions and try again, so a new dependency never leaves the install broken.
 yarn_install() {
   local attempt out name newest
-  mkdir -p "$KAAS_REPO_ROOT/node_modules"
+  mkdir -p "$KAAS_REPO_ROOT/.yarn"
   for attempt in $(seq 1 40); do
-    # flock: two installs into one node_modules at once would corrupt it.
-    if out="$(cd "$KAAS_REPO_ROOT" && flock "$KAAS_REPO_ROOT/node_modules/.kaas-install.lock" yarn install 2>&1)"; then
+    # flock: two installs into one node_modules at once would corrupt it (the lock lives
+    # outside node_modules, which yarn prunes).
+    if out="$(cd "$KAAS_REPO_ROOT" && flock "$KAAS_REPO_ROOT/.yarn/kaas-install.lock" yarn install 2>&1)"; then
       printf '%s\n' "$out" | tail -n 3 >&2
       return 0
     fi

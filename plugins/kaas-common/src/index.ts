@@ -3,9 +3,11 @@
  *
  * @packageDocumentation
  */
+export * from './capabilityConfig';
 export * from './clusterRoles';
 export * from './clusterName';
 export * from './groupRef';
+export * from './instanceRequest';
 export * from './kubernetesKeys';
 export * from './labels';
 export * from './permissions';

@@ -7,6 +7,7 @@ describe('kaasMarkKeys', () => {
       managedBy: 'kaas.internal/managed-by',
       isolation: 'kaas.internal/isolation',
       capability: 'kaas.internal/capability',
+      instance: 'kaas.internal/instance',
       owner: 'kaas.internal/owner',
       spec: 'kaas.internal/spec',
       description: 'kaas.internal/description',

@@ -19,6 +19,8 @@ export interface KaasMarkKeys {
   isolation: string;
   /** Label: capability id, on every XaaS instance object. */
   capability: string;
+  /** Label: instance name, on every XaaS instance object. */
+  instance: string;
   /** Annotation: catalog ref of the owning group, on home namespaces and instances. */
   owner: string;
   /** Annotation: the validated request as JSON, on home namespaces and instances. */
@@ -40,6 +42,7 @@ export function kaasMarkKeys(
     managedBy: `${prefix}/managed-by`,
     isolation: `${prefix}/isolation`,
     capability: `${prefix}/capability`,
+    instance: `${prefix}/instance`,
     owner: `${prefix}/owner`,
     spec: `${prefix}/spec`,
     description: `${prefix}/description`,

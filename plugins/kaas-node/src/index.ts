@@ -65,3 +65,25 @@ export {
 
 export { OwnerAuthorizer } from './owners/OwnerAuthorizer';
 export { ownerAuthorizerServiceRef } from './owners/ownerAuthorizerServiceRef';
+
+export {
+  CapabilityConfigError,
+  readCapabilities,
+} from './instances/readCapabilities';
+export {
+  instancePlacement,
+  type InstancePlacement,
+  type InstancePlan,
+} from './instances/renderInstance';
+export {
+  InstanceService,
+  capabilityInstanceKinds,
+  type ConnectionDetails,
+  type InstanceApplyResult,
+  type InstanceDeleteOptions,
+  type InstanceDeleteResult,
+  type InstanceReadiness,
+  type InstanceSummary,
+  type InstanceWaitOptions,
+} from './instances/InstanceService';
+export { instanceServiceRef } from './instances/instanceServiceRef';

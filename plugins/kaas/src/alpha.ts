@@ -46,13 +46,43 @@ const profilePickerField = FormFieldBlueprint.make({
   },
 });
 
+const tenantPickerField = FormFieldBlueprint.make({
+  name: 'tenant-picker',
+  params: {
+    field: () =>
+      import('./components/TenantPicker/TenantPicker').then(m =>
+        createFormField({
+          name: 'KaasTenantPicker',
+          component: m.TenantPicker,
+        }),
+      ),
+  },
+});
+
+const planPickerField = FormFieldBlueprint.make({
+  name: 'plan-picker',
+  params: {
+    field: () =>
+      import('./components/PlanPicker/PlanPicker').then(m =>
+        createFormField({ name: 'KaasPlanPicker', component: m.PlanPicker }),
+      ),
+  },
+});
+
 /**
  * The kaas frontend plugin for the new frontend system: the kaas API client and the
- * template fields `KaasClusterPicker` and `KaasProfilePicker`.
+ * template fields `KaasClusterPicker`, `KaasProfilePicker`, `KaasTenantPicker` and
+ * `KaasPlanPicker`.
  *
  * @alpha
  */
 export default createFrontendPlugin({
   pluginId: 'kaas',
-  extensions: [kaasApi, clusterPickerField, profilePickerField],
+  extensions: [
+    kaasApi,
+    clusterPickerField,
+    profilePickerField,
+    tenantPickerField,
+    planPickerField,
+  ],
 });

@@ -10,6 +10,9 @@ export {
   kaasPlugin,
   KaasClusterPickerFieldExtension,
   KaasProfilePickerFieldExtension,
+  KaasTenantPickerFieldExtension,
+  KaasPlanPickerFieldExtension,
 } from './plugin';
 export type { ClusterPickerUiOptions } from './components/ClusterPicker/ClusterPicker';
 export type { ProfilePickerUiOptions } from './components/ProfilePicker/ProfilePicker';
+export type { PlanPickerUiOptions } from './components/PlanPicker/PlanPicker';

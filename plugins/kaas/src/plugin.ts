@@ -8,7 +8,9 @@ import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-rea
 import { kaasApiRef } from './api/KaasApi';
 import { KaasClient } from './api/KaasClient';
 import { ClusterPicker } from './components/ClusterPicker/ClusterPicker';
+import { PlanPicker } from './components/PlanPicker/PlanPicker';
 import { ProfilePicker } from './components/ProfilePicker/ProfilePicker';
+import { TenantPicker } from './components/TenantPicker/TenantPicker';
 
 /** The kaas frontend plugin for apps on the legacy frontend system. @public */
 export const kaasPlugin = createPlugin({
@@ -35,5 +37,21 @@ export const KaasProfilePickerFieldExtension = kaasPlugin.provide(
   createScaffolderFieldExtension({
     name: 'KaasProfilePicker',
     component: ProfilePicker,
+  }),
+);
+
+/** Template field `KaasTenantPicker` (legacy frontend system). @public */
+export const KaasTenantPickerFieldExtension = kaasPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'KaasTenantPicker',
+    component: TenantPicker,
+  }),
+);
+
+/** Template field `KaasPlanPicker` (legacy frontend system). @public */
+export const KaasPlanPickerFieldExtension = kaasPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'KaasPlanPicker',
+    component: PlanPicker,
   }),
 );

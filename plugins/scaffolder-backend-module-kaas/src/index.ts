@@ -1,6 +1,6 @@
 /**
  * Scaffolder actions of the kaas plugins: create, wait for and delete Kubernetes tenants
- * from Software Templates.
+ * and XaaS instances from Software Templates.
  *
  * @packageDocumentation
  */

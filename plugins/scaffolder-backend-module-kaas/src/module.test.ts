@@ -13,7 +13,7 @@ import {
 import { scaffolderModuleKaas } from './module';
 
 describe('scaffolderModuleKaas in a backend, with services from kaas-node and the local control plane', () => {
-  it('gives the scaffolder the tenant actions, wired to working services', async () => {
+  it('gives the scaffolder the tenant and instance actions, wired to working services', async () => {
     const actions: TemplateAction<any, any, any>[] = [];
     const backend = await startTestBackend({
       extensionPoints: [
@@ -33,6 +33,9 @@ describe('scaffolderModuleKaas in a backend, with services from kaas-node and th
         'kaas:tenant:create',
         'kaas:tenant:wait',
         'kaas:tenant:delete',
+        'xaas:instance:create',
+        'xaas:instance:wait',
+        'xaas:instance:delete',
       ]);
       const create = actions[0];
       expect(create.supportsDryRun).toBe(true);

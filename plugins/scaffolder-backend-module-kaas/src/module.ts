@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
+  instanceServiceRef,
   ownerAuthorizerServiceRef,
   tenantServiceRef,
 } from '@internal/plugin-kaas-node';
@@ -11,11 +12,15 @@ import {
   createKaasTenantCreateAction,
   createKaasTenantDeleteAction,
   createKaasTenantWaitAction,
+  createXaasInstanceCreateAction,
+  createXaasInstanceDeleteAction,
+  createXaasInstanceWaitAction,
 } from './actions';
 
 /**
  * The kaas actions for the scaffolder: `kaas:tenant:create`, `kaas:tenant:wait`,
- * `kaas:tenant:delete`.
+ * `kaas:tenant:delete`, `xaas:instance:create`, `xaas:instance:wait`,
+ * `xaas:instance:delete`.
  *
  * @public
  */
@@ -27,12 +32,21 @@ export const scaffolderModuleKaas = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         tenants: tenantServiceRef,
+        instances: instanceServiceRef,
         owners: ownerAuthorizerServiceRef,
         permissions: coreServices.permissions,
         logger: coreServices.logger,
         config: coreServices.rootConfig,
       },
-      async init({ scaffolder, tenants, owners, permissions, logger, config }) {
+      async init({
+        scaffolder,
+        tenants,
+        instances,
+        owners,
+        permissions,
+        logger,
+        config,
+      }) {
         const actions = [
           createKaasTenantCreateAction({
             tenants,
@@ -42,6 +56,14 @@ export const scaffolderModuleKaas = createBackendModule({
           }),
           createKaasTenantWaitAction({ tenants, owners }),
           createKaasTenantDeleteAction({ tenants, owners, permissions }),
+          createXaasInstanceCreateAction({
+            instances,
+            tenants,
+            owners,
+            permissions,
+          }),
+          createXaasInstanceWaitAction({ instances, owners }),
+          createXaasInstanceDeleteAction({ instances, owners, permissions }),
         ];
         scaffolder.addActions(...actions);
         logger.info(

@@ -17,6 +17,10 @@ export interface OwnershipMarks {
   tenant: string;
   /** Full group ref of the owner. */
   owner: string;
+  /** XaaS objects (all but namespaces) must also carry this capability mark. */
+  capability?: string;
+  /** XaaS objects (all but namespaces) must also carry this instance mark. */
+  instance?: string;
 }
 
 /**
@@ -34,16 +38,32 @@ export function foreignOwnership(
   const labels = existing.metadata?.labels ?? {};
   const owner = existing.metadata?.annotations?.[marks.owner];
   const what = `${describeObject(existing)} already exists and`;
+  const advice =
+    expected.instance === undefined
+      ? 'choose another tenant name.'
+      : 'choose another instance name.';
   if (labels[marks.managedBy] !== MANAGED_BY_VALUE) {
-    return `${what} is not managed by the platform; choose another tenant name.`;
+    return `${what} is not managed by the platform; ${advice}`;
   }
   if (owner !== undefined && !sameEntityRef(owner, expected.owner)) {
-    return `${what} belongs to ${owner}; choose another tenant name.`;
+    return `${what} belongs to ${owner}; ${advice}`;
   }
   if (labels[marks.tenant] !== expected.tenant) {
     return `${what} belongs to tenant '${
       labels[marks.tenant] ?? '(none)'
-    }'; choose another tenant name.`;
+    }'; ${advice}`;
+  }
+  if (existing.kind !== 'Namespace') {
+    for (const [key, value, mark] of [
+      [marks.capability, expected.capability, 'capability'],
+      [marks.instance, expected.instance, 'instance'],
+    ] as const) {
+      if (value !== undefined && labels[key] !== value) {
+        return `${what} belongs to ${mark} '${
+          labels[key] ?? '(none)'
+        }'; ${advice}`;
+      }
+    }
   }
   if (existing.metadata?.deletionTimestamp) {
     return `${describeObject(

@@ -25,6 +25,9 @@ import { chooseTenantCluster } from './tenantCluster';
 import { findTenantInstances, type InstanceKind } from './tenantInstances';
 import type { TenantPolicy } from './tenantPolicy';
 import { readTenantReadiness, type TenantReadiness } from './tenantReadiness';
+import { tenantSummaryOf, type TenantSummary } from './tenantSummary';
+
+export type { TenantSummary } from './tenantSummary';
 
 /** What {@link TenantService.create} did. @public */
 export interface TenantApplyResult {
@@ -35,18 +38,6 @@ export interface TenantApplyResult {
   objects: AppliedObject[];
   /** Dry run only: the objects as the API server accepted them. */
   manifests?: KubernetesManifest[];
-}
-
-/** A tenant as its home namespace's marks describe it. @public */
-export interface TenantSummary {
-  name: string;
-  namespace: string;
-  cluster: string;
-  isolation: TenantIsolation;
-  owner: string;
-  profile: string;
-  /** ISO timestamp of the home namespace's creation. */
-  createdAt: string;
 }
 
 /** Options of {@link TenantService.delete}. @public */
@@ -202,34 +193,28 @@ export class TenantService {
         if (statusCode(error) === 404) continue;
         throw error;
       }
-      const labels = ns.metadata?.labels ?? {};
-      if (
-        labels[this.marks.managedBy] !== MANAGED_BY_VALUE ||
-        labels[this.marks.tenant] !== name
-      ) {
-        continue;
-      }
-      let profile = '';
-      try {
-        profile = JSON.parse(
-          ns.metadata?.annotations?.[this.marks.spec] ?? '{}',
-        ).profile;
-      } catch {
-        // A hand-edited spec annotation; the rest of the summary still holds.
-      }
-      return {
-        name,
-        namespace,
-        cluster: cluster.name,
-        isolation: labels[this.marks.isolation] as TenantIsolation,
-        owner: ns.metadata?.annotations?.[this.marks.owner] ?? '',
-        profile,
-        createdAt: ns.metadata?.creationTimestamp
-          ? new Date(ns.metadata.creationTimestamp).toISOString()
-          : '',
-      };
+      const summary = tenantSummaryOf(ns, cluster.name, this.marks);
+      if (summary?.name === name) return summary;
     }
     return undefined;
+  }
+
+  /** Every tenant on the clusters with the `tenants` or `management` role, by name. */
+  async list(): Promise<TenantSummary[]> {
+    const clusters = this.options.clusters
+      .list()
+      .filter(c => c.hasRole('tenants') || c.hasRole('management'));
+    const perCluster = await Promise.all(
+      clusters.map(async cluster => {
+        const namespaces = await cluster.client(CoreV1Api).listNamespace({
+          labelSelector: `${this.marks.managedBy}=${MANAGED_BY_VALUE},${this.marks.isolation}`,
+        });
+        return namespaces.items.flatMap(
+          ns => tenantSummaryOf(ns, cluster.name, this.marks) ?? [],
+        );
+      }),
+    );
+    return perCluster.flat().sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Whether the tenant is ready now, and what is missing. */

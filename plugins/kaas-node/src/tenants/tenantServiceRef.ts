@@ -4,6 +4,8 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { clusterRegistryServiceRef } from '../clusters/clusterRegistryServiceRef';
+import { capabilityInstanceKinds } from '../instances/InstanceService';
+import { readCapabilities } from '../instances/readCapabilities';
 import { TenantService } from './TenantService';
 
 /**
@@ -25,7 +27,16 @@ export const tenantServiceRef = createServiceRef<TenantService>({
         clusters: clusterRegistryServiceRef,
       },
       factory({ config, logger, clusters }) {
-        const tenants = TenantService.fromConfig(config, { clusters, logger });
+        // The delete guard looks for instances of the configured capabilities' kinds;
+        // without capabilities it falls back to the known operator kinds.
+        const capabilities = readCapabilities(config);
+        const tenants = TenantService.fromConfig(config, {
+          clusters,
+          logger,
+          instanceKinds: capabilities.length
+            ? capabilityInstanceKinds(capabilities)
+            : undefined,
+        });
         logger.info(
           `kaas tenant profiles: ${Object.keys(tenants.policy.profiles).join(
             ', ',

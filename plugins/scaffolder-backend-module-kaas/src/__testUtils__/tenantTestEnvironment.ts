@@ -71,6 +71,11 @@ export function demoOrganisation(): Entity[] {
  */
 export function testConfig(): ConfigReader {
   const cluster = testCluster();
+  // The capabilities the repository ships (app-config.yaml), so the tests exercise the
+  // same parameter schemas, readiness rules and connection rules as the templates.
+  const shipped = yaml.parse(
+    fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
+  );
   return new ConfigReader({
     app: { baseUrl: 'http://localhost:3000' },
     kaas: {
@@ -128,6 +133,7 @@ export function testConfig(): ConfigReader {
         },
       ],
       platformAdmins: [PLATFORM_ADMINS],
+      capabilities: shipped.kaas?.capabilities ?? {},
     },
   });
 }
@@ -150,6 +156,7 @@ export function tenantTestEnvironment(
   const owners = OwnerAuthorizer.fromConfig(config, { catalog });
   return {
     config,
+    clusters,
     tenants,
     owners,
     /** Cluster-admin client, to arrange and inspect what the actions did. */
@@ -221,9 +228,19 @@ export function memberOf(owner: string): DemoUser {
 }
 
 /** Names of every namespace on the test cluster, to show that nothing was created. */
-export async function namespaceNames(core: CoreV1Api): Promise<string[]> {
+/**
+ * Names of the namespaces that contain `containing` (a test's unique tenant name), so a
+ * check is not disturbed by other test files creating namespaces at the same time.
+ */
+export async function namespaceNames(
+  core: CoreV1Api,
+  containing: string,
+): Promise<string[]> {
   const list = await core.listNamespace();
-  return list.items.map(n => n.metadata!.name!).sort();
+  return list.items
+    .map(n => n.metadata!.name!)
+    .filter(n => n.includes(containing))
+    .sort();
 }
 
 /** Deletes namespaces left by a test (without waiting); already gone is fine. */

@@ -5,6 +5,7 @@ import { TENANT_ISOLATIONS } from '@internal/plugin-kaas-common';
 // apply defaults: every field with a default is optional, and the action applies it.
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
+export const DEFAULT_INSTANCE_TIMEOUT_SECONDS = 600;
 export const MAX_TIMEOUT_SECONDS = 3600;
 
 export const name = (z: typeof zod) =>
@@ -96,4 +97,74 @@ export const waitUntilGone = (z: typeof zod) =>
     .optional()
     .describe(
       'Wait until the objects of the tenant are gone from the cluster, up to `timeoutSeconds`. Defaults to true.',
+    );
+
+// XaaS instances (xaas:instance:*).
+
+export const tenant = (z: typeof zod) =>
+  z
+    .string()
+    .min(1)
+    .describe(
+      'Name of the tenant the instance belongs to, such as `checkout-dev`. The instance gets the owner of the tenant.',
+    );
+
+export const capability = (z: typeof zod) =>
+  z
+    .string()
+    .min(1)
+    .describe(
+      'Id of a capability of `kaas.capabilities` (the XaaS offering), such as `postgresql`.',
+    );
+
+export const instanceName = (z: typeof zod) =>
+  z
+    .string()
+    .min(1)
+    .describe(
+      'Name of the instance within its tenant, a DNS-1123 label of at most 40 characters such as `orders-db`.',
+    );
+
+export const plan = (z: typeof zod) =>
+  z
+    .string()
+    .min(1)
+    .describe(
+      'Name of a plan of the capability (a size, such as `small`); it fills the parameters.',
+    );
+
+export const parameters = (z: typeof zod) =>
+  z
+    .record(z.unknown())
+    .optional()
+    .describe(
+      "Settings that override the plan's, within the capability's parameter schema (for example `{ version: '17', storage: 5Gi }`). Unknown or out-of-range settings are refused.",
+    );
+
+export const instanceTimeoutSeconds = (z: typeof zod) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_TIMEOUT_SECONDS)
+    .default(DEFAULT_INSTANCE_TIMEOUT_SECONDS)
+    .optional()
+    .describe(
+      `How long to wait, in seconds (at most ${MAX_TIMEOUT_SECONDS}). Defaults to ${DEFAULT_INSTANCE_TIMEOUT_SECONDS}.`,
+    );
+
+export const confirm = (z: typeof zod) =>
+  z
+    .string()
+    .describe(
+      "Type `<tenant>/<name>` of the instance, exactly, to confirm the deletion: it destroys the instance's data.",
+    );
+
+export const instanceWaitUntilGone = (z: typeof zod) =>
+  z
+    .boolean()
+    .default(true)
+    .optional()
+    .describe(
+      'Wait until the objects of the instance are gone from the cluster, up to `timeoutSeconds`. Defaults to true.',
     );

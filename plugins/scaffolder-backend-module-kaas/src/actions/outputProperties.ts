@@ -32,3 +32,47 @@ export const manifests = (z: typeof zod) =>
     .describe(
       'Dry run only: the Kubernetes objects that would be applied, as the API server accepted them.',
     );
+
+// XaaS instances (xaas:instance:*).
+
+export const instance = (z: typeof zod) =>
+  z
+    .string()
+    .describe(
+      'The instance as `<tenant>/<name>`, e.g. `checkout-dev/orders-db`.',
+    );
+
+export const instanceNamespace = (z: typeof zod) =>
+  z.string().describe('Namespace the objects of the instance live in.');
+
+export const instanceCluster = (z: typeof zod) =>
+  z.string().describe('Name of the cluster the instance lives on.');
+
+export const instanceEntityRef = (z: typeof zod) =>
+  z
+    .string()
+    .describe(
+      'Catalog entity of the instance, e.g. `resource:default/checkout-dev.orders-db`, for `catalog:fetch` or a link.',
+    );
+
+export const connection = (z: typeof zod) =>
+  z
+    .object({
+      secretName: z
+        .string()
+        .describe(
+          'Secret in the namespace of the instance that holds the connection details, once the operator has written it; empty when the capability declares none.',
+        ),
+      namespace: z.string().describe('Namespace of that Secret.'),
+      host: z.string().optional().describe('Host to connect to.'),
+      port: z.number().optional().describe('Port to connect to.'),
+      keys: z
+        .array(z.string())
+        .describe(
+          'Names (never values) of the keys of the Secret that are safe to show, such as `username`; passwords are read from the Secret itself.',
+        ),
+    })
+    .optional()
+    .describe(
+      'Where to find the connection details of the instance, when its capability declares them. Names only: no secret value ever leaves the cluster through an output.',
+    );

@@ -116,14 +116,14 @@ describe('kaas:tenant:create against the local control plane, through kaas-node 
 
   it('creates nothing in a dry run and returns the manifests it would apply', async () => {
     const name = uniqueName('dry');
-    const before = await namespaceNames(env.core);
+    const before = await namespaceNames(env.core, name);
 
     const { outputs } = await create(action, request(name), {
       as: 'alice',
       dryRun: true,
     });
 
-    expect(await namespaceNames(env.core)).toEqual(before);
+    expect(await namespaceNames(env.core, name)).toEqual(before);
     expect(outputs).toMatchObject({
       tenant: name,
       cluster: 'local',
@@ -144,7 +144,7 @@ describe('kaas:tenant:create against the local control plane, through kaas-node 
 
   it('refuses a user who is not a member of the owner group, before anything is written', async () => {
     const name = uniqueName('foreign');
-    const before = await namespaceNames(env.core);
+    const before = await namespaceNames(env.core, name);
 
     await expect(
       create(action, request(name, 'group:default/team-a'), { as: 'bob' }),
@@ -155,7 +155,7 @@ describe('kaas:tenant:create against the local control plane, through kaas-node 
       ),
     });
 
-    expect(await namespaceNames(env.core)).toEqual(before);
+    expect(await namespaceNames(env.core, name)).toEqual(before);
   });
 
   it("refuses to take over another group's tenant of the same name, changing nothing", async () => {
@@ -199,15 +199,16 @@ describe('kaas:tenant:create against the local control plane, through kaas-node 
       ...env,
       permissions: mockServices.permissions({ result: AuthorizeResult.DENY }),
     });
-    const before = await namespaceNames(env.core);
+    const name = uniqueName('denied');
+    const before = await namespaceNames(env.core, name);
 
     await expect(
-      create(denied, request(uniqueName('denied')), { as: 'alice' }),
+      create(denied, request(name), { as: 'alice' }),
     ).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: expect.stringContaining("'kaas.tenant.create'"),
     });
-    expect(await namespaceNames(env.core)).toEqual(before);
+    expect(await namespaceNames(env.core, name)).toEqual(before);
   });
 
   it.each([
@@ -218,18 +219,15 @@ describe('kaas:tenant:create against the local control plane, through kaas-node 
   ])(
     'refuses invalid %s with an InputError naming the field, creating nothing',
     async (field, change) => {
-      const before = await namespaceNames(env.core);
+      const name = uniqueName('bad');
+      const before = await namespaceNames(env.core, name);
       await expect(
-        create(
-          action,
-          { ...request(uniqueName('bad')), ...change },
-          { as: 'alice' },
-        ),
+        create(action, { ...request(name), ...change }, { as: 'alice' }),
       ).rejects.toMatchObject({
         name: 'InputError',
         message: expect.stringContaining(field),
       });
-      expect(await namespaceNames(env.core)).toEqual(before);
+      expect(await namespaceNames(env.core, name)).toEqual(before);
     },
   );
 

@@ -3,10 +3,10 @@ import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { kaasTenantCreatePermission } from '@internal/plugin-kaas-common';
 import type {
-  AppliedObject,
   OwnerAuthorizer,
   TenantService,
 } from '@internal/plugin-kaas-node';
+import { describeAppliedObject } from './describeAppliedObject';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
 import { requirePermission } from './requirePermission';
@@ -95,16 +95,4 @@ export function createKaasTenantCreateAction(options: {
       }
     },
   });
-}
-
-function describeAppliedObject(object: AppliedObject): string {
-  const where = object.namespace
-    ? `${object.namespace}/${object.name}`
-    : object.name;
-  let outcome: string = object.action;
-  if (object.action === 'dry-run') {
-    // In a dry run the resourceVersion is the stored object's: none means it is new.
-    outcome = object.resourceVersion ? 'would be applied' : 'would be created';
-  }
-  return `${object.kind} ${where}: ${outcome}`;
 }

@@ -9,6 +9,8 @@ const kaasApi: KaasApi = {
     { name: 'mgmt', title: 'Management', roles: ['management'] },
   ],
   listProfiles: async () => [],
+  listTenants: async () => [],
+  listCapabilities: async () => [],
 };
 
 function renderPicker(role: string | undefined, onChange = jest.fn()) {

@@ -1,0 +1,44 @@
+import type {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { kaasCapabilityReadPermission } from '@internal/plugin-kaas-common';
+import type { InstanceService } from '@internal/plugin-kaas-node';
+import Router from 'express-promise-router';
+import { authorizeBasic } from './authorizeBasic';
+
+/**
+ * GET /capabilities: the XaaS offerings with their plans and parameter schemas, for the
+ * plan picker and the parameter forms. Object templates and connection rules stay inside.
+ */
+export function capabilitiesRoute(options: {
+  instances: InstanceService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+}) {
+  const router = Router();
+  router.get('/capabilities', async (req, res) => {
+    await authorizeBasic(
+      req,
+      kaasCapabilityReadPermission,
+      'You are not allowed to list the capabilities',
+      options,
+    );
+    res.json({
+      items: options.instances.capabilities().map(capability => ({
+        id: capability.id,
+        title: capability.title,
+        description: capability.description,
+        owner: capability.owner,
+        parameters: capability.parameters,
+        plans: Object.entries(capability.plans).map(([name, plan]) => ({
+          name,
+          title: plan.title,
+          description: plan.description,
+          parameters: plan.parameters,
+        })),
+      })),
+    });
+  });
+  return router;
+}

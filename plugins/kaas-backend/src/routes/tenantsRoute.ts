@@ -1,0 +1,66 @@
+import type {
+  HttpAuthService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  kaasTenantListPermission,
+  normalizeGroupRef,
+  parseGroupRef,
+  sameEntityRef,
+} from '@internal/plugin-kaas-common';
+import type { TenantService } from '@internal/plugin-kaas-node';
+import Router from 'express-promise-router';
+import { authorizeBasic } from './authorizeBasic';
+
+/**
+ * GET /tenants: tenant summaries from the clusters. `?owner=<group ref>` keeps one owner's;
+ * `?mine=true` keeps those owned by the caller's groups (the template's tenant picker).
+ */
+export function tenantsRoute(options: {
+  tenants: TenantService;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+}) {
+  const router = Router();
+  router.get('/tenants', async (req, res) => {
+    await authorizeBasic(
+      req,
+      kaasTenantListPermission,
+      'You are not allowed to list tenants',
+      options,
+    );
+    let items = await options.tenants.list();
+
+    const owner = req.query.owner;
+    if (owner !== undefined) {
+      const parsed =
+        typeof owner === 'string' ? parseGroupRef(owner) : undefined;
+      if (!parsed || parsed.problem !== undefined) {
+        throw new InputError(
+          `'owner' must be one group ref, e.g. group:default/team-a${
+            parsed?.problem ? `: ${parsed.problem}` : ''
+          }`,
+        );
+      }
+      const ref = normalizeGroupRef(owner as string);
+      items = items.filter(t => sameEntityRef(t.owner, ref));
+    }
+
+    if (req.query.mine === 'true') {
+      const credentials = await options.httpAuth.credentials(req, {
+        allow: ['user'],
+      });
+      const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
+        credentials,
+      );
+      items = items.filter(t =>
+        ownershipEntityRefs.some(ref => sameEntityRef(ref, t.owner)),
+      );
+    }
+    res.json({ items });
+  });
+  return router;
+}

@@ -1,0 +1,80 @@
+import Ajv2020, {
+  type ErrorObject,
+  type ValidateFunction,
+} from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+
+/** Checks (and fills the defaults of) an instance's parameters against a capability's JSON Schema. */
+export type ParameterCheck = (parameters: Record<string, unknown>) => {
+  parameters: Record<string, unknown>;
+  problems: ParameterProblem[];
+};
+
+/** One broken rule; `parameter` is the dotted name of the parameter, empty for the whole. */
+export interface ParameterProblem {
+  parameter: string;
+  message: string;
+  /** The JSON Schema keyword broken, e.g. `maximum`, `required`. */
+  keyword: string;
+}
+
+function describe(error: ErrorObject): ParameterProblem {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map(p => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let parameter = path.join('.');
+  if (error.keyword === 'additionalProperties') {
+    parameter = [...path, String(error.params.additionalProperty)].join('.');
+  } else if (error.keyword === 'required') {
+    parameter = [...path, String(error.params.missingProperty)].join('.');
+  }
+  return { parameter, message: message(error, path), keyword: error.keyword };
+}
+
+function message(error: ErrorObject, path: string[]): string {
+  const named = (name: string) => `parameter '${name}'`;
+  if (error.keyword === 'additionalProperties') {
+    const extra = String(error.params.additionalProperty);
+    return `${named([...path, extra].join('.'))} is not allowed here`;
+  }
+  if (error.keyword === 'required') {
+    return `${named(
+      [...path, String(error.params.missingProperty)].join('.'),
+    )} is required`;
+  }
+  const subject = path.length ? named(path.join('.')) : 'parameters';
+  if (error.keyword === 'enum') {
+    return `${subject} must be one of ${(
+      error.params.allowedValues as unknown[]
+    )
+      .map(v => JSON.stringify(v))
+      .join(', ')}`;
+  }
+  return `${subject} ${error.message ?? 'is invalid'} (rule '${
+    error.keyword
+  }')`;
+}
+
+/**
+ * Compiles a capability's parameter schema (JSON Schema draft 2020-12). Throws with
+ * Ajv's message when the schema itself is invalid.
+ */
+export function compileParameterSchema(schema: object): ParameterCheck {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    useDefaults: true,
+    strict: true,
+    allowUnionTypes: true,
+  });
+  addFormats(ajv);
+  const validate: ValidateFunction = ajv.compile(schema);
+  return parameters => {
+    const copy = structuredClone(parameters);
+    const valid = validate(copy);
+    return {
+      parameters: copy,
+      problems: valid ? [] : (validate.errors ?? []).map(describe),
+    };
+  };
+}

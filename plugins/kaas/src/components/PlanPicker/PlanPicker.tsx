@@ -1,0 +1,53 @@
+import { useApi } from '@backstage/core-plugin-api';
+import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import useAsync from 'react-use/esm/useAsync';
+import { kaasApiRef, type KaasPlanInfo } from '../../api/KaasApi';
+import { OptionPicker } from '../OptionPicker';
+
+/** `ui:options` of the PlanPicker field. */
+export interface PlanPickerUiOptions {
+  /** Id of the capability whose plans to offer, e.g. `postgresql`. */
+  capability?: string;
+}
+
+function describePlan(plan: KaasPlanInfo): string {
+  const sizes = Object.entries(plan.parameters)
+    .map(([key, value]) => `${key} ${String(value)}`)
+    .join(', ');
+  return [plan.description, sizes].filter(Boolean).join(' — ');
+}
+
+/** Template field: picks a plan (a named size) of one capability. */
+export function PlanPicker(
+  props: FieldExtensionComponentProps<string, PlanPickerUiOptions>,
+) {
+  const { formData, onChange, schema, uiSchema, required, rawErrors, idSchema } = props;
+  const capabilityId = uiSchema?.['ui:options']?.capability;
+  const kaasApi = useApi(kaasApiRef);
+  const { value, loading, error } = useAsync(() => kaasApi.listCapabilities(), [kaasApi]);
+  const capability = value?.find(c => c.id === capabilityId);
+  const options = capability?.plans.map(plan => ({
+    value: plan.name,
+    label: plan.title,
+    description: describePlan(plan),
+  }));
+  return (
+    <OptionPicker
+      id={idSchema?.$id ?? 'plan'}
+      label={schema.title ?? 'Plan'}
+      description={schema.description}
+      required={!!required}
+      value={formData}
+      options={options}
+      loading={loading}
+      error={error}
+      rawErrors={rawErrors}
+      emptyMessage={
+        capabilityId
+          ? `The platform offers no capability '${capabilityId}' (or it has no plans); ask the platform team.`
+          : "The template's plan field names no capability (ui:options.capability)."
+      }
+      onChange={onChange}
+    />
+  );
+}

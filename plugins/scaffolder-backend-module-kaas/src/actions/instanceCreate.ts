@@ -1,0 +1,136 @@
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  instanceEntityRef,
+  xaasInstanceCreatePermission,
+} from '@internal/plugin-kaas-common';
+import type {
+  InstanceService,
+  OwnerAuthorizer,
+  TenantService,
+} from '@internal/plugin-kaas-node';
+import { describeAppliedObject } from './describeAppliedObject';
+import { examples } from './instanceCreate.examples';
+import * as inputProps from './inputProperties';
+import * as outputProps from './outputProperties';
+import { requirePermission } from './requirePermission';
+
+/**
+ * Creates an XaaS instance (a database, a queue, ...) in a tenant, or brings an existing
+ * one back to what the input asks: the capability's objects with the plan's parameters,
+ * as `kaas-node` renders them. Idempotent.
+ *
+ * @public
+ */
+export function createXaasInstanceCreateAction(options: {
+  instances: InstanceService;
+  tenants: TenantService;
+  owners: OwnerAuthorizer;
+  permissions: PermissionsService;
+}) {
+  const { instances, tenants, owners, permissions } = options;
+
+  return createTemplateAction({
+    id: 'xaas:instance:create',
+    description:
+      "Creates an instance of an XaaS capability (PostgreSQL, MySQL, Kafka, ...) in a tenant, sized by a plan, owned by the tenant's owner. A re-run with the same input changes nothing.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        tenant: inputProps.tenant,
+        capability: inputProps.capability,
+        name: inputProps.instanceName,
+        plan: inputProps.plan,
+        parameters: inputProps.parameters,
+      },
+      output: {
+        instance: outputProps.instance,
+        namespace: outputProps.instanceNamespace,
+        cluster: outputProps.instanceCluster,
+        entityRef: outputProps.instanceEntityRef,
+        connection: outputProps.connection,
+        manifests: outputProps.manifests,
+      },
+    },
+    async handler(ctx) {
+      const credentials = await ctx.getInitiatorCredentials();
+      await requirePermission(
+        permissions,
+        credentials,
+        xaasInstanceCreatePermission,
+      );
+      const request = instances.validate(ctx.input);
+
+      const tenant = await tenants.get(request.tenant);
+      if (!tenant) {
+        throw new InputError(
+          `tenant: there is no tenant named '${request.tenant}'; choose one of your team's tenants, or create it first with kaas:tenant:create.`,
+        );
+      }
+      // Before anything is written, against the owner recorded on the cluster: an
+      // instance belongs to its tenant's owner, whatever the template says.
+      await owners.assertMayActFor(credentials, tenant.owner);
+
+      const dryRun = ctx.isDryRun === true;
+      ctx.logger.info(
+        `${dryRun ? 'Dry run: checking' : 'Creating'} ${
+          request.capability
+        } instance '${request.tenant}/${request.name}' (plan '${
+          request.plan
+        }') for ${tenant.owner}`,
+      );
+      const result = await instances.create(request, { dryRun });
+      for (const object of result.objects) {
+        ctx.logger.info(describeAppliedObject(object));
+      }
+
+      ctx.output('instance', `${result.tenant}/${result.name}`);
+      ctx.output('namespace', result.namespace);
+      ctx.output('cluster', result.cluster);
+      ctx.output('entityRef', instanceEntityRef(result.tenant, result.name));
+      const { connection } = result;
+      // Names only: the values stay in the Secret, for those allowed to read it.
+      if (
+        connection.secretName ||
+        connection.host ||
+        connection.port !== undefined
+      ) {
+        ctx.output('connection', {
+          secretName: connection.secretName,
+          namespace: result.namespace,
+          ...(connection.host !== undefined && { host: connection.host }),
+          ...(connection.port !== undefined && { port: connection.port }),
+          keys: [...connection.showKeys],
+        });
+      }
+      if (dryRun) {
+        // Plain JSON: the task log and the template editor show outputs as JSON.
+        ctx.output(
+          'manifests',
+          JSON.parse(
+            JSON.stringify((result.manifests ?? []).map(withoutSecretValues)),
+          ),
+        );
+      }
+    },
+  });
+}
+
+/** A Secret a capability creates keeps its keys in the output, never its values. */
+function withoutSecretValues<T extends { kind?: string }>(manifest: T): T {
+  if (manifest.kind !== 'Secret') return manifest;
+  const hide = (values: unknown) =>
+    values && typeof values === 'object'
+      ? Object.fromEntries(Object.keys(values).map(key => [key, '(hidden)']))
+      : values;
+  const secret = manifest as T & { data?: unknown; stringData?: unknown };
+  return {
+    ...secret,
+    ...(secret.data !== undefined && { data: hide(secret.data) }),
+    ...(secret.stringData !== undefined && {
+      stringData: hide(secret.stringData),
+    }),
+  };
+}

@@ -1,0 +1,129 @@
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { InputError, isError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { xaasInstanceDeletePermission } from '@internal/plugin-kaas-common';
+import type {
+  InstanceService,
+  OwnerAuthorizer,
+} from '@internal/plugin-kaas-node';
+import { examples } from './instanceDelete.examples';
+import * as inputProps from './inputProperties';
+import * as outputProps from './outputProperties';
+import { requirePermission } from './requirePermission';
+
+/**
+ * Deletes an XaaS instance and its data. The input must repeat `<tenant>/<name>` in
+ * `confirm`; the owner is checked against the owner recorded on the cluster. Idempotent:
+ * deleting an instance that is already gone succeeds.
+ *
+ * @public
+ */
+export function createXaasInstanceDeleteAction(options: {
+  instances: InstanceService;
+  owners: OwnerAuthorizer;
+  permissions: PermissionsService;
+}) {
+  const { instances, owners, permissions } = options;
+
+  return createTemplateAction({
+    id: 'xaas:instance:delete',
+    description:
+      'Deletes an XaaS instance and its data. `confirm` must be `<tenant>/<name>` of the instance, exactly.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        tenant: inputProps.tenant,
+        name: inputProps.instanceName,
+        confirm: inputProps.confirm,
+        waitUntilGone: inputProps.instanceWaitUntilGone,
+        timeoutSeconds: inputProps.instanceTimeoutSeconds,
+      },
+      output: {
+        deleted: z =>
+          z
+            .boolean()
+            .describe(
+              'True once the instance is deleted (or was already gone); false in a dry run, which deletes nothing.',
+            ),
+        instance: outputProps.instance,
+      },
+    },
+    async handler(ctx) {
+      const { tenant, name, confirm } = ctx.input;
+      const waitUntilGone = ctx.input.waitUntilGone ?? true;
+      const timeoutSeconds =
+        ctx.input.timeoutSeconds ?? inputProps.DEFAULT_INSTANCE_TIMEOUT_SECONDS;
+      const dryRun = ctx.isDryRun === true;
+      const instance = `${tenant}/${name}`;
+
+      const credentials = await ctx.getInitiatorCredentials();
+      await requirePermission(
+        permissions,
+        credentials,
+        xaasInstanceDeletePermission,
+      );
+      // A typed confirmation, as for deleting a repository: the data is gone afterwards.
+      if (confirm !== instance) {
+        throw new InputError(
+          `confirm: type ${instance} to confirm; this destroys the instance's data`,
+        );
+      }
+
+      const summary = await instances.get(tenant, name);
+      ctx.output('instance', instance);
+      if (!summary) {
+        ctx.logger.info(
+          `Instance '${instance}' does not exist; nothing to delete`,
+        );
+        ctx.output('deleted', !dryRun);
+        return;
+      }
+      // Against the owner recorded on the cluster: what the instance belongs to now.
+      await owners.assertMayActFor(credentials, summary.owner);
+
+      ctx.logger.info(
+        `${dryRun ? 'Dry run: checking deletion of' : 'Deleting'} ${
+          summary.capability
+        } instance '${instance}' of ${summary.owner} in namespace '${
+          summary.namespace
+        }' on cluster '${summary.cluster}'`,
+      );
+      let result;
+      try {
+        result = await instances.delete(tenant, name, {
+          waitUntilGone,
+          timeoutMs: timeoutSeconds * 1000,
+          dryRun,
+        });
+      } catch (error) {
+        // Deleted by someone else since it was looked up: what was asked for is done.
+        if (!isError(error) || error.name !== 'NotFoundError') throw error;
+        ctx.logger.info(`Instance '${instance}' is already gone`);
+        ctx.output('deleted', !dryRun);
+        return;
+      }
+      for (const object of result.deleted) {
+        const where = object.namespace
+          ? `${object.namespace}/${object.name}`
+          : object.name;
+        ctx.logger.info(
+          `${object.kind} ${where}: ${dryRun ? 'would be deleted' : 'deleted'}`,
+        );
+      }
+      if (dryRun) {
+        ctx.logger.info(
+          `Dry run: instance '${instance}' would be deleted, with its data`,
+        );
+        ctx.output('deleted', false);
+        return;
+      }
+      ctx.logger.info(
+        waitUntilGone
+          ? `Instance '${instance}' is deleted`
+          : `Instance '${instance}' is being deleted; its operator removes the rest`,
+      );
+      ctx.output('deleted', true);
+    },
+  });
+}

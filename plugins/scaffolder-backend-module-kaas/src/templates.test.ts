@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from '@internal/kaas-test-cluster';
+import yaml from 'yaml';
+
+// The XaaS templates repeat each capability's parameter schema as form fields, so the
+// form can check input before the task runs. This test keeps the two the same: the
+// capability's JSON Schema in app-config.yaml is the source, the template adds only
+// presentation (titles, descriptions, ui:* options).
+
+const TEMPLATES_DIR = path.join(REPO_ROOT, 'templates/xaas');
+/** Keys that only change how a field looks, not what it accepts. */
+const PRESENTATION_KEY = /^(title|description|examples|\$comment|ui:.*)$/;
+
+type JsonObject = Record<string, any>;
+
+function readYaml(file: string): JsonObject {
+  return yaml.parse(fs.readFileSync(file, 'utf8'));
+}
+
+function capabilitiesOf(appConfigFile: string): Record<string, JsonObject> {
+  return readYaml(appConfigFile).kaas?.capabilities ?? {};
+}
+
+function withoutPresentation(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutPresentation);
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([key]) => !PRESENTATION_KEY.test(key))
+      .map(([key, value]) => [
+        key,
+        // Under `properties` the keys are field names, never presentation.
+        key === 'properties'
+          ? Object.fromEntries(
+              Object.entries(value as JsonObject).map(([k, v]) => [
+                k,
+                withoutPresentation(v),
+              ]),
+            )
+          : withoutPresentation(value),
+      ]),
+  );
+}
+
+const templateFiles = fs.existsSync(TEMPLATES_DIR)
+  ? fs
+      .readdirSync(TEMPLATES_DIR)
+      .filter(f => f.endsWith('.yaml'))
+      .sort()
+  : [];
+const templates = templateFiles.map(file => ({
+  file,
+  template: readYaml(path.join(TEMPLATES_DIR, file)),
+}));
+const capabilities = capabilitiesOf(path.join(REPO_ROOT, 'app-config.yaml'));
+
+/** The steps, form fields and settings of an XaaS template, found by their roles. */
+function anatomy(template: JsonObject) {
+  const steps: JsonObject[] = template.spec?.steps ?? [];
+  const pages: JsonObject[] = template.spec?.parameters ?? [];
+  const fields: Record<string, JsonObject> = Object.assign(
+    {},
+    ...pages.map(page => page.properties ?? {}),
+  );
+  const create = steps.find(s => s.action === 'xaas:instance:create');
+  return {
+    steps,
+    pages,
+    fields,
+    create,
+    capability: create?.input?.capability as string | undefined,
+    settings: fields.settings,
+  };
+}
+
+describe('XaaS templates in templates/xaas, against kaas.capabilities of app-config.yaml', () => {
+  it('has one template for every capability app-config.yaml ships, and none for others', () => {
+    expect(Object.keys(capabilities).length).toBeGreaterThan(0);
+    const covered = templates.map(t => anatomy(t.template).capability);
+    expect([...covered].sort()).toEqual(Object.keys(capabilities).sort());
+  });
+
+  it('registers every XaaS template in templates/templates.yaml', () => {
+    const targets: string[] = readYaml(
+      path.join(REPO_ROOT, 'templates/templates.yaml'),
+    ).spec.targets;
+    for (const { file } of templates) {
+      expect(targets).toContain(`./xaas/${file}`);
+    }
+  });
+
+  describe.each(templates.map(t => [t.file, t.template]))(
+    '%s',
+    (file, template) => {
+      const { steps, fields, create, capability, settings } = anatomy(template);
+      /** The capability the template offers, as app-config.yaml configures it. */
+      const configured = (): JsonObject => {
+        if (!capability || !capabilities[capability]) {
+          throw new Error(
+            `${file} offers capability '${capability}', but app-config.yaml has no kaas.capabilities.${capability}; add the capability or remove the template`,
+          );
+        }
+        return capabilities[capability];
+      };
+
+      it('fixes the capability in an xaas:instance:create step, followed by xaas:instance:wait', () => {
+        expect(create).toBeDefined();
+        configured();
+        const wait = steps.findIndex(s => s.action === 'xaas:instance:wait');
+        expect(wait).toBeGreaterThan(steps.indexOf(create!));
+        expect(create!.input).toEqual({
+          tenant: '${{ parameters.tenant }}',
+          capability,
+          name: '${{ parameters.name }}',
+          plan: '${{ parameters.plan }}',
+          parameters: '${{ parameters.settings }}',
+        });
+        expect(steps[wait].input).toMatchObject({
+          tenant: '${{ parameters.tenant }}',
+          name: '${{ parameters.name }}',
+        });
+      });
+
+      it('lets the user pick one of their tenants and a plan of the capability', () => {
+        expect(fields.tenant).toMatchObject({
+          type: 'string',
+          'ui:field': 'KaasTenantPicker',
+        });
+        expect(fields.plan).toMatchObject({
+          type: 'string',
+          'ui:field': 'KaasPlanPicker',
+          'ui:options': { capability },
+        });
+        expect(fields.name).toMatchObject({ type: 'string', maxLength: 40 });
+      });
+
+      it("offers exactly the capability's parameters, with the same rules", () => {
+        const schema = configured().parameters as JsonObject;
+        expect(settings).toMatchObject({ type: 'object' });
+        expect(Object.keys(settings.properties).sort()).toEqual(
+          Object.keys(schema.properties).sort(),
+        );
+        for (const [key, property] of Object.entries(schema.properties)) {
+          expect({
+            [key]: withoutPresentation(settings.properties[key]),
+          }).toEqual({ [key]: withoutPresentation(property) });
+        }
+        // The plan fills the required parameters; the form must not insist on them.
+        expect(settings.required).toBeUndefined();
+        expect(settings.additionalProperties).toBe(schema.additionalProperties);
+      });
+
+      it("links to the instance's catalog entity", () => {
+        expect(template.spec.output.links).toContainEqual(
+          expect.objectContaining({
+            entityRef: `\${{ steps.${create!.id}.output.entityRef }}`,
+          }),
+        );
+      });
+    },
+  );
+});
