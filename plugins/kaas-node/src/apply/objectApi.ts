@@ -1,12 +1,48 @@
 import {
   KubernetesObjectApi,
+  type Configuration,
   type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type PatchStrategy,
   type V1APIResource,
 } from '@kubernetes/client-node';
 import type { KaasCluster } from '../clusters/ClusterRegistry';
 
+/** What identifies an object to read (client-node's own type of it is not exported). */
+type ObjectHeader<T extends KubernetesObject> = Pick<
+  T,
+  'apiVersion' | 'kind'
+> & {
+  metadata: { name: string; namespace?: string };
+};
+
 /** How long a cluster's object client (and the discovery it has cached) is reused. */
 const CLIENT_TTL_MS = 60_000;
+/** How long requests answered 429 are retried before the error is passed on. */
+const BUSY_RETRY_MS = 30_000;
+
+/**
+ * Runs `request` again while the API server answers 429 (it does so for a few seconds
+ * after a CRD is installed or upgraded: "storage is (re)initializing", and under priority
+ * and fairness throttling), waiting as its Retry-After says, like client-go does. Only
+ * used for requests that are safe to repeat.
+ */
+async function retryWhileBusy<T>(request: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + BUSY_RETRY_MS;
+  for (;;) {
+    try {
+      return await request();
+    } catch (error) {
+      if (statusCode(error) !== 429 || Date.now() > deadline) throw error;
+      const headers = (error as { headers?: Record<string, string> }).headers;
+      const seconds = Number(headers?.['retry-after'] ?? 1);
+      await new Promise(resolve =>
+        setTimeout(resolve, Math.min(Math.max(seconds, 0.2), 5) * 1000),
+      );
+    }
+  }
+}
 
 /** The generic object client, plus the discovery lookup its base class keeps protected. */
 export class DiscoveringObjectApi extends KubernetesObjectApi {
@@ -32,6 +68,71 @@ export class DiscoveringObjectApi extends KubernetesObjectApi {
       expires: Date.now() + CLIENT_TTL_MS,
     });
     return api;
+  }
+
+  // Reads, lists, server-side applies and dry-run creates are safe to repeat.
+  override read<T extends KubernetesObject>(
+    spec: ObjectHeader<T>,
+    pretty?: string,
+    exact?: boolean,
+    exportt?: boolean,
+    options?: Configuration,
+  ): Promise<T> {
+    return retryWhileBusy(() =>
+      super.read(spec, pretty, exact, exportt, options),
+    );
+  }
+
+  override list<T extends KubernetesObject>(
+    apiVersion: string,
+    kind: string,
+    namespace?: string,
+    pretty?: string,
+    exact?: boolean,
+    exportt?: boolean,
+    fieldSelector?: string,
+    labelSelector?: string,
+    limit?: number,
+    continueToken?: string,
+    options?: Configuration,
+  ): Promise<KubernetesListObject<T>> {
+    return retryWhileBusy(() =>
+      super.list<T>(
+        apiVersion,
+        kind,
+        namespace,
+        pretty,
+        exact,
+        exportt,
+        fieldSelector,
+        labelSelector,
+        limit,
+        continueToken,
+        options,
+      ),
+    );
+  }
+
+  override patch<T extends KubernetesObject>(
+    spec: T,
+    pretty?: string,
+    dryRun?: string,
+    fieldManager?: string,
+    force?: boolean,
+    patchStrategy?: PatchStrategy,
+    options?: Configuration,
+  ): Promise<T> {
+    return retryWhileBusy(() =>
+      super.patch(
+        spec,
+        pretty,
+        dryRun,
+        fieldManager,
+        force,
+        patchStrategy,
+        options,
+      ),
+    );
   }
 
   /** The API resource serving `kind` in `apiVersion`, or undefined when the cluster has none. */

@@ -15,6 +15,7 @@ import {
 import { applyManifests, type AppliedObject } from '../apply/applyManifests';
 import { DiscoveringObjectApi, statusCode } from '../apply/objectApi';
 import { foreignOwnership } from '../apply/ownershipGuard';
+import { waitUntilAbsent } from '../apply/waitUntilAbsent';
 import type { ClusterRegistry, KaasCluster } from '../clusters/ClusterRegistry';
 import {
   describeObject,
@@ -519,29 +520,14 @@ export class InstanceService {
     if (options.waitUntilGone && !options.dryRun) {
       const deadline = Date.now() + (options.timeoutMs ?? 120_000);
       for (const object of objects) {
-        for (;;) {
-          try {
-            await api.read({
-              apiVersion: object.apiVersion,
-              kind: object.kind,
-              metadata: {
-                name: object.metadata.name,
-                namespace: summary.namespace,
-              },
-            });
-          } catch (error) {
-            if (statusCode(error) === 404) break;
-            throw error;
-          }
-          if (Date.now() > deadline) {
-            throw new Error(
-              `${describeObject(
-                object,
-              )} is still being deleted; check its finalizers`,
-            );
-          }
-          await sleep(1000);
-        }
+        await waitUntilAbsent(
+          api,
+          {
+            ...object,
+            metadata: { ...object.metadata, namespace: summary.namespace },
+          },
+          deadline,
+        );
       }
     }
     return {

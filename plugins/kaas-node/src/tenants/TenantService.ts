@@ -16,6 +16,7 @@ import {
 import { applyManifests, type AppliedObject } from '../apply/applyManifests';
 import { DiscoveringObjectApi, statusCode } from '../apply/objectApi';
 import { foreignOwnership } from '../apply/ownershipGuard';
+import { waitUntilAbsent } from '../apply/waitUntilAbsent';
 import type { ClusterRegistry, KaasCluster } from '../clusters/ClusterRegistry';
 import { describeObject, type KubernetesManifest } from './kubernetesManifest';
 import { readTenantPolicy } from './readTenantPolicy';
@@ -353,7 +354,7 @@ export class TenantService {
       // Cluster API needs the namespace (its Secrets, the provider objects) to tear the
       // cluster down, so the namespace goes only once the Cluster is gone.
       for (const object of provisioners) {
-        await this.waitUntilAbsent(api, object, deadline);
+        await waitUntilAbsent(api, object, deadline);
       }
     }
     await remove({
@@ -362,7 +363,7 @@ export class TenantService {
       metadata: { name: tenant.namespace },
     });
     if (options.waitUntilGone && !options.dryRun) {
-      await this.waitUntilAbsent(
+      await waitUntilAbsent(
         api,
         {
           apiVersion: 'v1',
@@ -427,36 +428,6 @@ export class TenantService {
     } catch (error) {
       if (statusCode(error) === 404) return [];
       throw error;
-    }
-  }
-
-  private async waitUntilAbsent(
-    api: DiscoveringObjectApi,
-    object: KubernetesManifest,
-    deadline: number,
-  ): Promise<void> {
-    for (;;) {
-      try {
-        await api.read({
-          apiVersion: object.apiVersion,
-          kind: object.kind,
-          metadata: {
-            name: object.metadata.name,
-            namespace: object.metadata.namespace,
-          },
-        });
-      } catch (error) {
-        if (statusCode(error) === 404) return;
-        throw error;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(
-          `${describeObject(
-            object,
-          )} is still being deleted; check its finalizers`,
-        );
-      }
-      await sleep(1000);
     }
   }
 }
