@@ -703,8 +703,35 @@ describe('InstanceService against the local control plane with the backend crede
       },
       { timeoutMs: 10_000, describe: () => `${xaasNamespace} to be deleted` },
     );
-    await tenants.delete(vtenant);
-  }, 60_000);
+    await waitFor(
+      async () =>
+        core.readNamespace({ name: xaasNamespace }).then(
+          () => undefined,
+          () => true,
+        ),
+      { timeoutMs: 30_000, describe: () => `${xaasNamespace} to be gone` },
+    );
+
+    // Deleting the tenant with its instances takes the -xaas namespace along.
+    await instances.create({
+      tenant: vtenant,
+      capability: 'postgresql',
+      name: 'db2',
+      plan: 'small',
+    });
+    const removed = await tenants.delete(vtenant, { deleteInstances: true });
+    expect(removed.deleted.map(o => `${o.kind}/${o.name}`)).toEqual(
+      expect.arrayContaining([
+        'Cluster/db2',
+        `Namespace/${xaasNamespace}`,
+        `Namespace/t-${vtenant}`,
+      ]),
+    );
+    const xaas = await core
+      .readNamespace({ name: xaasNamespace })
+      .catch(() => undefined);
+    expect(!xaas || !!xaas.metadata?.deletionTimestamp).toBe(true);
+  }, 90_000);
 
   it('provisions a fifth capability added purely through configuration', async () => {
     const result = await instances.create({

@@ -303,8 +303,14 @@ export class TenantService {
     const dryRun = options.dryRun ? 'All' : undefined;
     const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
     const deleted: TenantDeleteResult['deleted'] = [];
-    const remove = async (object: KubernetesManifest) => {
-      await api.delete(object, undefined, dryRun);
+    const remove = async (
+      object: KubernetesManifest,
+      on: { cluster: KaasCluster; api: DiscoveringObjectApi } = {
+        cluster,
+        api,
+      },
+    ) => {
+      await on.api.delete(object, undefined, dryRun);
       deleted.push({
         apiVersion: object.apiVersion,
         kind: object.kind,
@@ -316,16 +322,21 @@ export class TenantService {
       this.options.logger?.info(
         `${options.dryRun ? 'dry-run deleted' : 'deleted'} ${describeObject(
           object,
-        )} of tenant '${name}' on cluster '${cluster.name}'`,
+        )} of tenant '${name}' on cluster '${on.cluster.name}'`,
       );
     };
 
+    const ownership = {
+      marks: this.marks,
+      tenant: name,
+      owner: tenant.owner,
+    };
     const instances = await this.instancesOf(name, cluster);
-    if (instances.length && !options.deleteInstances) {
+    const instanceCount = instances.reduce((n, i) => n + i.objects.length, 0);
+    if (instanceCount && !options.deleteInstances) {
       throw new ConflictError(
-        `Tenant '${name}' still has ${
-          instances.length
-        } XaaS instance(s): ${instances
+        `Tenant '${name}' still has ${instanceCount} XaaS instance(s): ${instances
+          .flatMap(i => i.objects)
           .map(
             i =>
               `${describeObject(i)} (${
@@ -337,13 +348,30 @@ export class TenantService {
           )}; delete them first, or delete the tenant with its instances.`,
       );
     }
-    for (const instance of instances) await remove(instance);
+    for (const group of instances) {
+      // Instances of vcluster/cluster tenants may live on another (xaas) cluster.
+      const on = {
+        cluster: group.cluster,
+        api: DiscoveringObjectApi.forCluster(group.cluster),
+      };
+      for (const instance of group.objects) await remove(instance, on);
+    }
+    // The per-tenant namespaces that only hold instances (`<namespace>-xaas`) go too.
+    for (const group of instances) {
+      for (const namespace of await this.instanceNamespacesOf(
+        name,
+        tenant,
+        group.cluster,
+      )) {
+        const problem = foreignOwnership(namespace, ownership);
+        if (problem) throw new ConflictError(problem);
+        await remove(namespace, {
+          cluster: group.cluster,
+          api: DiscoveringObjectApi.forCluster(group.cluster),
+        });
+      }
+    }
 
-    const ownership = {
-      marks: this.marks,
-      tenant: name,
-      owner: tenant.owner,
-    };
     const provisioners = await this.provisionersOf(tenant, api);
     for (const object of provisioners) {
       const problem = foreignOwnership(object, ownership);
@@ -382,22 +410,58 @@ export class TenantService {
     };
   }
 
+  /** The tenant's XaaS instance objects, by the cluster they live on. */
   private async instancesOf(
     name: string,
     home: KaasCluster,
-  ): Promise<KubernetesManifest[]> {
+  ): Promise<Array<{ cluster: KaasCluster; objects: KubernetesManifest[] }>> {
     const clusters = [
       home,
       ...this.options.clusters
         .withRole('xaas')
         .filter(c => c.name !== home.name),
     ];
-    const found = await Promise.all(
-      clusters.map(c =>
-        findTenantInstances(c, name, this.marks, this.options.instanceKinds),
-      ),
+    return Promise.all(
+      clusters.map(async c => ({
+        cluster: c,
+        objects: await findTenantInstances(
+          c,
+          name,
+          this.marks,
+          this.options.instanceKinds,
+        ),
+      })),
     );
-    return found.flat();
+  }
+
+  /**
+   * Namespaces on `cluster` marked for tenant `name` other than its home namespace: the
+   * `-xaas` namespaces that hold the instances of vcluster and cluster tenants.
+   */
+  private async instanceNamespacesOf(
+    name: string,
+    tenant: TenantSummary,
+    cluster: KaasCluster,
+  ): Promise<KubernetesManifest[]> {
+    const list = await cluster.client(CoreV1Api).listNamespace({
+      labelSelector: `${this.marks.managedBy}=${MANAGED_BY_VALUE},${this.marks.tenant}=${name}`,
+    });
+    return list.items
+      .filter(
+        ns =>
+          !(
+            cluster.name === tenant.cluster &&
+            ns.metadata?.name === tenant.namespace
+          ) && !ns.metadata?.deletionTimestamp,
+      )
+      .map(
+        ns =>
+          ({
+            ...ns,
+            apiVersion: 'v1',
+            kind: 'Namespace',
+          } as KubernetesManifest),
+      );
   }
 
   /** The Cluster API Cluster or Crossplane claim of a vcluster/cluster tenant, if present. */
