@@ -54,14 +54,17 @@ describe('local control plane (real etcd + kube-apiserver + kube-controller-mana
           namespace,
           name: 'quota',
         });
-        return quota.status?.used?.configmaps ? quota.status.used : undefined;
+        // Usage is recounted as objects appear: wait for the namespace's own
+        // kube-root-ca.crt ConfigMap (created by its controller) to be counted.
+        return Number(quota.status?.used?.configmaps ?? 0) >= 1
+          ? quota.status!.used
+          : undefined;
       },
       {
         timeoutMs: 60_000,
         describe: () => `quota of ${namespace} has no status.used`,
       },
     );
-    // Every namespace gets the kube-root-ca.crt ConfigMap from its controller.
     expect(Number(used.configmaps)).toBeGreaterThanOrEqual(1);
     expect(used.pods).toBe('0');
     await core().deleteNamespace({ name: namespace });
