@@ -5,6 +5,7 @@ import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import Alert from '@material-ui/lab/Alert';
+import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 
 /** One choice of a picker. */
 export interface PickerOption {
@@ -14,24 +15,24 @@ export interface PickerOption {
 }
 
 /**
- * The dropdown both kaas pickers render: options from the backend, with loading and
- * error states, and the field's title, description and validation errors from the form.
+ * The dropdown every kaas picker renders: options from the backend, with loading and
+ * error states; title, description, value and validation errors come from the form field.
  */
 export function OptionPicker(props: {
-  id: string;
-  label: string;
-  description?: string;
-  required: boolean;
-  value?: string;
+  field: FieldExtensionComponentProps<string, any>;
+  /** Label when the template gives the field no title. */
+  defaultLabel: string;
   options?: PickerOption[];
   loading: boolean;
   error?: Error;
-  rawErrors?: string[];
   emptyMessage: string;
-  onChange: (value: string | undefined) => void;
 }) {
-  const { id, label, description, required, value, options, loading, error } =
-    props;
+  const { field, options, loading, error } = props;
+  const id = field.idSchema?.$id ?? props.defaultLabel.toLowerCase();
+  const label = field.schema.title ?? props.defaultLabel;
+  const description = field.schema.description;
+  const required = !!field.required;
+  const value = field.formData;
   if (loading) return <Progress />;
   if (error) {
     return (
@@ -49,7 +50,7 @@ export function OptionPicker(props: {
       fullWidth
       margin="normal"
       required={required}
-      error={!!props.rawErrors?.length && !value}
+      error={!!field.rawErrors?.length && !value}
     >
       <InputLabel id={`${id}-label`}>{label}</InputLabel>
       <Select
@@ -57,7 +58,7 @@ export function OptionPicker(props: {
         id={id}
         value={value ?? ''}
         onChange={event =>
-          props.onChange((event.target.value as string) || undefined)
+          field.onChange((event.target.value as string) || undefined)
         }
       >
         {options.map(option => (

@@ -15,15 +15,7 @@ export interface ClusterPickerUiOptions {
 export function ClusterPicker(
   props: FieldExtensionComponentProps<string, ClusterPickerUiOptions>,
 ) {
-  const {
-    formData,
-    onChange,
-    schema,
-    uiSchema,
-    required,
-    rawErrors,
-    idSchema,
-  } = props;
+  const { formData, onChange, uiSchema } = props;
   const role = uiSchema?.['ui:options']?.role;
   const kaasApi = useApi(kaasApiRef);
   const { value, loading, error } = useAsync(
@@ -45,19 +37,14 @@ export function ClusterPicker(
 
   return (
     <OptionPicker
-      id={idSchema?.$id ?? 'cluster'}
-      label={schema.title ?? 'Cluster'}
-      description={schema.description}
-      required={!!required}
-      value={formData}
+      field={props}
+      defaultLabel="Cluster"
       options={options}
       loading={loading}
       error={error}
-      rawErrors={rawErrors}
       emptyMessage={`No cluster${
         role ? ` with the role '${role}'` : ''
       } is configured; ask the platform team.`}
-      onChange={onChange}
     />
   );
 }

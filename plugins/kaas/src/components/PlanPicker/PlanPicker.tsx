@@ -21,10 +21,12 @@ function describePlan(plan: KaasPlanInfo): string {
 export function PlanPicker(
   props: FieldExtensionComponentProps<string, PlanPickerUiOptions>,
 ) {
-  const { formData, onChange, schema, uiSchema, required, rawErrors, idSchema } = props;
-  const capabilityId = uiSchema?.['ui:options']?.capability;
+  const capabilityId = props.uiSchema?.['ui:options']?.capability;
   const kaasApi = useApi(kaasApiRef);
-  const { value, loading, error } = useAsync(() => kaasApi.listCapabilities(), [kaasApi]);
+  const { value, loading, error } = useAsync(
+    () => kaasApi.listCapabilities(),
+    [kaasApi],
+  );
   const capability = value?.find(c => c.id === capabilityId);
   const options = capability?.plans.map(plan => ({
     value: plan.name,
@@ -33,21 +35,16 @@ export function PlanPicker(
   }));
   return (
     <OptionPicker
-      id={idSchema?.$id ?? 'plan'}
-      label={schema.title ?? 'Plan'}
-      description={schema.description}
-      required={!!required}
-      value={formData}
+      field={props}
+      defaultLabel="Plan"
       options={options}
       loading={loading}
       error={error}
-      rawErrors={rawErrors}
       emptyMessage={
         capabilityId
           ? `The platform offers no capability '${capabilityId}' (or it has no plans); ask the platform team.`
           : "The template's plan field names no capability (ui:options.capability)."
       }
-      onChange={onChange}
     />
   );
 }

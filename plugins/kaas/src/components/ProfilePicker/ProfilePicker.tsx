@@ -23,16 +23,7 @@ function describeProfile(profile: KaasProfileInfo): string | undefined {
 export function ProfilePicker(
   props: FieldExtensionComponentProps<string, ProfilePickerUiOptions>,
 ) {
-  const {
-    formData,
-    onChange,
-    schema,
-    uiSchema,
-    required,
-    rawErrors,
-    idSchema,
-  } = props;
-  const isolation = uiSchema?.['ui:options']?.isolation;
+  const isolation = props.uiSchema?.['ui:options']?.isolation;
   const kaasApi = useApi(kaasApiRef);
   const { value, loading, error } = useAsync(
     () => kaasApi.listProfiles(),
@@ -47,19 +38,14 @@ export function ProfilePicker(
     }));
   return (
     <OptionPicker
-      id={idSchema?.$id ?? 'profile'}
-      label={schema.title ?? 'Profile'}
-      description={schema.description}
-      required={!!required}
-      value={formData}
+      field={props}
+      defaultLabel="Profile"
       options={options}
       loading={loading}
       error={error}
-      rawErrors={rawErrors}
       emptyMessage={`No tenant profile${
         isolation ? ` for '${isolation}' tenants` : ''
       } is configured; ask the platform team.`}
-      onChange={onChange}
     />
   );
 }

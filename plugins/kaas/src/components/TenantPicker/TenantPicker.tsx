@@ -6,7 +6,6 @@ import { OptionPicker } from '../OptionPicker';
 
 /** Template field: picks one of the tenants the signed-in user's groups own. */
 export function TenantPicker(props: FieldExtensionComponentProps<string>) {
-  const { formData, onChange, schema, required, rawErrors, idSchema } = props;
   const kaasApi = useApi(kaasApiRef);
   const { value, loading, error } = useAsync(
     () => kaasApi.listTenants({ mine: true }),
@@ -19,17 +18,12 @@ export function TenantPicker(props: FieldExtensionComponentProps<string>) {
   }));
   return (
     <OptionPicker
-      id={idSchema?.$id ?? 'tenant'}
-      label={schema.title ?? 'Tenant'}
-      description={schema.description}
-      required={!!required}
-      value={formData}
+      field={props}
+      defaultLabel="Tenant"
       options={options}
       loading={loading}
       error={error}
-      rawErrors={rawErrors}
       emptyMessage="Your teams own no tenant yet; request one with a tenant template first."
-      onChange={onChange}
     />
   );
 }
