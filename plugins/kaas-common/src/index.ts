@@ -6,6 +6,7 @@
 export * from './capabilityConfig';
 export * from './clusterRoles';
 export * from './clusterName';
+export * from './entityRefs';
 export * from './groupRef';
 export * from './instanceRequest';
 export * from './kubernetesKeys';

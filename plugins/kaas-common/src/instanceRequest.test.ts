@@ -1,9 +1,6 @@
 import type { Capability } from './capabilityConfig';
-import {
-  instanceEntityRef,
-  instanceNameProblem,
-  instanceRequestSchema,
-} from './instanceRequest';
+import { instanceEntityRef } from './entityRefs';
+import { instanceNameProblem, instanceRequestSchema } from './instanceRequest';
 
 const capability: Capability = {
   id: 'postgresql',

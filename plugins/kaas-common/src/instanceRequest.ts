@@ -85,8 +85,3 @@ export function instanceRequestSchema(ctx: {
     })
     .transform(request => request as InstanceRequest);
 }
-
-/** Catalog ref of an instance's entity: `resource:default/<tenant>.<name>`. @public */
-export function instanceEntityRef(tenant: string, name: string): string {
-  return `resource:default/${tenant}.${name}`;
-}

@@ -1,3 +1,4 @@
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /** Read the list of configured clusters (names, titles, roles; never credentials). @public */
@@ -48,6 +49,44 @@ export const kaasCapabilityReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Read one tenant's live status and its instances (no credentials). A resource
+ * permission on the tenant's catalog entity (`resource:default/<tenant>`).
+ *
+ * @public
+ */
+export const kaasTenantReadPermission = createPermission({
+  name: 'kaas.tenant.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Issue a kubeconfig for a tenant, list the issued ones and revoke them. A resource
+ * permission on the tenant's catalog entity; the default policy allows the owner group's
+ * members and platform admins only.
+ *
+ * @public
+ */
+export const kaasTenantKubeconfigCreatePermission = createPermission({
+  name: 'kaas.tenant.kubeconfig.create',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Read the secret values of an instance's connection Secret. A resource permission on
+ * the instance's catalog entity (`resource:default/<tenant>.<instance>`); the default
+ * policy allows the owner group's members and platform admins only.
+ *
+ * @public
+ */
+export const xaasInstanceCredentialsReadPermission = createPermission({
+  name: 'xaas.instance.credentials.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Every permission the kaas plugins define. @public */
 export const kaasPermissions = [
   kaasClusterReadPermission,
@@ -58,4 +97,7 @@ export const kaasPermissions = [
   xaasInstanceCreatePermission,
   xaasInstanceDeletePermission,
   kaasCapabilityReadPermission,
+  kaasTenantReadPermission,
+  kaasTenantKubeconfigCreatePermission,
+  xaasInstanceCredentialsReadPermission,
 ];

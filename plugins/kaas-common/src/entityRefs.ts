@@ -1,0 +1,32 @@
+/** `spec.type` of a tenant's catalog entity (`kind: Resource`). @public */
+export const TENANT_ENTITY_TYPE = 'kubernetes-tenant';
+
+/** `spec.type` of an instance's catalog entity, e.g. `xaas-postgresql`. @public */
+export function instanceEntityType(capability: string): string {
+  return `xaas-${capability}`;
+}
+
+/** Whether a `spec.type` is an instance's, i.e. starts with `xaas-`. @public */
+export function isInstanceEntityType(type: unknown): boolean {
+  return typeof type === 'string' && type.startsWith('xaas-');
+}
+
+/** Catalog ref of a tenant's entity: `resource:default/<tenant>`. @public */
+export function tenantEntityRef(tenant: string): string {
+  return `resource:default/${tenant}`;
+}
+
+/**
+ * Name of an instance's entity, `<tenant>.<name>`: tenant and instance names are
+ * DNS-1123 labels, so the dot cannot be part of either and the pair is unique.
+ *
+ * @public
+ */
+export function instanceEntityName(tenant: string, name: string): string {
+  return `${tenant}.${name}`;
+}
+
+/** Catalog ref of an instance's entity: `resource:default/<tenant>.<name>`. @public */
+export function instanceEntityRef(tenant: string, name: string): string {
+  return `resource:default/${instanceEntityName(tenant, name)}`;
+}
