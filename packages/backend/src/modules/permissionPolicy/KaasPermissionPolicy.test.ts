@@ -1,0 +1,100 @@
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  kaasTenantCreatePermission,
+  kaasTenantKubeconfigCreatePermission,
+  kaasTenantListPermission,
+  kaasTenantReadPermission,
+  xaasInstanceCredentialsReadPermission,
+} from '@internal/plugin-kaas-common';
+import { KaasPermissionPolicy } from './KaasPermissionPolicy';
+
+const policy = new KaasPermissionPolicy(['group:default/platform-team']);
+
+function user(...ownershipEntityRefs: string[]): PolicyQueryUser {
+  return {
+    info: { userEntityRef: ownershipEntityRefs[0], ownershipEntityRefs },
+    token: 'token',
+    credentials: {} as PolicyQueryUser['credentials'],
+    expiresInSeconds: 3600,
+  } as PolicyQueryUser;
+}
+
+const alice = user('user:default/alice', 'group:default/team-a');
+const petra = user('user:default/petra', 'group:default/platform-team');
+
+describe('KaasPermissionPolicy', () => {
+  it.each([
+    kaasTenantKubeconfigCreatePermission,
+    xaasInstanceCredentialsReadPermission,
+  ])('asks the catalog whether a user owns the entity for $name', async p => {
+    expect(await policy.handle({ permission: p }, alice)).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: {
+          claims: ['user:default/alice', 'group:default/team-a'],
+        },
+      },
+    });
+  });
+
+  it('allows platform admins to download any kubeconfig, whatever the case of the ref', async () => {
+    const admin = user('user:default/petra', 'group:default/Platform-Team');
+    expect(
+      await policy.handle(
+        { permission: kaasTenantKubeconfigCreatePermission },
+        admin,
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle(
+        { permission: xaasInstanceCredentialsReadPermission },
+        petra,
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('denies services and users without any ownership claim the owner-only permissions', async () => {
+    for (const p of [
+      kaasTenantKubeconfigCreatePermission,
+      xaasInstanceCredentialsReadPermission,
+    ]) {
+      expect(await policy.handle({ permission: p })).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+      expect(await policy.handle({ permission: p }, user())).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    }
+  });
+
+  it('lets users, not services, start tenant writes', async () => {
+    const p = kaasTenantCreatePermission;
+    expect((await policy.handle({ permission: p }, alice)).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    expect((await policy.handle({ permission: p })).result).toBe(
+      AuthorizeResult.DENY,
+    );
+  });
+
+  it('allows reading status and other plugins’ permissions to users and services', async () => {
+    for (const p of [
+      kaasTenantReadPermission,
+      kaasTenantListPermission,
+      catalogEntityReadPermission,
+    ]) {
+      expect((await policy.handle({ permission: p }, alice)).result).toBe(
+        AuthorizeResult.ALLOW,
+      );
+      expect((await policy.handle({ permission: p })).result).toBe(
+        AuthorizeResult.ALLOW,
+      );
+    }
+  });
+});

@@ -1,0 +1,1 @@
+export { permissionModuleKaasPolicy as default } from './module';
