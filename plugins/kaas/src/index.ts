@@ -12,7 +12,19 @@ export {
   KaasProfilePickerFieldExtension,
   KaasTenantPickerFieldExtension,
   KaasPlanPickerFieldExtension,
+  EntityKaasTenantContent,
+  EntityKaasInstanceContent,
+  KaasTenantsPage,
 } from './plugin';
+export {
+  kaasTenantsRouteRef,
+  kaasTenantContentRouteRef,
+  kaasInstanceContentRouteRef,
+} from './routes';
+export {
+  isKaasTenantEntity,
+  isKaasInstanceEntity,
+} from './components/shared/kaasEntity';
 export type { ClusterPickerUiOptions } from './components/ClusterPicker/ClusterPicker';
 export type { ProfilePickerUiOptions } from './components/ProfilePicker/ProfilePicker';
 export type { PlanPickerUiOptions } from './components/PlanPicker/PlanPicker';

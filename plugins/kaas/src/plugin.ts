@@ -1,6 +1,7 @@
 import {
   createApiFactory,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
@@ -11,6 +12,11 @@ import { ClusterPicker } from './components/ClusterPicker/ClusterPicker';
 import { PlanPicker } from './components/PlanPicker/PlanPicker';
 import { ProfilePicker } from './components/ProfilePicker/ProfilePicker';
 import { TenantPicker } from './components/TenantPicker/TenantPicker';
+import {
+  kaasInstanceContentRouteRef,
+  kaasTenantContentRouteRef,
+  kaasTenantsRouteRef,
+} from './routes';
 
 /** The kaas frontend plugin for apps on the legacy frontend system. @public */
 export const kaasPlugin = createPlugin({
@@ -22,6 +28,11 @@ export const kaasPlugin = createPlugin({
       factory: deps => new KaasClient(deps),
     }),
   ],
+  routes: {
+    tenants: kaasTenantsRouteRef,
+    tenantContent: kaasTenantContentRouteRef,
+    instanceContent: kaasInstanceContentRouteRef,
+  },
 });
 
 /** Template field `KaasClusterPicker` (legacy frontend system). @public */
@@ -53,5 +64,51 @@ export const KaasPlanPickerFieldExtension = kaasPlugin.provide(
   createScaffolderFieldExtension({
     name: 'KaasPlanPicker',
     component: PlanPicker,
+  }),
+);
+
+/**
+ * The "Tenant" tab of a tenant entity (legacy frontend system): mount it in the entity
+ * page of `Resource` entities with `spec.type: kubernetes-tenant`, at path `kaas`.
+ *
+ * @public
+ */
+export const EntityKaasTenantContent = kaasPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityKaasTenantContent',
+    component: () =>
+      import('./components/TenantContent/EntityKaasTenantContent').then(
+        m => m.EntityKaasTenantContent,
+      ),
+    mountPoint: kaasTenantContentRouteRef,
+  }),
+);
+
+/**
+ * The "Instance" tab of an XaaS instance entity (legacy frontend system): mount it in the
+ * entity page of `Resource` entities whose `spec.type` starts with `xaas-`, at path `kaas`.
+ *
+ * @public
+ */
+export const EntityKaasInstanceContent = kaasPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityKaasInstanceContent',
+    component: () =>
+      import('./components/InstanceContent/EntityKaasInstanceContent').then(
+        m => m.EntityKaasInstanceContent,
+      ),
+    mountPoint: kaasInstanceContentRouteRef,
+  }),
+);
+
+/** The Tenants page (legacy frontend system), e.g. at /kaas/tenants. @public */
+export const KaasTenantsPage = kaasPlugin.provide(
+  createRoutableExtension({
+    name: 'KaasTenantsPage',
+    component: () =>
+      import('./components/TenantsPage/KaasTenantsPage').then(
+        m => m.KaasTenantsPage,
+      ),
+    mountPoint: kaasTenantsRouteRef,
   }),
 );

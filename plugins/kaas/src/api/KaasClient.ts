@@ -4,8 +4,16 @@ import type {
   KaasApi,
   KaasCapabilityInfo,
   KaasClusterInfo,
+  KaasConnectionDetails,
+  KaasInstanceCredentials,
+  KaasInstanceStatus,
+  KaasIssuedKubeconfig,
+  KaasKubeconfigIssuance,
+  KaasKubeconfigMode,
+  KaasKubeconfigOptions,
   KaasProfileInfo,
   KaasTenantInfo,
+  KaasTenantStatus,
 } from './KaasApi';
 
 /** Calls the kaas backend with the signed-in user's token. @public */
@@ -18,11 +26,13 @@ export class KaasClient implements KaasApi {
   ) {}
 
   async listClusters(): Promise<KaasClusterInfo[]> {
-    return (await this.get<{ items: KaasClusterInfo[] }>('/clusters')).items;
+    return (await this.request<{ items: KaasClusterInfo[] }>('/clusters'))
+      .items;
   }
 
   async listProfiles(): Promise<KaasProfileInfo[]> {
-    return (await this.get<{ items: KaasProfileInfo[] }>('/profiles')).items;
+    return (await this.request<{ items: KaasProfileInfo[] }>('/profiles'))
+      .items;
   }
 
   async listTenants(
@@ -32,21 +42,104 @@ export class KaasClient implements KaasApi {
     if (options.mine) query.set('mine', 'true');
     if (options.owner) query.set('owner', options.owner);
     const suffix = query.size ? `?${query}` : '';
-    return (await this.get<{ items: KaasTenantInfo[] }>(`/tenants${suffix}`))
-      .items;
+    return (
+      await this.request<{ items: KaasTenantInfo[] }>(`/tenants${suffix}`)
+    ).items;
   }
 
   async listCapabilities(): Promise<KaasCapabilityInfo[]> {
-    return (await this.get<{ items: KaasCapabilityInfo[] }>('/capabilities'))
-      .items;
+    return (
+      await this.request<{ items: KaasCapabilityInfo[] }>('/capabilities')
+    ).items;
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async getTenantStatus(tenant: string): Promise<KaasTenantStatus> {
+    return this.request(tenantPath(tenant));
+  }
+
+  async listTenantInstances(tenant: string): Promise<KaasInstanceStatus[]> {
+    return (
+      await this.request<{ items: KaasInstanceStatus[] }>(
+        `${tenantPath(tenant)}/instances`,
+      )
+    ).items;
+  }
+
+  async getInstance(
+    tenant: string,
+    instance: string,
+  ): Promise<KaasInstanceStatus> {
+    return this.request(instancePath(tenant, instance));
+  }
+
+  async getConnection(
+    tenant: string,
+    instance: string,
+  ): Promise<KaasConnectionDetails> {
+    return this.request(`${instancePath(tenant, instance)}/connection`);
+  }
+
+  async readCredentials(
+    tenant: string,
+    instance: string,
+  ): Promise<KaasInstanceCredentials> {
+    return this.request(`${instancePath(tenant, instance)}/credentials`, {
+      method: 'POST',
+    });
+  }
+
+  async issueKubeconfig(
+    tenant: string,
+    request: { mode: KaasKubeconfigMode; ttlSeconds?: number },
+  ): Promise<KaasIssuedKubeconfig> {
+    return this.request(`${tenantPath(tenant)}/kubeconfig`, {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  async listKubeconfigs(tenant: string): Promise<KaasKubeconfigIssuance[]> {
+    return (
+      await this.request<{ items: KaasKubeconfigIssuance[] }>(
+        `${tenantPath(tenant)}/kubeconfigs`,
+      )
+    ).items;
+  }
+
+  async revokeKubeconfigs(tenant: string): Promise<{ revoked: number }> {
+    return this.request(`${tenantPath(tenant)}/kubeconfigs`, {
+      method: 'DELETE',
+    });
+  }
+
+  async getKubeconfigOptions(): Promise<KaasKubeconfigOptions> {
+    return this.request('/kubeconfig-options');
+  }
+
+  private async request<T>(
+    path: string,
+    init: { method?: 'POST' | 'DELETE'; body?: unknown } = {},
+  ): Promise<T> {
     const baseUrl = await this.options.discoveryApi.getBaseUrl('kaas');
-    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: init.method ?? 'GET',
+      ...(init.body !== undefined && {
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(init.body),
+      }),
+    });
     if (!response.ok) {
+      // Keeps the backend's message (e.g. a permission refusal) in `cause` for the page.
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as T;
   }
+}
+
+function tenantPath(tenant: string): string {
+  return `/tenants/${encodeURIComponent(tenant)}`;
+}
+
+function instancePath(tenant: string, instance: string): string {
+  return `${tenantPath(tenant)}/instances/${encodeURIComponent(instance)}`;
 }

@@ -1,17 +1,15 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, within } from '@testing-library/react';
-import { KaasApi, kaasApiRef } from '../../api/KaasApi';
+import { kaasApiRef } from '../../api/KaasApi';
+import { fakeKaasApi } from '../../__testUtils__/fakeKaasApi';
 import { ClusterPicker } from './ClusterPicker';
 
-const kaasApi: KaasApi = {
+const kaasApi = fakeKaasApi({
   listClusters: async () => [
     { name: 'shared-eu', title: 'Shared EU', roles: ['tenants', 'xaas'] },
     { name: 'mgmt', title: 'Management', roles: ['management'] },
   ],
-  listProfiles: async () => [],
-  listTenants: async () => [],
-  listCapabilities: async () => [],
-};
+});
 
 function renderPicker(role: string | undefined, onChange = jest.fn()) {
   const props = {

@@ -1,0 +1,169 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { fakeKaasApi, instanceStatus } from '../../__testUtils__/fakeKaasApi';
+import {
+  instanceEntity,
+  renderWithKaas,
+} from '../../__testUtils__/renderWithKaas';
+import { EntityKaasInstanceContent } from './EntityKaasInstanceContent';
+
+const connection = {
+  host: 'db-rw.t-team-a-dev.svc',
+  port: 5432,
+  secretName: 'db-app',
+  shownValues: { username: 'app', dbname: 'app' },
+  hiddenKeys: ['password', 'uri'],
+};
+
+describe('EntityKaasInstanceContent', () => {
+  it('shows status, plan, parameters and connection details of the instance', async () => {
+    const getInstance = jest.fn(async () => instanceStatus());
+    const kaasApi = fakeKaasApi({
+      getInstance,
+      getConnection: async () => connection,
+    });
+    await renderWithKaas(<EntityKaasInstanceContent />, {
+      kaasApi,
+      entity: instanceEntity,
+    });
+
+    expect(await screen.findByTestId('kaas-instance-phase')).toHaveTextContent(
+      'Cluster in healthy state',
+    );
+    expect(getInstance).toHaveBeenCalledWith('team-a-dev', 'db');
+    expect(screen.getByText('PostgreSQL')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'team-a-dev' })).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/team-a-dev',
+    );
+    expect(screen.getByTestId('kaas-condition-Ready')).toHaveTextContent(
+      'ClusterIsReady',
+    );
+    expect(screen.getByText('storageGi')).toBeInTheDocument();
+    expect(await screen.findByTestId('kaas-connection-host')).toHaveTextContent(
+      'db-rw.t-team-a-dev.svc',
+    );
+    expect(screen.getByTestId('kaas-connection-port')).toHaveTextContent(
+      '5432',
+    );
+    expect(screen.getByTestId('kaas-connection-username')).toHaveTextContent(
+      'app',
+    );
+    expect(screen.getByTestId('kaas-connection-hidden-keys')).toHaveTextContent(
+      'password, uri',
+    );
+  });
+
+  it('reveals the credentials masked, one value at a time, for owners', async () => {
+    const readCredentials = jest.fn(async () => ({
+      secretName: 'db-app',
+      values: { username: 'app', password: 's3cr3t' },
+    }));
+    const kaasApi = fakeKaasApi({
+      getInstance: async () => instanceStatus(),
+      getConnection: async () => connection,
+      readCredentials,
+    });
+    await renderWithKaas(<EntityKaasInstanceContent />, {
+      kaasApi,
+      entity: instanceEntity,
+    });
+
+    const reveal = await screen.findByTestId('kaas-reveal-credentials');
+    expect(readCredentials).not.toHaveBeenCalled();
+    await userEvent.click(reveal);
+    expect(readCredentials).toHaveBeenCalledWith('team-a-dev', 'db');
+
+    const password = await screen.findByTestId(
+      'kaas-credential-value-password',
+    );
+    expect(password).not.toHaveTextContent('s3cr3t');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show password' }),
+    );
+    expect(password).toHaveTextContent('s3cr3t');
+    expect(
+      screen.getByTestId('kaas-credential-value-username'),
+    ).not.toHaveTextContent('app');
+    expect(
+      screen.getByRole('button', { name: 'Copy password' }),
+    ).toBeInTheDocument();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Hide password' }),
+    );
+    expect(password).not.toHaveTextContent('s3cr3t');
+  });
+
+  it('tells others why they cannot reveal the credentials', async () => {
+    const readCredentials = jest.fn();
+    const kaasApi = fakeKaasApi({
+      getInstance: async () => instanceStatus(),
+      getConnection: async () => connection,
+      readCredentials,
+    });
+    await renderWithKaas(<EntityKaasInstanceContent />, {
+      kaasApi,
+      entity: instanceEntity,
+      allowed: false,
+    });
+    expect(
+      await screen.findByTestId('kaas-credentials-denied'),
+    ).toHaveTextContent(
+      'Only members of team-a and platform admins can read the credentials',
+    );
+    expect(screen.getByTestId('kaas-reveal-credentials')).toBeDisabled();
+    expect(readCredentials).not.toHaveBeenCalled();
+  });
+
+  it('says the connection is not there yet while the instance is not ready', async () => {
+    const notReady = Object.assign(new Error('Request failed with 404'), {
+      name: 'ResponseError',
+      statusCode: 404,
+      cause: new Error(
+        'Cluster db does not report status.writeService yet; wait until the instance is ready',
+      ),
+    });
+    const kaasApi = fakeKaasApi({
+      getInstance: async () =>
+        instanceStatus({
+          ready: false,
+          phase: undefined,
+          message: 'condition Ready is False',
+          conditions: [],
+        }),
+      getConnection: async () => {
+        throw notReady;
+      },
+    });
+    await renderWithKaas(<EntityKaasInstanceContent />, {
+      kaasApi,
+      entity: instanceEntity,
+    });
+    expect(await screen.findByTestId('kaas-readiness')).toHaveTextContent(
+      'Not ready: condition Ready is False',
+    );
+    expect(screen.getByTestId('kaas-instance-phase')).toHaveTextContent(
+      'Provisioning',
+    );
+    expect(
+      await screen.findByText(/wait until the instance is ready/),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('kaas-reveal-credentials')).toBeNull();
+  });
+
+  it('shows an error panel when the instance cannot be read', async () => {
+    const kaasApi = fakeKaasApi({
+      getInstance: async () => {
+        throw new Error('connection refused');
+      },
+    });
+    await renderWithKaas(<EntityKaasInstanceContent />, {
+      kaasApi,
+      entity: instanceEntity,
+    });
+    expect(
+      (await screen.findAllByText(/connection refused/)).length,
+    ).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,45 @@
+import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { tenantEntityRef } from '@internal/plugin-kaas-common';
+import Box from '@material-ui/core/Box';
+import type { KaasInstanceStatus } from '../../api/KaasApi';
+import { formatDateTime } from '../shared/formatTime';
+import { PhaseChip } from '../shared/StatusChips';
+
+/** What the instance is: capability, the tenant it runs in, where, who owns it. */
+export function InstanceOverviewCard(props: { instance: KaasInstanceStatus }) {
+  const { instance } = props;
+  const phase = instance.phase ?? (instance.ready ? 'Ready' : 'Provisioning');
+  return (
+    <InfoCard
+      title={instance.title || instance.capability}
+      subheader={`Instance ${instance.name}`}
+      action={
+        <Box pt={2} pr={1}>
+          <PhaseChip phase={phase} testId="kaas-instance-phase" />
+        </Box>
+      }
+    >
+      <StructuredMetadataTable
+        dense
+        metadata={{
+          Capability: instance.capability,
+          Tenant: (
+            <EntityRefLink
+              entityRef={tenantEntityRef(instance.tenant)}
+              title={instance.tenant}
+            />
+          ),
+          Cluster: instance.cluster,
+          Namespace: <code>{instance.namespace}</code>,
+          Owner: instance.owner ? (
+            <EntityRefLink entityRef={instance.owner} defaultKind="group" />
+          ) : (
+            'none'
+          ),
+          Created: formatDateTime(instance.createdAt),
+        }}
+      />
+    </InfoCard>
+  );
+}

@@ -1,0 +1,193 @@
+import { ResponseError } from '@backstage/errors';
+import { screen, within } from '@testing-library/react';
+import {
+  fakeKaasApi,
+  instanceStatus,
+  tenantStatus,
+} from '../../__testUtils__/fakeKaasApi';
+import {
+  renderWithKaas,
+  tenantEntity,
+} from '../../__testUtils__/renderWithKaas';
+import { EntityKaasTenantContent } from './EntityKaasTenantContent';
+
+async function responseError(status: number, message: string) {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name: 'Error', message },
+        response: { statusCode: status },
+      }),
+      { status, headers: { 'Content-Type': 'application/json' } },
+    ),
+  );
+}
+
+describe('EntityKaasTenantContent', () => {
+  it('shows a progress indicator while the status loads', async () => {
+    const kaasApi = fakeKaasApi({
+      getTenantStatus: () => new Promise(() => {}),
+    });
+    await renderWithKaas(<EntityKaasTenantContent />, {
+      kaasApi,
+      entity: tenantEntity,
+    });
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows the live status of the tenant', async () => {
+    const kaasApi = fakeKaasApi({
+      getTenantStatus: async () => tenantStatus(),
+      listTenantInstances: async () => [instanceStatus()],
+    });
+    await renderWithKaas(<EntityKaasTenantContent />, {
+      kaasApi,
+      entity: tenantEntity,
+    });
+
+    expect(await screen.findByTestId('kaas-tenant-phase')).toHaveTextContent(
+      'Ready',
+    );
+    expect(screen.getByTestId('kaas-namespace')).toHaveTextContent(
+      't-team-a-dev',
+    );
+    expect(screen.getByText('Namespace (shared cluster)')).toBeInTheDocument();
+    // Conditions with their status.
+    const quotaCondition = screen.getByTestId('kaas-condition-QuotaApplied');
+    expect(quotaCondition).toHaveTextContent('False');
+    expect(quotaCondition).toHaveTextContent(
+      'ResourceQuota kaas-quota not found',
+    );
+    // Quota bars, coloured at 80 % and 100 %.
+    expect(
+      screen.getByRole('progressbar', { name: 'pods used 17 of 20' }),
+    ).toHaveAttribute('data-level', 'warning');
+    // LimitRange defaults and NetworkPolicies.
+    expect(screen.getByText('cpu: 500m, memory: 512Mi')).toBeInTheDocument();
+    expect(screen.getByText('default-deny')).toBeInTheDocument();
+    // Workload counts.
+    expect(screen.getByTestId('kaas-workloads-pods')).toHaveTextContent(
+      '15 / 17',
+    );
+    // Instances link to their entity pages.
+    expect(await screen.findByRole('link', { name: 'db' })).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/team-a-dev.db',
+    );
+    // Events.
+    expect(screen.getByText('exceeded quota: kaas-quota')).toBeInTheDocument();
+    // No cluster object card for a namespace tenant.
+    expect(screen.queryByText('API Version')).not.toBeInTheDocument();
+  });
+
+  it('shows the Cluster API object of a vcluster tenant', async () => {
+    const kaasApi = fakeKaasApi({
+      getTenantStatus: async () =>
+        tenantStatus({
+          isolation: 'vcluster',
+          kubeconfigModes: ['cluster'],
+          clusterObject: {
+            apiVersion: 'cluster.x-k8s.io/v1beta1',
+            kind: 'Cluster',
+            name: 'team-a-dev',
+            phase: 'Provisioned',
+            conditions: [
+              { type: 'ControlPlaneReady', status: 'True' },
+              {
+                type: 'InfrastructureReady',
+                status: 'False',
+                reason: 'WaitingForVCluster',
+              },
+            ],
+          },
+        }),
+      listTenantInstances: async () => [],
+    });
+    await renderWithKaas(<EntityKaasTenantContent />, {
+      kaasApi,
+      entity: tenantEntity,
+    });
+    expect(await screen.findByTestId('kaas-cluster-phase')).toHaveTextContent(
+      'Provisioned',
+    );
+    expect(
+      screen.getByTestId('kaas-condition-InfrastructureReady'),
+    ).toHaveTextContent('WaitingForVCluster');
+    expect(screen.getByText(/No XaaS instance runs/)).toBeInTheDocument();
+  });
+
+  it('says when the clusters do not know the tenant', async () => {
+    const error = await responseError(
+      404,
+      "Tenant 'team-a-dev' does not exist",
+    );
+    const kaasApi = fakeKaasApi({
+      getTenantStatus: async () => {
+        throw error;
+      },
+    });
+    await renderWithKaas(<EntityKaasTenantContent />, {
+      kaasApi,
+      entity: tenantEntity,
+    });
+    expect(
+      await screen.findByText('Tenant team-a-dev is not on any cluster'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows an error panel when the status cannot be read', async () => {
+    const error = await responseError(
+      403,
+      "You are not allowed to read tenant 'team-a-dev'",
+    );
+    const kaasApi = fakeKaasApi({
+      getTenantStatus: async () => {
+        throw error;
+      },
+    });
+    await renderWithKaas(<EntityKaasTenantContent />, {
+      kaasApi,
+      entity: tenantEntity,
+    });
+    expect(
+      (await screen.findAllByText(/You are not allowed to read tenant/)).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('disables the kubeconfig download for non-owners and says why', async () => {
+    const kaasApi = fakeKaasApi({
+      getTenantStatus: async () => tenantStatus(),
+      listTenantInstances: async () => [],
+    });
+    await renderWithKaas(<EntityKaasTenantContent />, {
+      kaasApi,
+      entity: tenantEntity,
+      allowed: false,
+    });
+    const button = await screen.findByTestId('kaas-kubeconfig-button');
+    expect(
+      await screen.findByTestId('kaas-kubeconfig-denied'),
+    ).toHaveTextContent(
+      'Only members of team-a and platform admins can download a kubeconfig',
+    );
+    expect(button).toBeDisabled();
+  });
+
+  it('enables the kubeconfig download for owners', async () => {
+    const kaasApi = fakeKaasApi({
+      getTenantStatus: async () => tenantStatus(),
+      listTenantInstances: async () => [],
+    });
+    await renderWithKaas(<EntityKaasTenantContent />, {
+      kaasApi,
+      entity: tenantEntity,
+    });
+    const access = within(
+      (await screen.findByText('Access')).closest(
+        '.MuiCard-root',
+      ) as HTMLElement,
+    );
+    expect(await access.findByTestId('kaas-kubeconfig-button')).toBeEnabled();
+    expect(access.queryByTestId('kaas-kubeconfig-denied')).toBeNull();
+  });
+});

@@ -1,0 +1,52 @@
+import {
+  StatusOK,
+  StatusWarning,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
+import type { KaasEvent } from '../../api/KaasApi';
+import { formatDateTime } from '../shared/formatTime';
+
+const columns: TableColumn<KaasEvent>[] = [
+  {
+    title: 'Type',
+    field: 'type',
+    render: event =>
+      event.type === 'Warning' ? (
+        <StatusWarning>Warning</StatusWarning>
+      ) : (
+        <StatusOK>{event.type}</StatusOK>
+      ),
+  },
+  { title: 'Reason', field: 'reason' },
+  { title: 'Object', field: 'object' },
+  { title: 'Message', field: 'message' },
+  { title: 'Count', field: 'count', type: 'numeric' },
+  {
+    title: 'Last seen',
+    field: 'lastSeen',
+    render: event => formatDateTime(event.lastSeen),
+  },
+];
+
+/** The tenant's most recent Kubernetes events, newest first. */
+export function TenantEventsCard(props: { events: KaasEvent[] }) {
+  return (
+    <Table<KaasEvent>
+      title="Recent events"
+      columns={columns}
+      data={props.events.map(event => ({ ...event }))}
+      options={{ paging: false, search: false, padding: 'dense' }}
+      emptyContent={
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          style={{ padding: 16 }}
+        >
+          No events in the tenant's namespace recently.
+        </Typography>
+      }
+    />
+  );
+}

@@ -1,0 +1,129 @@
+import { screen } from '@testing-library/react';
+import type { KaasTenantInfo } from '../../api/KaasApi';
+import { fakeKaasApi, tenantStatus } from '../../__testUtils__/fakeKaasApi';
+import { renderWithKaas } from '../../__testUtils__/renderWithKaas';
+import { mapConcurrently } from './mapConcurrently';
+import { TenantsPageContent } from './TenantsPageContent';
+
+const tenant = (name: string): KaasTenantInfo => ({
+  name,
+  namespace: `t-${name}`,
+  cluster: 'local',
+  isolation: 'namespace',
+  owner: 'group:default/team-a',
+  profile: 'small',
+  createdAt: '2025-01-10T09:00:00.000Z',
+});
+
+const capabilities = [
+  {
+    id: 'postgresql',
+    title: 'PostgreSQL',
+    description: 'A PostgreSQL cluster',
+    owner: 'group:default/platform-team',
+    parameters: {},
+    plans: [
+      { name: 'small', title: 'Small', parameters: {} },
+      { name: 'ha', title: 'Highly available', parameters: {} },
+    ],
+  },
+];
+
+describe('TenantsPageContent', () => {
+  it("lists the user's tenants with their phase and links, and the capabilities on offer", async () => {
+    const listTenants = jest.fn(async () => [
+      tenant('team-a-dev'),
+      tenant('team-a-prod'),
+    ]);
+    const kaasApi = fakeKaasApi({
+      listTenants,
+      getTenantStatus: async name =>
+        name === 'team-a-dev'
+          ? tenantStatus()
+          : tenantStatus({ name, phase: 'Provisioning', ready: false }),
+      listCapabilities: async () => capabilities,
+    });
+    await renderWithKaas(<TenantsPageContent />, { kaasApi });
+
+    expect(
+      await screen.findByRole('link', { name: 'team-a-dev' }),
+    ).toHaveAttribute('href', '/catalog/default/resource/team-a-dev');
+    expect(listTenants).toHaveBeenCalledWith({ mine: true });
+    expect(
+      await screen.findByTestId('kaas-tenant-phase-team-a-prod'),
+    ).toHaveTextContent('Provisioning');
+    expect(
+      await screen.findByTestId('kaas-tenant-phase-team-a-dev'),
+    ).toHaveTextContent('Ready');
+
+    expect(
+      // A LinkButton: an anchor with the button role.
+      screen.getByRole('button', { name: 'Request a tenant' }),
+    ).toHaveAttribute(
+      'href',
+      '/create/templates/default/kubernetes-tenant-namespace',
+    );
+    expect(screen.getByRole('link', { name: 'PostgreSQL' })).toHaveAttribute(
+      'href',
+      '/create/templates/default/xaas-postgresql',
+    );
+    expect(screen.getByText('Highly available')).toBeInTheDocument();
+  });
+
+  it('invites to request a tenant when the teams own none', async () => {
+    const kaasApi = fakeKaasApi({
+      listTenants: async () => [],
+      listCapabilities: async () => [],
+    });
+    await renderWithKaas(<TenantsPageContent />, { kaasApi });
+    expect(
+      await screen.findByText('Your teams own no tenant yet'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('No capability is on offer yet.'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows an error panel when the tenants cannot be listed', async () => {
+    const kaasApi = fakeKaasApi({
+      listTenants: async () => {
+        throw new Error('backend unavailable');
+      },
+      listCapabilities: async () => capabilities,
+    });
+    await renderWithKaas(<TenantsPageContent />, { kaasApi });
+    expect(
+      (await screen.findAllByText(/backend unavailable/)).length,
+    ).toBeGreaterThan(0);
+  });
+});
+
+describe('mapConcurrently', () => {
+  it('never runs more than the limit at once and reports every result', async () => {
+    let running = 0;
+    let most = 0;
+    const results: string[] = [];
+    await mapConcurrently(
+      [1, 2, 3, 4, 5, 6, 7],
+      3,
+      async n => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise(resolve => setTimeout(resolve, 5));
+        running--;
+        if (n === 4) throw new Error('four');
+        return n * 2;
+      },
+      (n, result) =>
+        results.push(
+          'value' in result
+            ? `${n}=${result.value}`
+            : `${n}!${result.error.message}`,
+        ),
+    );
+    expect(most).toBe(3);
+    expect(results.sort()).toEqual(
+      ['1=2', '2=4', '3=6', '4!four', '5=10', '6=12', '7=14'].sort(),
+    );
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Where the Software Templates of templates/ open in the scaffolder. Template names are
+ * the ones in templates/tenants/*.yaml and templates/xaas/*.yaml (`xaas-<capability>`).
+ */
+const TEMPLATE_BASE = '/create/templates/default';
+
+/** The tenant templates, most common first. */
+export const TENANT_TEMPLATES = [
+  {
+    name: 'kubernetes-tenant-namespace',
+    title: 'Request a tenant',
+    description: 'A namespace on a shared cluster',
+  },
+  {
+    name: 'kubernetes-tenant-vcluster',
+    title: 'Request a virtual cluster',
+    description: 'A virtual cluster of your own',
+  },
+  {
+    name: 'kubernetes-tenant-cluster',
+    title: 'Request a dedicated cluster',
+    description: 'A whole cluster',
+  },
+] as const;
+
+/** The scaffolder page of a template. */
+export function templatePath(name: string): string {
+  return `${TEMPLATE_BASE}/${encodeURIComponent(name)}`;
+}
+
+/** The template that requests an instance of a capability. */
+export function capabilityTemplatePath(capability: string): string {
+  return templatePath(`xaas-${capability}`);
+}
