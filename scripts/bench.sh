@@ -2,6 +2,7 @@
 # Runs a benchmark on a fresh local control plane and prints its figures.
 #
 #   scripts/bench.sh tenants [N]     tenant provisioning vs kubectl apply --server-side
+#   scripts/bench.sh kubeconfig [N]  token kubeconfig minting vs kubectl create token
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/toolchain.sh"
 ensure_node
@@ -9,7 +10,8 @@ ensure_yarn
 yarn_install
 case "${1:-}" in
   tenants) bench="bench/tenantProvisioning.ts" ;;
-  *) echo "usage: scripts/bench.sh tenants [N]" >&2; exit 2 ;;
+  kubeconfig) bench="bench/kubeconfigMinting.ts" ;;
+  *) echo "usage: scripts/bench.sh tenants|kubeconfig [N]" >&2; exit 2 ;;
 esac
 shift
 cd "$KAAS_REPO_ROOT"

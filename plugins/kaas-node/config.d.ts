@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the Kubernetes platform (kaas) plugins. */
   kaas?: {
@@ -15,6 +17,11 @@ export interface Config {
        * `kubeconfig` or `inCluster`, which carry their own.
        */
       url?: string;
+      /**
+       * URL of the API server as users reach it, put into kubeconfigs (https only).
+       * Defaults to url.
+       */
+      publicUrl?: string;
       /** PEM of the CA that signed the API server's certificate. */
       caData?: string;
       /** Path to a PEM file of that CA (relative paths are resolved from the backend's working directory). */
@@ -46,6 +53,28 @@ export interface Config {
             type: 'inCluster';
           };
     }>;
+    /** Kubeconfigs the backend issues for tenants. Every key has a default. */
+    kubeconfig?: {
+      /**
+       * Longest lifetime of a token kubeconfig, e.g. '8h', 'PT8H' or { hours: 8 }.
+       * Default 8 hours; at least 10 minutes (the TokenRequest API's minimum).
+       */
+      maxTtl?: string | HumanDuration;
+      /** Lifetime of a token kubeconfig when the request names none. Default 1 hour. */
+      defaultTtl?: string | HumanDuration;
+    };
+    /**
+     * The company OpenID Connect issuer the clusters trust. When set, namespace tenants
+     * also offer OIDC kubeconfigs (kubectl oidc-login exec plugin; no secret inside).
+     */
+    oidc?: {
+      /** https URL of the issuer, as the API servers' authentication config names it. */
+      issuerUrl: string;
+      /** Client id of the public (PKCE) client kubectl logs in with. */
+      clientId: string;
+      /** Scopes asked for in addition to openid, e.g. [email, groups]. */
+      extraScopes?: string[];
+    };
     /** How tenants are named and marked. Every key has a default. */
     tenants?: {
       /** Put in front of a tenant name to form its home namespace. Default `t-`. */

@@ -6,10 +6,14 @@ import { kaasPermissions } from '@internal/plugin-kaas-common';
 import {
   clusterRegistryServiceRef,
   instanceServiceRef,
+  kubeconfigIssuerServiceRef,
   tenantServiceRef,
 } from '@internal/plugin-kaas-node';
 import { capabilitiesRoute } from './routes/capabilitiesRoute';
 import { clustersRoute } from './routes/clustersRoute';
+import { credentialsRoute } from './routes/credentialsRoute';
+import { kubeconfigOptionsRoute } from './routes/kubeconfigOptionsRoute';
+import { kubeconfigRoutes } from './routes/kubeconfigRoutes';
 import { profilesRoute } from './routes/profilesRoute';
 import { tenantsRoute } from './routes/tenantsRoute';
 
@@ -30,9 +34,11 @@ export const kaasPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         userInfo: coreServices.userInfo,
         permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
         registry: clusterRegistryServiceRef,
         tenants: tenantServiceRef,
         instances: instanceServiceRef,
+        issuer: kubeconfigIssuerServiceRef,
       },
       async init({
         httpRouter,
@@ -43,6 +49,8 @@ export const kaasPlugin = createBackendPlugin({
         registry,
         tenants,
         instances,
+        auditor,
+        issuer,
       }) {
         permissionsRegistry.addPermissions(kaasPermissions);
         httpRouter.use(clustersRoute({ registry, httpAuth, permissions }));
@@ -51,6 +59,21 @@ export const kaasPlugin = createBackendPlugin({
           tenantsRoute({ tenants, httpAuth, userInfo, permissions }),
         );
         httpRouter.use(capabilitiesRoute({ instances, httpAuth, permissions }));
+        httpRouter.use(
+          kubeconfigOptionsRoute({ issuer, httpAuth, permissions }),
+        );
+        httpRouter.use(
+          kubeconfigRoutes({ issuer, tenants, httpAuth, permissions, auditor }),
+        );
+        httpRouter.use(
+          credentialsRoute({
+            instances,
+            tenants,
+            httpAuth,
+            permissions,
+            auditor,
+          }),
+        );
       },
     });
   },

@@ -9,6 +9,7 @@ export * from './clusterName';
 export * from './entityRefs';
 export * from './groupRef';
 export * from './instanceRequest';
+export * from './kubeconfig';
 export * from './kubernetesKeys';
 export * from './labels';
 export * from './permissions';

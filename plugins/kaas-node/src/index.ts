@@ -87,3 +87,18 @@ export {
   type InstanceWaitOptions,
 } from './instances/InstanceService';
 export { instanceServiceRef } from './instances/instanceServiceRef';
+
+export {
+  KUBECONFIG_ROLE_BINDING,
+  KUBECONFIG_SERVICE_ACCOUNT,
+  KubeconfigIssuer,
+  type KubeconfigIssueRequest,
+} from './kubeconfig/KubeconfigIssuer';
+export {
+  KubeconfigConfigError,
+  readKubeconfigSettings,
+  type KubeconfigSettings,
+  type OidcSettings,
+} from './kubeconfig/readKubeconfigSettings';
+export { kubeconfigIssuerServiceRef } from './kubeconfig/kubeconfigIssuerServiceRef';
+export { keepAliveClient } from './clusters/keepAliveClient';

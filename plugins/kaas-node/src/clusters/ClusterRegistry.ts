@@ -32,6 +32,11 @@ export class KaasCluster {
     return this.config.url ?? this.kubeConfig().getCurrentCluster()!.server;
   }
 
+  /** The API server URL users reach, for kubeconfigs: `publicUrl`, else {@link KaasCluster.url}. */
+  get publicUrl(): string {
+    return this.config.publicUrl ?? this.url;
+  }
+
   hasRole(role: ClusterRole): boolean {
     return this.config.roles.includes(role);
   }

@@ -13,6 +13,8 @@ export interface ClusterConfig {
   title: string;
   /** Undefined when the URL comes from the kubeconfig or the pod's environment. */
   url?: string;
+  /** The API server URL users reach (kubeconfigs); the url when absent. */
+  publicUrl?: string;
   caData?: string;
   caFile?: string;
   roles: ClusterRole[];

@@ -62,6 +62,11 @@ describe('readClusterConfigs', () => {
       /at 'kaas\.clusters\[0\]\.url': .* must use https/,
     ],
     [
+      'http public url',
+      c => [{ ...c, publicUrl: 'http://k8s.example.com' }],
+      /at 'kaas\.clusters\[0\]\.publicUrl': .* must use https/,
+    ],
+    [
       'not a url',
       c => [{ ...c, url: 'localhost' }],
       /at 'kaas\.clusters\[0\]\.url': 'localhost' is not a URL/,
@@ -119,6 +124,15 @@ describe('readClusterConfigs', () => {
     ],
   ])('refuses %s, naming the key', (_, make, message) => {
     expect(() => read(make(valid()))).toThrow(message);
+  });
+
+  it('reads the public URL kubeconfigs point users to', () => {
+    expect(
+      read([{ ...valid(), publicUrl: 'https://k8s.example.com/' }])[0],
+    ).toMatchObject({
+      url: 'https://127.0.0.1:6443',
+      publicUrl: 'https://k8s.example.com',
+    });
   });
 
   it('names the key when a value has the wrong type', () => {

@@ -150,6 +150,10 @@ function readCluster(config: Config, key: string): ClusterConfig {
     );
   }
   const url = rawUrl ? readUrl(`${key}.url`, rawUrl) : undefined;
+  const rawPublicUrl = config.getOptionalString('publicUrl');
+  const publicUrl = rawPublicUrl
+    ? readUrl(`${key}.publicUrl`, rawPublicUrl)
+    : undefined;
 
   const caData = config.getOptionalString('caData');
   const rawCaFile = config.getOptionalString('caFile');
@@ -179,6 +183,7 @@ function readCluster(config: Config, key: string): ClusterConfig {
     name,
     title: config.getOptionalString('title') ?? name,
     url,
+    ...(publicUrl ? { publicUrl } : {}),
     caData,
     caFile,
     roles: roles as ClusterConfig['roles'],

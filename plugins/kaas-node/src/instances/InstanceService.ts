@@ -1,7 +1,11 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  type KubernetesObject,
+  type V1Secret,
+} from '@kubernetes/client-node';
 import {
   MANAGED_BY_VALUE,
   describeTenantRequestIssues,
@@ -418,18 +422,12 @@ export class InstanceService {
       details.host = `${service}.${rendered.namespace}.svc`;
     }
     if (connection.secretName) {
-      let secret;
-      try {
-        secret = await cluster.client(CoreV1Api).readNamespacedSecret({
-          name: connection.secretName,
-          namespace: rendered.namespace,
-        });
-      } catch (error) {
-        if (statusCode(error) !== 404) throw error;
-        throw new NotFoundError(
-          `Secret '${rendered.namespace}/${connection.secretName}' of instance '${name}' does not exist yet; wait until the instance is ready`,
-        );
-      }
+      const secret = await this.readConnectionSecret(
+        cluster,
+        rendered.namespace,
+        connection.secretName,
+        name,
+      );
       const shown = new Set(connection.showKeys ?? []);
       const data = { ...secret.data };
       for (const key of Object.keys(data).sort()) {
@@ -443,6 +441,60 @@ export class InstanceService {
       }
     }
     return details;
+  }
+
+  /**
+   * Every key and value of the instance's connection Secret, decoded, for the owners'
+   * "reveal credentials". NotFoundError when the capability declares no Secret or the
+   * operator has not written it yet. The caller audits; nothing here logs a value.
+   */
+  async credentials(
+    tenant: string,
+    name: string,
+  ): Promise<{ secretName: string; values: Record<string, string> }> {
+    const { loaded, cluster, values, rendered } = await this.resolve(
+      tenant,
+      name,
+    );
+    const secretName = substituteInstancePlaceholders(
+      loaded.capability.connection ?? {},
+      values,
+    ).secretName;
+    if (!secretName) {
+      throw new NotFoundError(
+        `Capability '${loaded.capability.id}' declares no connection Secret`,
+      );
+    }
+    const secret = await this.readConnectionSecret(
+      cluster,
+      rendered.namespace,
+      secretName,
+      name,
+    );
+    const decoded: Record<string, string> = {};
+    for (const key of Object.keys(secret.data ?? {}).sort()) {
+      decoded[key] = Buffer.from(secret.data![key], 'base64').toString('utf8');
+    }
+    return { secretName, values: decoded };
+  }
+
+  private async readConnectionSecret(
+    cluster: KaasCluster,
+    namespace: string,
+    secretName: string,
+    instance: string,
+  ): Promise<V1Secret> {
+    try {
+      return await cluster.client(CoreV1Api).readNamespacedSecret({
+        name: secretName,
+        namespace,
+      });
+    } catch (error) {
+      if (statusCode(error) !== 404) throw error;
+      throw new NotFoundError(
+        `Secret '${namespace}/${secretName}' of instance '${instance}' does not exist yet; wait until the instance is ready`,
+      );
+    }
   }
 
   /**

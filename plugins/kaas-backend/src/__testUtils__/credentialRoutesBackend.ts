@@ -1,0 +1,186 @@
+import {
+  coreServices,
+  createServiceFactory,
+  type RootLoggerService,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { testCluster } from '@internal/kaas-test-cluster';
+import { kaasPlugin } from '../plugin';
+
+/** The `kaas` configuration of the kubeconfig and credentials route tests. */
+export function credentialRoutesConfig() {
+  const cluster = testCluster();
+  return {
+    clusters: [
+      {
+        name: 'local',
+        url: cluster.url,
+        caFile: cluster.caFile,
+        roles: ['tenants', 'management', 'xaas'],
+        auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
+      },
+    ],
+    platformAdmins: ['group:default/platform-team'],
+    kubeconfig: { maxTtl: '2h', defaultTtl: '30m' },
+    oidc: {
+      issuerUrl: 'https://sso.example.com/realms/main',
+      clientId: 'kubernetes',
+      extraScopes: ['groups'],
+    },
+    tenantProfiles: {
+      small: {
+        title: 'Small',
+        quota: { hard: { pods: '10' } },
+        limitRange: {
+          default: { cpu: '500m' },
+          defaultRequest: { cpu: '100m' },
+        },
+        podSecurity: 'restricted',
+        networkPolicy: 'none',
+      },
+    },
+    capabilities: {
+      cache: {
+        title: 'Cache',
+        owner: 'group:default/platform-team',
+        parameters: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { size: { type: 'string' } },
+        },
+        plans: { small: { title: 'Small', parameters: { size: '1Gi' } } },
+        objects: [
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: '${{ instance.name }}' },
+            data: { size: '${{ parameters.size }}' },
+          },
+        ],
+        readiness: { field: { path: 'data.size', equals: '1Gi' } },
+        connection: {
+          secretName: '${{ instance.name }}-app',
+          service: '${{ instance.name }}-rw',
+          port: 6379,
+          showKeys: ['username'],
+        },
+      },
+    },
+  };
+}
+
+export function credentialRoutesConfigReader() {
+  return new ConfigReader({ kaas: credentialRoutesConfig() } as any);
+}
+
+/** Every line any logger of the backend wrote (audit events included), as JSON. */
+export class CapturingRootLogger implements RootLoggerService {
+  constructor(
+    readonly lines: string[] = [],
+    private readonly fields: Record<string, unknown> = {},
+  ) {}
+
+  error(message: string, meta?: Error | object) {
+    this.record('error', message, meta);
+  }
+  warn(message: string, meta?: Error | object) {
+    this.record('warn', message, meta);
+  }
+  info(message: string, meta?: Error | object) {
+    this.record('info', message, meta);
+  }
+  debug(message: string, meta?: Error | object) {
+    this.record('debug', message, meta);
+  }
+  child(meta: object): CapturingRootLogger {
+    return new CapturingRootLogger(this.lines, { ...this.fields, ...meta });
+  }
+
+  /** The audit events written so far, parsed. */
+  auditEvents(): Array<Record<string, any>> {
+    return this.lines
+      .map(line => JSON.parse(line))
+      .filter(entry => entry.isAuditEvent);
+  }
+
+  private record(level: string, message: string, meta?: Error | object) {
+    const details =
+      meta instanceof Error
+        ? {
+            error: {
+              name: meta.name,
+              message: meta.message,
+              stack: meta.stack,
+            },
+          }
+        : meta;
+    this.lines.push(
+      JSON.stringify({ level, message, ...this.fields, ...details }),
+    );
+  }
+}
+
+/** Who belongs to which group in these tests (as the sign-in resolver would say). */
+const GROUPS: Record<string, string[]> = {
+  'user:default/alice': ['group:default/team-a'],
+  'user:default/bob': ['group:default/team-b'],
+  'user:default/petra': ['group:default/platform-team'],
+};
+
+/**
+ * The default policy's outcome without a catalog: a resource permission is allowed when
+ * the entity ref is in `owned` for one of the user's groups, or the user is a platform
+ * admin; basic permissions are allowed to everyone. Records every request.
+ */
+export function ownerPolicy(owned: Record<string, string[]>) {
+  const requests: Array<{ permission: string; resourceRef?: string }> = [];
+  const factory = mockServices.permissions.mock({
+    authorize: async (queries, options) => {
+      const principal = options?.credentials?.principal as {
+        userEntityRef?: string;
+      };
+      const groups = GROUPS[principal?.userEntityRef ?? ''] ?? [];
+      return queries.map(query => {
+        const resourceRef = (query as { resourceRef?: string }).resourceRef;
+        requests.push({ permission: query.permission.name, resourceRef });
+        if (!isResourcePermission(query.permission)) {
+          return { result: AuthorizeResult.ALLOW };
+        }
+        const allowed =
+          groups.includes('group:default/platform-team') ||
+          groups.some(group => owned[group]?.includes(resourceRef ?? ''));
+        return {
+          result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        };
+      });
+    },
+  }).factory;
+  return { factory, requests };
+}
+
+/** The kaas plugin with a capturing root logger and `policy`; the real auditor. */
+export async function startCredentialRoutesBackend(
+  policy: ReturnType<typeof ownerPolicy>,
+) {
+  const logger = new CapturingRootLogger();
+  const backend = await startTestBackend({
+    features: [
+      kaasPlugin,
+      mockServices.rootConfig.factory({
+        data: { kaas: credentialRoutesConfig() as any },
+      }),
+      createServiceFactory({
+        service: coreServices.rootLogger,
+        deps: {},
+        factory: () => logger,
+      }),
+      policy.factory,
+    ],
+  });
+  return Object.assign(backend, { logger });
+}

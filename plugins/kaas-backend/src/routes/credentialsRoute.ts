@@ -1,0 +1,86 @@
+import type {
+  AuditorService,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import {
+  instanceEntityRef,
+  xaasInstanceCredentialsReadPermission,
+  type InstanceCredentials,
+} from '@internal/plugin-kaas-common';
+import type {
+  InstanceService,
+  TenantService,
+} from '@internal/plugin-kaas-node';
+import Router from 'express-promise-router';
+import { authorizeOwnerOnly, callerOf } from './ownerOnly';
+import { nameParam } from './pathParams';
+
+/**
+ * POST /tenants/:tenant/instances/:instance/credentials: every key and value of the
+ * instance's connection Secret ("reveal credentials"); `xaas.instance.credentials.read`
+ * on the instance's entity. A POST, so no cache or prefetch keeps it; audited with the
+ * key names only.
+ */
+export function credentialsRoute(options: {
+  instances: InstanceService;
+  tenants: TenantService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+}) {
+  const { instances, tenants, httpAuth, permissions, auditor } = options;
+  const router = Router();
+  router.post(
+    '/tenants/:tenant/instances/:instance/credentials',
+    async (req, res) => {
+      const caller = await callerOf(req, httpAuth);
+      const audit = await auditor.createEvent({
+        eventId: 'instance-credentials-read',
+        severityLevel: 'high',
+        request: req,
+        meta: { tenant: req.params.tenant, instance: req.params.instance },
+      });
+      try {
+        const tenant = nameParam(req, 'tenant');
+        const name = nameParam(req, 'instance');
+        const instance = await instances.get(tenant, name);
+        if (!instance) {
+          throw new NotFoundError(
+            `Instance '${name}' of tenant '${tenant}' does not exist`,
+          );
+        }
+        await authorizeOwnerOnly(
+          caller.credentials,
+          {
+            permission: xaasInstanceCredentialsReadPermission,
+            resourceRef: instanceEntityRef(tenant, name),
+            owner: instance.owner,
+            platformAdmins: tenants.policy.platformAdmins,
+            action: `read the credentials of instance '${name}' of tenant '${tenant}'`,
+          },
+          permissions,
+        );
+        const credentials: InstanceCredentials = await instances.credentials(
+          tenant,
+          name,
+        );
+        await audit.success({
+          meta: {
+            tenant,
+            instance: name,
+            secretName: credentials.secretName,
+            keys: Object.keys(credentials.values),
+          },
+        });
+        res.set('Cache-Control', 'no-store');
+        res.json(credentials);
+      } catch (error) {
+        await audit.fail({ error: error as Error });
+        throw error;
+      }
+    },
+  );
+  return router;
+}

@@ -1,0 +1,153 @@
+import type {
+  AuditorService,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  describeTenantRequestIssues,
+  kaasTenantKubeconfigCreatePermission,
+  kubeconfigRequestSchema,
+  tenantEntityRef,
+} from '@internal/plugin-kaas-common';
+import type {
+  KubeconfigIssuer,
+  TenantService,
+  TenantSummary,
+} from '@internal/plugin-kaas-node';
+import express, { type Request } from 'express';
+import Router from 'express-promise-router';
+import { authorizeOwnerOnly, callerOf } from './ownerOnly';
+import { nameParam } from './pathParams';
+
+/**
+ * Kubeconfig download, list and revocation of one tenant; `kaas.tenant.kubeconfig.create`
+ * on the tenant's entity (owner group members and platform admins). Issuing and
+ * revoking are audited; neither the audit log nor any log line ever holds a token.
+ *
+ * POST /tenants/:tenant/kubeconfig `{ mode, ttlSeconds? }`, GET and DELETE
+ * /tenants/:tenant/kubeconfigs.
+ */
+export function kubeconfigRoutes(options: {
+  issuer: KubeconfigIssuer;
+  tenants: TenantService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+}) {
+  const { issuer, tenants, httpAuth, permissions, auditor } = options;
+  const router = Router();
+
+  /** The tenant, once the caller may act on its kubeconfigs (`action` says what for the refusal). */
+  async function authorizedTenant(
+    req: Request,
+    caller: Awaited<ReturnType<typeof callerOf>>,
+    action: (tenant: string) => string,
+  ): Promise<TenantSummary> {
+    const name = nameParam(req, 'tenant');
+    const tenant = await tenants.get(name);
+    if (!tenant) throw new NotFoundError(`Tenant '${name}' does not exist`);
+    await authorizeOwnerOnly(
+      caller.credentials,
+      {
+        permission: kaasTenantKubeconfigCreatePermission,
+        resourceRef: tenantEntityRef(name),
+        owner: tenant.owner,
+        platformAdmins: tenants.policy.platformAdmins,
+        action: action(name),
+      },
+      permissions,
+    );
+    return tenant;
+  }
+
+  router.post(
+    '/tenants/:tenant/kubeconfig',
+    express.json(),
+    async (req, res) => {
+      const caller = await callerOf(req, httpAuth);
+      const audit = await auditor.createEvent({
+        eventId: 'kubeconfig-issue',
+        severityLevel: 'high',
+        request: req,
+        meta: { tenant: req.params.tenant },
+      });
+      try {
+        const tenant = await authorizedTenant(
+          req,
+          caller,
+          name => `download a kubeconfig for tenant '${name}'`,
+        );
+        const parsed = kubeconfigRequestSchema.safeParse(req.body ?? {});
+        if (!parsed.success) {
+          throw new InputError(
+            `Invalid kubeconfig request: ${describeTenantRequestIssues(
+              parsed.error,
+            )
+              .split('\n')
+              .join('; ')}`,
+          );
+        }
+        const { mode, ttlSeconds } = parsed.data;
+        const issued = await issuer.issue(tenant, {
+          mode,
+          ttlSeconds,
+          issuedTo: caller.ref,
+        });
+        await audit.success({
+          meta: {
+            tenant: tenant.name,
+            mode,
+            ...(mode === 'token'
+              ? {
+                  ttlSeconds: ttlSeconds ?? issuer.settings.defaultTtlSeconds,
+                  issuanceId: issued.issuanceId,
+                  expiresAt: issued.expiresAt,
+                }
+              : {}),
+          },
+        });
+        res.set('Cache-Control', 'no-store');
+        res.json(issued);
+      } catch (error) {
+        await audit.fail({ error: error as Error });
+        throw error;
+      }
+    },
+  );
+
+  router.get('/tenants/:tenant/kubeconfigs', async (req, res) => {
+    const caller = await callerOf(req, httpAuth);
+    const tenant = await authorizedTenant(
+      req,
+      caller,
+      name => `list the kubeconfigs of tenant '${name}'`,
+    );
+    res.json({ items: await issuer.list(tenant) });
+  });
+
+  router.delete('/tenants/:tenant/kubeconfigs', async (req, res) => {
+    const caller = await callerOf(req, httpAuth);
+    const audit = await auditor.createEvent({
+      eventId: 'kubeconfig-revoke',
+      severityLevel: 'medium',
+      request: req,
+      meta: { tenant: req.params.tenant },
+    });
+    try {
+      const tenant = await authorizedTenant(
+        req,
+        caller,
+        name => `revoke the kubeconfigs of tenant '${name}'`,
+      );
+      const { revoked } = await issuer.revoke(tenant);
+      await audit.success({ meta: { tenant: tenant.name, revoked } });
+      res.json({ revoked });
+    } catch (error) {
+      await audit.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  return router;
+}

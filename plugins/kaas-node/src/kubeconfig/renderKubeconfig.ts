@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import YAML from 'yaml';
+import type { KaasCluster } from '../clusters/ClusterRegistry';
+import type { OidcSettings } from './readKubeconfigSettings';
+
+/** The exec credential plugin entry of a kubeconfig user (client.authentication.k8s.io/v1). */
+export interface KubeconfigExec {
+  apiVersion: 'client.authentication.k8s.io/v1';
+  command: string;
+  args: string[];
+  interactiveMode: 'Never' | 'IfAvailable' | 'Always';
+}
+
+/** A kubeconfig file as kubectl reads it (the on-disk field names, not client-node's). */
+export interface KubeconfigFile {
+  apiVersion: 'v1';
+  kind: 'Config';
+  clusters: Array<{
+    name: string;
+    cluster: { server: string; 'certificate-authority-data'?: string };
+  }>;
+  users: Array<{
+    name: string;
+    user: { token?: string; exec?: KubeconfigExec };
+  }>;
+  contexts: Array<{
+    name: string;
+    context: { cluster: string; user: string; namespace: string };
+  }>;
+  'current-context': string;
+  preferences: Record<string, never>;
+}
+
+/**
+ * The CA bundle users need to trust the cluster's API server, base64 as kubeconfigs
+ * carry it: the configured `caData`/`caFile` (read now, so a rotated file is picked up),
+ * or the CA of the kubeconfig / pod environment the backend itself uses.
+ */
+function certificateAuthorityData(cluster: KaasCluster): string | undefined {
+  const current = cluster.kubeConfig().getCurrentCluster();
+  if (current?.caData) return current.caData;
+  if (current?.caFile) {
+    return fs.readFileSync(current.caFile).toString('base64');
+  }
+  return undefined;
+}
+
+/** The kubectl oidc-login (kubelogin) exec plugin for `oidc`, no secret inside. */
+export function oidcLoginExec(oidc: OidcSettings): KubeconfigExec {
+  return {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    command: 'kubectl',
+    args: [
+      'oidc-login',
+      'get-token',
+      `--oidc-issuer-url=${oidc.issuerUrl}`,
+      `--oidc-client-id=${oidc.clientId}`,
+      ...oidc.extraScopes.map(scope => `--oidc-extra-scope=${scope}`),
+    ],
+    // kubelogin opens a browser itself; it never reads from the terminal.
+    interactiveMode: 'Never',
+  };
+}
+
+/**
+ * A kubeconfig with one cluster (named after the `kaas.clusters` entry, at its public
+ * URL), one user and one context `<tenant>@<cluster>` in the home namespace.
+ */
+export function renderKubeconfig(options: {
+  cluster: KaasCluster;
+  tenant: string;
+  namespace: string;
+  user: { name: string; token?: string; exec?: KubeconfigExec };
+}): { context: string; file: KubeconfigFile } {
+  const { cluster, tenant, namespace, user } = options;
+  const context = `${tenant}@${cluster.name}`;
+  const caData = certificateAuthorityData(cluster);
+  const { name: userName, ...credentials } = user;
+  return {
+    context,
+    file: {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {
+          name: cluster.name,
+          cluster: {
+            server: cluster.publicUrl,
+            ...(caData ? { 'certificate-authority-data': caData } : {}),
+          },
+        },
+      ],
+      users: [{ name: userName, user: credentials }],
+      contexts: [
+        {
+          name: context,
+          context: { cluster: cluster.name, user: userName, namespace },
+        },
+      ],
+      'current-context': context,
+      preferences: {},
+    },
+  };
+}
+
+/** The file as YAML. */
+export function kubeconfigYaml(file: KubeconfigFile): string {
+  return YAML.stringify(file, { lineWidth: 0 });
+}
