@@ -2,6 +2,7 @@
 # Runs a benchmark on a fresh local control plane and prints its figures.
 #
 #   scripts/bench.sh tenants [N]     tenant provisioning vs kubectl apply --server-side
+#   scripts/bench.sh freshness [N] [sqlite|postgres]  new tenant -> catalog entity latency
 #   scripts/bench.sh kubeconfig [N]  token kubeconfig minting vs kubectl create token
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/toolchain.sh"
@@ -10,6 +11,7 @@ ensure_yarn
 yarn_install
 case "${1:-}" in
   tenants) bench="bench/tenantProvisioning.ts" ;;
+  freshness) bench="bench/catalogFreshness.ts" ;;
   kubeconfig) bench="bench/kubeconfigMinting.ts" ;;
   *) echo "usage: scripts/bench.sh tenants|kubeconfig [N]" >&2; exit 2 ;;
 esac

@@ -13,6 +13,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Tenants and XaaS instances as Resource entities, read from the clusters.
+backend.add(import('@internal/plugin-catalog-backend-module-kaas'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@internal/plugin-scaffolder-backend-module-kaas'));

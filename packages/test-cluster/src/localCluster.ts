@@ -60,6 +60,8 @@ function tail(file: string, lines = 30): string {
 export async function startLocalCluster(options: {
   dataDir: string;
   readyTimeoutMs?: number;
+  /** kube-apiserver port; a free one when absent. Restart tests keep the URL with it. */
+  port?: number;
 }): Promise<LocalCluster> {
   const { dataDir } = options;
   fs.mkdirSync(dataDir, { recursive: true });
@@ -70,7 +72,7 @@ export async function startLocalCluster(options: {
     [
       'up',
       `--data-dir=${dataDir}`,
-      '--port=0',
+      `--port=${options.port ?? 0}`,
       '--etcd-port=0',
       '--etcd-peer-port=0',
       '--controller-manager-port=0',

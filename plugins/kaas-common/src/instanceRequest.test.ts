@@ -44,6 +44,12 @@ describe('instanceRequestSchema', () => {
     ],
     [{ name: 'a'.repeat(41) }, 'the limit is 40'],
     [{ name: 'Orders' }, 'must be lower case'],
+    [
+      { tenant: 'a'.repeat(30), name: 'b'.repeat(33) },
+      `the catalog name of the instance, '${'a'.repeat(30)}.${'b'.repeat(
+        33,
+      )}', would be 64 characters long; the limit is 63, choose a name of at most 32 characters`,
+    ],
   ])('refuses %j', (change, message) => {
     const result = schema.safeParse({
       tenant: 'team-a',

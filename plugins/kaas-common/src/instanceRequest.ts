@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { Capability } from './capabilityConfig';
 import { dns1123LabelProblem } from './clusterName';
+import { instanceEntityName } from './entityRefs';
+
+/** Longest catalog entity name (Backstage's rule, as Kubernetes object names). */
+const MAX_ENTITY_NAME_LENGTH = 63;
 
 /** Longest instance name: operators derive longer names from it (`moco-<name>-primary`). @public */
 export const MAX_INSTANCE_NAME_LENGTH = 40;
@@ -72,6 +76,20 @@ export function instanceRequestSchema(ctx: {
     })
     .strict()
     .superRefine((request, c) => {
+      // The catalog refuses entity names over 63 characters; the instance would be
+      // missing from the catalog (and its permissions) otherwise.
+      const entityName = instanceEntityName(request.tenant, request.name);
+      if (entityName.length > MAX_ENTITY_NAME_LENGTH) {
+        c.addIssue({
+          code: 'custom',
+          path: ['name'],
+          message: `the catalog name of the instance, '${entityName}', would be ${
+            entityName.length
+          } characters long; the limit is ${MAX_ENTITY_NAME_LENGTH}, choose a name of at most ${
+            MAX_ENTITY_NAME_LENGTH - request.tenant.length - 1
+          } characters`,
+        });
+      }
       const capability = ctx.capabilities[request.capability];
       if (capability && !Object.hasOwn(capability.plans, request.plan)) {
         c.addIssue({

@@ -102,3 +102,18 @@ export {
 } from './kubeconfig/readKubeconfigSettings';
 export { kubeconfigIssuerServiceRef } from './kubeconfig/kubeconfigIssuerServiceRef';
 export { keepAliveClient } from './clusters/keepAliveClient';
+
+export {
+  DefaultKaasInventory,
+  type DefaultKaasInventoryOptions,
+  type KaasInventory,
+  type KaasInventoryEvent,
+} from './inventory/KaasInventory';
+export { kaasInventoryServiceRef } from './inventory/kaasInventoryServiceRef';
+export type { InventoryRequestCounts } from './inventory/kubeRequest';
+export type {
+  InstanceStatus,
+  ObjectCondition,
+  QuotaUsage,
+  TenantStatus,
+} from './inventory/statusTypes';

@@ -1,5 +1,6 @@
 import {
   KubernetesObjectApi,
+  loadYaml,
   type Configuration,
   type KubeConfig,
   type KubernetesListObject,
@@ -42,6 +43,16 @@ async function retryWhileBusy<T>(request: () => Promise<T>): Promise<T> {
       );
     }
   }
+}
+
+/**
+ * `manifest` (the API's JSON, as rendered from configuration) in client-node's model
+ * shape. The object client serializes through the model of known kinds, which names
+ * some fields differently (`_default` of a LimitRange item, `_from` of a NetworkPolicy
+ * rule): handed plain JSON, it would silently drop them. Custom resources pass as they are.
+ */
+function asModel<T extends KubernetesObject>(manifest: T): T {
+  return loadYaml<T>(JSON.stringify(manifest));
 }
 
 /** The generic object client, plus the discovery lookup its base class keeps protected. */
@@ -122,9 +133,10 @@ export class DiscoveringObjectApi extends KubernetesObjectApi {
     patchStrategy?: PatchStrategy,
     options?: Configuration,
   ): Promise<T> {
+    const model = asModel(spec);
     return retryWhileBusy(() =>
       super.patch(
-        spec,
+        model,
         pretty,
         dryRun,
         fieldManager,
@@ -133,6 +145,16 @@ export class DiscoveringObjectApi extends KubernetesObjectApi {
         options,
       ),
     );
+  }
+
+  override create<T extends KubernetesObject>(
+    spec: T,
+    pretty?: string,
+    dryRun?: string,
+    fieldManager?: string,
+    options?: Configuration,
+  ): Promise<T> {
+    return super.create(asModel(spec), pretty, dryRun, fieldManager, options);
   }
 
   /** The API resource serving `kind` in `apiVersion`, or undefined when the cluster has none. */

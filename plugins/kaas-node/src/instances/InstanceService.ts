@@ -12,7 +12,6 @@ import {
   instanceRequestSchema,
   kaasMarkKeys,
   type Capability,
-  type ConnectionRule,
   type InstanceRequest,
   type KaasMarkKeys,
 } from '@internal/plugin-kaas-common';
@@ -30,6 +29,8 @@ import type { TenantService } from '../tenants/TenantService';
 import type { TenantSummary } from '../tenants/tenantSummary';
 import { loadCapabilities, type LoadedCapability } from './readCapabilities';
 import { readInstanceReadiness, valueAt } from './instanceReadiness';
+import { instanceSummaryOf, type InstanceSummary } from './instanceSummary';
+import { staticConnection } from './staticConnection';
 import { substituteInstancePlaceholders } from './instanceTemplates';
 import {
   instancePlacement,
@@ -37,6 +38,8 @@ import {
   type InstancePlacement,
   type InstancePlan,
 } from './renderInstance';
+
+export type { InstanceSummary } from './instanceSummary';
 
 /** What {@link InstanceService.create} did. @public */
 export interface InstanceApplyResult {
@@ -60,21 +63,6 @@ export interface InstanceApplyResult {
   };
   /** Dry run only: the objects as the API server accepted them. */
   manifests?: KubernetesManifest[];
-}
-
-/** An instance, as the marks of its main object describe it. @public */
-export interface InstanceSummary {
-  tenant: string;
-  name: string;
-  capability: string;
-  plan: string;
-  owner: string;
-  cluster: string;
-  namespace: string;
-  /** The parameters the request set (without the plan's). */
-  parameters: Record<string, unknown>;
-  /** ISO timestamp of the main object's creation. */
-  createdAt: string;
 }
 
 /** Whether an instance is ready, and if not, what is missing. @public */
@@ -724,42 +712,13 @@ export class InstanceService {
           selector,
         );
         return list.items.flatMap(
-          item => this.summaryOf(item, cluster.name, capability.id) ?? [],
+          item =>
+            instanceSummaryOf(item, cluster.name, capability.id, this.marks) ??
+            [],
         );
       }),
     );
     return perCapability.flat();
-  }
-
-  private summaryOf(
-    object: KubernetesObject,
-    cluster: string,
-    capability: string,
-  ): InstanceSummary | undefined {
-    const labels = object.metadata?.labels ?? {};
-    const annotations = object.metadata?.annotations ?? {};
-    const tenant = labels[this.marks.tenant];
-    const name = labels[this.marks.instance];
-    if (!tenant || !name) return undefined;
-    let spec: { plan?: string; parameters?: Record<string, unknown> } = {};
-    try {
-      spec = JSON.parse(annotations[this.marks.spec] ?? '{}');
-    } catch {
-      // A hand-edited spec annotation; the rest of the summary still holds.
-    }
-    return {
-      tenant,
-      name,
-      capability,
-      plan: spec.plan ?? '',
-      owner: annotations[this.marks.owner] ?? '',
-      cluster,
-      namespace: object.metadata?.namespace ?? '',
-      parameters: spec.parameters ?? {},
-      createdAt: object.metadata?.creationTimestamp
-        ? new Date(object.metadata.creationTimestamp).toISOString()
-        : '',
-    };
   }
 
   private async findMain(tenant: string, name: string) {
@@ -818,19 +777,4 @@ export class InstanceService {
       throw new NotFoundError(`${describeObject(manifest)} does not exist`);
     }
   }
-}
-
-/** The parts of a rendered connection rule known without reading the cluster. */
-function staticConnection(
-  rule: ConnectionRule,
-  namespace: string,
-): InstanceApplyResult['connection'] {
-  let host = rule.host;
-  if (rule.service) host = `${rule.service}.${namespace}.svc`;
-  return {
-    secretName: rule.secretName ?? '',
-    ...(host ? { host } : {}),
-    ...(rule.port !== undefined ? { port: rule.port } : {}),
-    showKeys: [...(rule.showKeys ?? [])],
-  };
 }

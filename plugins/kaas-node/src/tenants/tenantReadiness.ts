@@ -31,7 +31,7 @@ export interface TenantReadiness {
   conditions: ReadinessCondition[];
 }
 
-interface Condition {
+export interface Condition {
   type?: string;
   status?: string;
   reason?: string;
@@ -57,56 +57,70 @@ function describeConditions(conditions: Condition[] | undefined): string {
     .join(', ');
 }
 
+/** What a tenant's readiness is judged on, as read from the cluster or from a cache. */
+export interface ObservedTenant {
+  /** The home namespace, or undefined when it does not exist. */
+  namespace?: { phase?: string };
+  /** The tenant's ResourceQuotas in its home namespace. */
+  quotas: Array<{ name: string; counted: boolean }>;
+  /** The Cluster API `Cluster` or Crossplane claim (vcluster/cluster tenants), if it exists. */
+  clusterObject?: { status?: { phase?: string; conditions?: Condition[] } };
+  /** Whether the kubeconfig Secret (vcluster/cluster tenants) exists. */
+  kubeconfigSecret: boolean;
+}
+
+/** The provisioning object of a vcluster/cluster tenant and its kubeconfig Secret's name. */
+export function tenantProvisioner(tenant: {
+  name: string;
+  namespace: string;
+  crossplane?: CrossplaneProfile;
+}) {
+  return {
+    apiVersion: tenant.crossplane?.apiVersion ?? CLUSTER_API_VERSION,
+    kind: tenant.crossplane?.kind ?? 'Cluster',
+    metadata: { name: tenant.name, namespace: tenant.namespace },
+    secretName:
+      tenant.crossplane?.connectionSecretName ??
+      kubeconfigSecretName(tenant.name),
+  };
+}
+
 /**
- * Reads whether a tenant is ready: its namespace Active and every ResourceQuota of the
- * tenant counted by the quota controller (`status.hard` set); for virtual and workload
- * clusters also the Cluster API `Cluster` Provisioned and Available (or the Crossplane
- * claim Ready) and the `<name>-kubeconfig` Secret present.
- *
- * @public
+ * Judges a tenant's readiness from what was observed: its namespace Active and every
+ * ResourceQuota of the tenant counted by the quota controller (`status.hard` set); for
+ * virtual and workload clusters also the Cluster API `Cluster` Provisioned and Available
+ * (or the Crossplane claim Ready) and the kubeconfig Secret present.
  */
-export async function readTenantReadiness(
-  cluster: KaasCluster,
+export function tenantReadinessOf(
   tenant: {
     name: string;
     namespace: string;
+    cluster: string;
     isolation: TenantIsolation;
     crossplane?: CrossplaneProfile;
   },
-  marks: KaasMarkKeys,
-): Promise<TenantReadiness> {
-  const core = cluster.client(CoreV1Api);
+  observed: ObservedTenant,
+): TenantReadiness {
   const checks: ReadinessCondition[] = [];
   const check = (type: string, ok: boolean, message: string) =>
     checks.push({ type, status: ok ? 'True' : 'False', message });
-  const ns = await readOptional(() =>
-    core.readNamespace({ name: tenant.namespace }),
-  );
-  const phase = ns?.status?.phase;
+  const ns = observed.namespace;
+  const phase = ns?.phase;
   check(
     'NamespaceActive',
     phase === 'Active',
     `Namespace '${tenant.namespace}' ${ns ? `is ${phase}` : 'does not exist'}`,
   );
 
-  const quotas: V1ResourceQuota[] = ns
-    ? (
-        await core.listNamespacedResourceQuota({
-          namespace: tenant.namespace,
-          labelSelector: `${marks.tenant}=${tenant.name}`,
-        })
-      ).items
-    : [];
-  if (quotas.length === 0) {
+  if (observed.quotas.length === 0) {
     check('QuotaCounted', false, 'no ResourceQuota of the tenant exists yet');
   }
-  for (const quota of quotas) {
-    const counted = Object.keys(quota.status?.hard ?? {}).length > 0;
+  for (const quota of observed.quotas) {
     check(
       'QuotaCounted',
-      counted,
-      `ResourceQuota '${quota.metadata?.name}' ${
-        counted
+      quota.counted,
+      `ResourceQuota '${quota.name}' ${
+        quota.counted
           ? 'is counted by the quota controller'
           : 'is not yet counted by the quota controller (status.hard is empty)'
       }`,
@@ -114,15 +128,8 @@ export async function readTenantReadiness(
   }
 
   if (tenant.isolation !== 'namespace') {
-    const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
-    const header = {
-      apiVersion: tenant.crossplane?.apiVersion ?? CLUSTER_API_VERSION,
-      kind: tenant.crossplane?.kind ?? 'Cluster',
-      metadata: { name: tenant.name, namespace: tenant.namespace },
-    };
-    const object = (await readOptional(() => api.read(header))) as
-      | ClusterLike
-      | undefined;
+    const header = tenantProvisioner(tenant);
+    const object = observed.clusterObject;
     const conditions = object?.status?.conditions;
     const condition = (type: string) => conditions?.find(c => c.type === type);
     if (tenant.crossplane) {
@@ -153,30 +160,80 @@ export async function readTenantReadiness(
         }`,
       );
     }
-    const secretName =
-      tenant.crossplane?.connectionSecretName ??
-      kubeconfigSecretName(tenant.name);
-    const secret = ns
-      ? await readOptional(() =>
-          core.readNamespacedSecret({
-            name: secretName,
-            namespace: tenant.namespace,
-          }),
-        )
-      : undefined;
     check(
       'KubeconfigAvailable',
-      !!secret,
-      `Secret '${secretName}' ${secret ? 'is present' : 'does not exist yet'}`,
+      observed.kubeconfigSecret,
+      `Secret '${header.secretName}' ${
+        observed.kubeconfigSecret ? 'is present' : 'does not exist yet'
+      }`,
     );
   }
 
   return {
     tenant: tenant.name,
     namespace: tenant.namespace,
-    cluster: cluster.name,
+    cluster: tenant.cluster,
     isolation: tenant.isolation,
     ready: checks.every(c => c.status === 'True'),
     conditions: checks,
   };
+}
+
+/**
+ * Reads whether a tenant is ready now from the cluster (see {@link tenantReadinessOf} for
+ * what is checked).
+ *
+ * @public
+ */
+export async function readTenantReadiness(
+  cluster: KaasCluster,
+  tenant: {
+    name: string;
+    namespace: string;
+    isolation: TenantIsolation;
+    crossplane?: CrossplaneProfile;
+  },
+  marks: KaasMarkKeys,
+): Promise<TenantReadiness> {
+  const core = cluster.client(CoreV1Api);
+  const ns = await readOptional(() =>
+    core.readNamespace({ name: tenant.namespace }),
+  );
+  const quotas: V1ResourceQuota[] = ns
+    ? (
+        await core.listNamespacedResourceQuota({
+          namespace: tenant.namespace,
+          labelSelector: `${marks.tenant}=${tenant.name}`,
+        })
+      ).items
+    : [];
+  let clusterObject: ClusterLike | undefined;
+  let kubeconfigSecret = false;
+  if (tenant.isolation !== 'namespace') {
+    const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
+    const { secretName, ...header } = tenantProvisioner(tenant);
+    clusterObject = (await readOptional(() => api.read(header))) as
+      | ClusterLike
+      | undefined;
+    kubeconfigSecret =
+      !!ns &&
+      !!(await readOptional(() =>
+        core.readNamespacedSecret({
+          name: secretName,
+          namespace: tenant.namespace,
+        }),
+      ));
+  }
+  return tenantReadinessOf(
+    { ...tenant, cluster: cluster.name },
+    {
+      namespace: ns ? { phase: ns.status?.phase } : undefined,
+      quotas: quotas.map(quota => ({
+        name: quota.metadata?.name ?? '',
+        counted: Object.keys(quota.status?.hard ?? {}).length > 0,
+      })),
+      clusterObject,
+      kubeconfigSecret,
+    },
+  );
 }

@@ -1,0 +1,50 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KaasMarkKeys } from '@internal/plugin-kaas-common';
+
+/** An instance, as the marks of its main object describe it. @public */
+export interface InstanceSummary {
+  tenant: string;
+  name: string;
+  capability: string;
+  plan: string;
+  owner: string;
+  cluster: string;
+  namespace: string;
+  /** The parameters the request set (without the plan's). */
+  parameters: Record<string, unknown>;
+  /** ISO timestamp of the main object's creation. */
+  createdAt: string;
+}
+
+/** The instance whose main object `object` is, or undefined when it lacks the instance marks. */
+export function instanceSummaryOf(
+  object: KubernetesObject,
+  cluster: string,
+  capability: string,
+  marks: KaasMarkKeys,
+): InstanceSummary | undefined {
+  const labels = object.metadata?.labels ?? {};
+  const annotations = object.metadata?.annotations ?? {};
+  const tenant = labels[marks.tenant];
+  const name = labels[marks.instance];
+  if (!tenant || !name) return undefined;
+  let spec: { plan?: string; parameters?: Record<string, unknown> } = {};
+  try {
+    spec = JSON.parse(annotations[marks.spec] ?? '{}');
+  } catch {
+    // A hand-edited spec annotation; the rest of the summary still holds.
+  }
+  return {
+    tenant,
+    name,
+    capability,
+    plan: spec.plan ?? '',
+    owner: annotations[marks.owner] ?? '',
+    cluster,
+    namespace: object.metadata?.namespace ?? '',
+    parameters: spec.parameters ?? {},
+    createdAt: object.metadata?.creationTimestamp
+      ? new Date(object.metadata.creationTimestamp).toISOString()
+      : '',
+  };
+}

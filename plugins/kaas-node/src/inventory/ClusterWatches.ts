@@ -1,0 +1,413 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import {
+  MANAGED_BY_VALUE,
+  type KaasMarkKeys,
+} from '@internal/plugin-kaas-common';
+import type { KaasCluster } from '../clusters/ClusterRegistry';
+import type { LoadedCapability } from '../instances/readCapabilities';
+import { backoffDelay } from './backoff';
+import { KubeApiError, getJson, type RequestCounter } from './kubeRequest';
+import {
+  ListWatch,
+  type ListWatchChange,
+  type WatchedResource,
+} from './ListWatch';
+import {
+  projectClusterObject,
+  projectEvent,
+  projectInstance,
+  projectLimitRange,
+  projectNamespace,
+  projectNetworkPolicy,
+  projectPod,
+  projectQuota,
+  type ClusterObjectProjection,
+  type EventProjection,
+  type InstanceProjection,
+  type LimitRangeProjection,
+  type NamespaceProjection,
+  type NetworkPolicyProjection,
+  type QuotaProjection,
+} from './objectProjections';
+
+/** Events kept per namespace, newest first. */
+export const EVENTS_PER_NAMESPACE = 20;
+
+/** A kind that may not be installed (a CRD): discovered before it is watched. */
+interface OptionalKind {
+  apiVersion: string;
+  kind: string;
+  labelSelector: string;
+  project(object: KubernetesObject): unknown;
+  watch?: ListWatch<unknown>;
+  /** Discoveries in a row that found the kind not served while it was watched. */
+  misses: number;
+}
+
+/** Options of {@link ClusterWatches}. */
+export interface ClusterWatchesOptions {
+  cluster: KaasCluster;
+  marks: KaasMarkKeys;
+  /** Crossplane claim kinds of the profiles (`cluster` tenants). */
+  claimKinds: Array<{ apiVersion: string; kind: string }>;
+  /** Names of kubeconfig Secrets other than `<tenant>-kubeconfig` (Crossplane profiles). */
+  kubeconfigSecretNames: string[];
+  clusterApiVersion: string;
+  capabilities: LoadedCapability[];
+  counter: RequestCounter;
+  logger: LoggerService;
+  onChange(change: ListWatchChange): void;
+  /** How often kinds that are not installed are looked for again. Default 60 s. */
+  rediscoverMs?: number;
+}
+
+const DISCOVERY_TIMEOUT_MS = 15_000;
+
+/**
+ * Everything the inventory watches on one cluster: with the `tenants` or `management`
+ * role, tenant home namespaces and their policy objects, pods, workloads, events,
+ * kubeconfig Secret names and the Cluster API / Crossplane objects; with `tenants` or
+ * `xaas`, the main object of every capability. Kinds that come from CRDs are discovered
+ * first, and looked for again every minute while they are missing.
+ */
+export class ClusterWatches {
+  readonly namespaces?: ListWatch<NamespaceProjection>;
+  readonly quotas?: ListWatch<QuotaProjection>;
+  readonly limitRanges?: ListWatch<LimitRangeProjection>;
+  readonly networkPolicies?: ListWatch<NetworkPolicyProjection>;
+  readonly pods?: ListWatch<string>;
+  readonly deployments?: ListWatch<true>;
+  readonly statefulSets?: ListWatch<true>;
+  readonly events?: ListWatch<EventProjection>;
+  readonly kubeconfigSecrets?: ListWatch<true>;
+  private readonly core: Array<ListWatch<unknown>> = [];
+  private readonly optional = new Map<string, OptionalKind>();
+  private discovered = false;
+  private firstDiscovery?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(private readonly options: ClusterWatchesOptions) {
+    const { cluster, marks } = options;
+    const managed = `${marks.managedBy}=${MANAGED_BY_VALUE}`;
+    const tenantRoles =
+      cluster.hasRole('tenants') || cluster.hasRole('management');
+    const instanceRoles = cluster.hasRole('tenants') || cluster.hasRole('xaas');
+    if (tenantRoles) {
+      const names = new Set(options.kubeconfigSecretNames);
+      this.namespaces = this.watch({
+        resource: { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces' },
+        labelSelector: `${managed},${marks.isolation}`,
+        project: ns => projectNamespace(ns, cluster.name, marks),
+      });
+      this.quotas = this.watch({
+        resource: {
+          apiVersion: 'v1',
+          kind: 'ResourceQuota',
+          plural: 'resourcequotas',
+        },
+        labelSelector: managed,
+        project: quota => projectQuota(quota, marks),
+      });
+      this.limitRanges = this.watch({
+        resource: {
+          apiVersion: 'v1',
+          kind: 'LimitRange',
+          plural: 'limitranges',
+        },
+        labelSelector: managed,
+        project: projectLimitRange,
+      });
+      this.networkPolicies = this.watch({
+        resource: {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          plural: 'networkpolicies',
+        },
+        labelSelector: managed,
+        project: projectNetworkPolicy,
+      });
+      // Workloads are the tenant's own, unlabelled: every namespace is watched and
+      // reduced to phases and counts.
+      this.pods = this.watch({
+        resource: { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
+        project: projectPod,
+      });
+      this.deployments = this.watch({
+        resource: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          plural: 'deployments',
+        },
+        metadataOnly: true,
+        project: () => true as const,
+      });
+      this.statefulSets = this.watch({
+        resource: {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          plural: 'statefulsets',
+        },
+        metadataOnly: true,
+        project: () => true as const,
+      });
+      this.events = this.watch({
+        resource: { apiVersion: 'v1', kind: 'Event', plural: 'events' },
+        project: projectEvent,
+        perNamespace: { limit: EVENTS_PER_NAMESPACE, rank: e => e.at },
+      });
+      // Metadata only: whether a kubeconfig Secret exists, never what is in it.
+      this.kubeconfigSecrets = this.watch({
+        resource: { apiVersion: 'v1', kind: 'Secret', plural: 'secrets' },
+        metadataOnly: true,
+        project: secret => {
+          const name = secret.metadata?.name ?? '';
+          return name.endsWith('-kubeconfig') || names.has(name)
+            ? (true as const)
+            : undefined;
+        },
+      });
+      for (const { apiVersion, kind } of [
+        { apiVersion: options.clusterApiVersion, kind: 'Cluster' },
+        ...options.claimKinds,
+      ]) {
+        this.optional.set(`${apiVersion}/${kind}`, {
+          apiVersion,
+          kind,
+          labelSelector: managed,
+          project: projectClusterObject,
+          misses: 0,
+        });
+      }
+    }
+    if (instanceRoles) {
+      for (const [key, capabilities] of mainKinds(options.capabilities)) {
+        const [apiVersion, kind] = splitKey(key);
+        this.optional.set(key, {
+          apiVersion,
+          kind,
+          labelSelector: `${managed},${marks.capability}`,
+          project: object =>
+            projectInstance(object, cluster.name, capabilities, marks),
+          misses: 0,
+        });
+      }
+    }
+  }
+
+  get name(): string {
+    return this.options.cluster.name;
+  }
+
+  start(): void {
+    for (const watch of this.core) watch.start();
+    this.firstDiscovery = this.discoverLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.all([
+      ...this.core.map(w => w.stop()),
+      ...[...this.optional.values()].map(k => k.watch?.stop()),
+    ]);
+  }
+
+  /** Resolves once every watch (and the first discovery) has tried to list. */
+  async whenListed(): Promise<void> {
+    await Promise.all(this.core.map(w => w.whenListed()));
+    await this.firstDiscovery;
+    await Promise.all(
+      [...this.optional.values()].map(k => k.watch?.whenListed()),
+    );
+  }
+
+  /** Whether every watch has listed successfully and the optional kinds were looked for. */
+  hasSynced(): boolean {
+    return (
+      this.discovered &&
+      this.core.every(w => w.hasSynced()) &&
+      [...this.optional.values()].every(k => !k.watch || k.watch.hasSynced())
+    );
+  }
+
+  /** The watched Cluster API `Cluster` or claim `name` in `namespace`. */
+  clusterObject(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): ClusterObjectProjection | undefined {
+    return this.optional
+      .get(`${apiVersion}/${kind}`)
+      ?.watch?.get(namespace, name) as ClusterObjectProjection | undefined;
+  }
+
+  /** The main objects of every capability's instances on this cluster. */
+  instances(): InstanceProjection[] {
+    const found: InstanceProjection[] = [];
+    for (const key of mainKinds(this.options.capabilities).keys()) {
+      const watch = this.optional.get(key)?.watch;
+      if (watch) found.push(...(watch.all() as InstanceProjection[]));
+    }
+    return found;
+  }
+
+  /** Every watch of this cluster that is running, e.g. to drop their connections in tests. */
+  watches(): Array<ListWatch<unknown>> {
+    return [
+      ...this.core,
+      ...[...this.optional.values()].flatMap(k => (k.watch ? [k.watch] : [])),
+    ];
+  }
+
+  private watch<P>(spec: {
+    resource: WatchedResource;
+    labelSelector?: string;
+    metadataOnly?: boolean;
+    project(object: any): P | undefined;
+    perNamespace?: { limit: number; rank(p: P): number };
+  }): ListWatch<P> {
+    const { cluster, counter, logger, onChange } = this.options;
+    const watch = new ListWatch<P>({
+      ...spec,
+      description: `${spec.resource.kind}s on cluster '${cluster.name}'`,
+      kubeConfig: () => cluster.kubeConfig(),
+      counter,
+      logger,
+      onChange,
+    });
+    this.core.push(watch as ListWatch<unknown>);
+    return watch;
+  }
+
+  /**
+   * Looks for the optional kinds: right away, then every minute (sooner while the API
+   * server cannot be reached). A kind found is watched; a watched kind that discovery
+   * twice in a row says is gone (its CRD deleted) is dropped.
+   */
+  private async discoverLoop(): Promise<void> {
+    let failures = 0;
+    const round = async () => {
+      try {
+        await this.discover();
+        failures = 0;
+        this.discovered = true;
+      } catch (error) {
+        failures += 1;
+        this.options.logger.warn(
+          `Discovery on cluster '${this.name}' failed: ${
+            (error as Error).message
+          }`,
+        );
+      }
+    };
+    const schedule = () => {
+      if (this.stopped) return;
+      const delay =
+        failures > 0
+          ? backoffDelay(failures)
+          : this.options.rediscoverMs ?? 60_000;
+      this.timer = setTimeout(() => {
+        round().then(schedule);
+      }, delay);
+      this.timer.unref?.();
+    };
+    await round();
+    schedule();
+  }
+
+  private async discover(): Promise<void> {
+    const byGroupVersion = new Map<string, OptionalKind[]>();
+    for (const kind of this.optional.values()) {
+      const list = byGroupVersion.get(kind.apiVersion) ?? [];
+      list.push(kind);
+      byGroupVersion.set(kind.apiVersion, list);
+    }
+    const { cluster, counter } = this.options;
+    await Promise.all(
+      [...byGroupVersion].map(async ([apiVersion, kinds]) => {
+        let served: Map<string, string>;
+        counter.count('discovery');
+        try {
+          const list = await getJson<{
+            resources?: Array<{ name: string; kind: string }>;
+          }>(
+            cluster.kubeConfig(),
+            `/apis/${apiVersion}`,
+            {},
+            {
+              timeoutMs: DISCOVERY_TIMEOUT_MS,
+            },
+          );
+          served = new Map(
+            (list.resources ?? [])
+              .filter(r => !r.name.includes('/'))
+              .map(r => [r.kind, r.name]),
+          );
+        } catch (error) {
+          if (!(error instanceof KubeApiError && error.code === 404)) {
+            throw error;
+          }
+          served = new Map();
+        }
+        for (const kind of kinds) {
+          const plural = served.get(kind.kind);
+          if (plural) {
+            kind.misses = 0;
+            if (!kind.watch && !this.stopped) this.startOptional(kind, plural);
+          } else if (kind.watch) {
+            // An API server that is starting may not serve every CRD yet: only a
+            // second miss a minute later drops what is cached.
+            kind.misses += 1;
+            if (kind.misses >= 2) {
+              this.options.logger.info(
+                `${kind.kind} (${kind.apiVersion}) is no longer served by cluster '${this.name}'; no longer watched`,
+              );
+              const watch = kind.watch;
+              kind.watch = undefined;
+              kind.misses = 0;
+              await watch.stop();
+              this.options.onChange({ type: 'resync' });
+            }
+          }
+        }
+      }),
+    );
+  }
+
+  private startOptional(kind: OptionalKind, plural: string) {
+    const { cluster, counter, logger, onChange } = this.options;
+    kind.watch = new ListWatch<unknown>({
+      description: `${kind.kind}s (${kind.apiVersion}) on cluster '${cluster.name}'`,
+      kubeConfig: () => cluster.kubeConfig(),
+      resource: { apiVersion: kind.apiVersion, kind: kind.kind, plural },
+      labelSelector: kind.labelSelector,
+      project: kind.project,
+      counter,
+      logger,
+      onChange,
+    });
+    kind.watch.start();
+  }
+}
+
+/** The capabilities by the `apiVersion/kind` of their main (readiness) object. */
+function mainKinds(
+  capabilities: LoadedCapability[],
+): Map<string, LoadedCapability[]> {
+  const kinds = new Map<string, LoadedCapability[]>();
+  for (const loaded of capabilities) {
+    const { objects, readiness } = loaded.capability;
+    const main = objects[readiness.object ?? 0];
+    const key = `${main.apiVersion}/${main.kind}`;
+    kinds.set(key, [...(kinds.get(key) ?? []), loaded]);
+  }
+  return kinds;
+}
+
+function splitKey(key: string): [string, string] {
+  const slash = key.lastIndexOf('/');
+  return [key.slice(0, slash), key.slice(slash + 1)];
+}

@@ -1,0 +1,303 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import {
+  kaasMarkKeys,
+  tenantNamespaceName,
+  type KaasMarkKeys,
+} from '@internal/plugin-kaas-common';
+import type { ClusterRegistry } from '../clusters/ClusterRegistry';
+import {
+  loadCapabilities,
+  type LoadedCapability,
+} from '../instances/readCapabilities';
+import { instancePlacement } from '../instances/renderInstance';
+import { readTenantPolicy } from '../tenants/readTenantPolicy';
+import { CLUSTER_API_VERSION } from '../tenants/renderClusterApi';
+import type { TenantPolicy } from '../tenants/tenantPolicy';
+import type { TenantSummary } from '../tenants/tenantSummary';
+import { ClusterWatches } from './ClusterWatches';
+import { instanceStatusOf } from './instanceStatusOf';
+import { RequestCounter, type InventoryRequestCounts } from './kubeRequest';
+import type { ListWatchChange } from './ListWatch';
+import type { InstanceStatus, TenantStatus } from './statusTypes';
+import { tenantStatusOf } from './tenantStatusOf';
+
+/** What {@link KaasInventory.subscribe} listeners are told. @public */
+export interface KaasInventoryEvent {
+  /** `change`: an object changed; `resync`: a watch listed everything afresh. */
+  type: 'change' | 'resync';
+}
+
+/**
+ * The backend's informer cache of tenants and instances (docs/tenant-pages-contracts.md,
+ * "Inventory"). Answers from memory, without calling an API server.
+ *
+ * @public
+ */
+export interface KaasInventory {
+  /** Resolves once every watch has listed once (or failed its first list, which is logged). */
+  ready(): Promise<void>;
+  /**
+   * Whether every watch has listed successfully at least once. Until then an absent
+   * tenant may just not have been seen yet (a cluster that cannot be reached).
+   */
+  synced(): boolean;
+  /** As TenantService.list() returns them, sorted by name. */
+  tenants(): TenantSummary[];
+  tenant(name: string): TenantSummary | undefined;
+  tenantStatus(name: string): TenantStatus | undefined;
+  /** The instances of `tenant` (or of every tenant), sorted by tenant and name. */
+  instances(tenant?: string): InstanceStatus[];
+  instance(tenant: string, name: string): InstanceStatus | undefined;
+  /** Called after each change (debounce on the caller's side) and with `resync` after a (re)list. */
+  subscribe(listener: (event: KaasInventoryEvent) => void): () => void;
+  /** Requests started against API servers so far (lists, watches, discovery). */
+  requestCounts(): InventoryRequestCounts;
+}
+
+/** Options of {@link DefaultKaasInventory}. @public */
+export interface DefaultKaasInventoryOptions {
+  clusters: ClusterRegistry;
+  policy: TenantPolicy;
+  capabilities: LoadedCapability[];
+  /** Whether `kaas.oidc` is configured: namespace tenants then offer OIDC kubeconfigs. */
+  oidc: boolean;
+  logger: LoggerService;
+  /** How often kinds that are not installed are looked for again. Default 60 s. */
+  rediscoverMs?: number;
+}
+
+/**
+ * The informer cache: one {@link ClusterWatches} per configured cluster, started on
+ * first use.
+ *
+ * @public
+ */
+export class DefaultKaasInventory implements KaasInventory {
+  static fromConfig(
+    config: Config,
+    options: { clusters: ClusterRegistry; logger: LoggerService },
+  ): DefaultKaasInventory {
+    return new DefaultKaasInventory({
+      ...options,
+      policy: readTenantPolicy(config),
+      capabilities: loadCapabilities(config),
+      oidc: config.has('kaas.oidc'),
+    });
+  }
+
+  private readonly marks: KaasMarkKeys;
+  private readonly counter = new RequestCounter();
+  private readonly listeners = new Set<(event: KaasInventoryEvent) => void>();
+  private readonly observed = new Map<string, number>();
+  private readonly capabilityById: Map<string, LoadedCapability>;
+  private watches?: ClusterWatches[];
+  private started?: Promise<void>;
+  private startedAt = Date.now();
+
+  constructor(private readonly options: DefaultKaasInventoryOptions) {
+    this.marks = kaasMarkKeys(options.policy.settings.markPrefix);
+    this.capabilityById = new Map(
+      options.capabilities.map(c => [c.capability.id, c]),
+    );
+  }
+
+  ready(): Promise<void> {
+    this.start();
+    return this.started!;
+  }
+
+  synced(): boolean {
+    return this.clusterWatches().every(w => w.hasSynced());
+  }
+
+  tenants(): TenantSummary[] {
+    const seen = new Map<string, TenantSummary>();
+    for (const watches of this.clusterWatches()) {
+      for (const home of watches.namespaces?.all() ?? []) {
+        if (!seen.has(home.summary.name)) {
+          seen.set(home.summary.name, { ...home.summary });
+        }
+      }
+    }
+    return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  tenant(name: string): TenantSummary | undefined {
+    const found = this.home(name);
+    return found && { ...found.home.summary };
+  }
+
+  tenantStatus(name: string): TenantStatus | undefined {
+    const found = this.home(name);
+    if (!found) return undefined;
+    const { home, watches } = found;
+    const observed =
+      this.observed.get(`${watches.name}/${home.summary.namespace}`) ??
+      this.startedAt;
+    return tenantStatusOf({
+      home,
+      watches,
+      policy: this.options.policy,
+      oidc: this.options.oidc,
+      observedAt: new Date(observed).toISOString(),
+    });
+  }
+
+  instances(tenant?: string): InstanceStatus[] {
+    const tenants = new Map<string, TenantSummary | undefined>();
+    const tenantNamed = (name: string) => {
+      if (!tenants.has(name)) tenants.set(name, this.tenant(name));
+      return tenants.get(name);
+    };
+    const unique = new Map<string, InstanceStatus>();
+    for (const watches of this.clusterWatches()) {
+      for (const instance of watches.instances()) {
+        const { summary } = instance;
+        if (tenant !== undefined && summary.tenant !== tenant) continue;
+        const owner = tenantNamed(summary.tenant);
+        if (!owner || !this.placedRight(summary, owner)) continue;
+        const loaded = this.capabilityById.get(summary.capability);
+        if (!loaded) continue;
+        const key = `${summary.tenant}/${summary.name}`;
+        if (!unique.has(key)) {
+          unique.set(
+            key,
+            instanceStatusOf({ instance, loaded, tenant: owner }),
+          );
+        }
+      }
+    }
+    return [...unique.values()].sort(
+      (a, b) =>
+        a.tenant.localeCompare(b.tenant) || a.name.localeCompare(b.name),
+    );
+  }
+
+  instance(tenant: string, name: string): InstanceStatus | undefined {
+    return this.instances(tenant).find(i => i.name === name);
+  }
+
+  subscribe(listener: (event: KaasInventoryEvent) => void): () => void {
+    this.start();
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  requestCounts(): InventoryRequestCounts {
+    return this.counter.snapshot();
+  }
+
+  /** The watch sets by cluster name (tests drop their connections through them). */
+  clusters(): ClusterWatches[] {
+    return this.clusterWatches();
+  }
+
+  /** Starts the watches; idempotent. Every query starts them too. */
+  start(): void {
+    if (this.started) return;
+    this.startedAt = Date.now();
+    const { clusters, policy, capabilities, logger } = this.options;
+    const profiles = Object.values(policy.profiles);
+    const claimKinds = new Map<string, { apiVersion: string; kind: string }>();
+    for (const profile of profiles) {
+      if (profile.crossplane) {
+        const { apiVersion, kind } = profile.crossplane;
+        claimKinds.set(`${apiVersion}/${kind}`, { apiVersion, kind });
+      }
+    }
+    this.watches = clusters
+      .list()
+      .filter(
+        c =>
+          c.hasRole('tenants') || c.hasRole('management') || c.hasRole('xaas'),
+      )
+      .map(
+        cluster =>
+          new ClusterWatches({
+            cluster,
+            marks: this.marks,
+            claimKinds: [...claimKinds.values()],
+            kubeconfigSecretNames: profiles.flatMap(
+              p => p.crossplane?.connectionSecretName ?? [],
+            ),
+            clusterApiVersion: CLUSTER_API_VERSION,
+            capabilities,
+            counter: this.counter,
+            logger,
+            rediscoverMs: this.options.rediscoverMs,
+            onChange: change => this.changed(cluster.name, change),
+          }),
+      );
+    for (const watches of this.watches) watches.start();
+    this.started = Promise.all(this.watches.map(w => w.whenListed())).then(
+      () => {
+        logger.info(
+          `kaas inventory listed ${this.tenants().length} tenant(s) and ${
+            this.instances().length
+          } instance(s) on ${this.watches!.length} cluster(s)`,
+        );
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.listeners.clear();
+    await Promise.all((this.watches ?? []).map(w => w.stop()));
+  }
+
+  private clusterWatches(): ClusterWatches[] {
+    this.start();
+    return this.watches!;
+  }
+
+  private changed(cluster: string, change: ListWatchChange) {
+    if (change.type === 'change') {
+      this.observed.set(`${cluster}/${change.namespace}`, Date.now());
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener({ type: change.type });
+      } catch (error) {
+        this.options.logger.warn(
+          `kaas inventory listener failed: ${(error as Error).message}`,
+        );
+      }
+    }
+  }
+
+  /** The home namespace of tenant `name` and the watches of its cluster. */
+  private home(name: string) {
+    const namespace = tenantNamespaceName(name, this.options.policy.settings);
+    for (const watches of this.clusterWatches()) {
+      const home = watches.namespaces?.get('', namespace);
+      if (home?.summary.name === name) return { home, watches };
+    }
+    return undefined;
+  }
+
+  /**
+   * Only objects where the tenant's instances go count as its instances: a tenant's
+   * users cannot make an object in their own namespace pass for another tenant's.
+   */
+  private placedRight(
+    instance: { cluster: string; namespace: string },
+    tenant: TenantSummary,
+  ): boolean {
+    try {
+      const placement = instancePlacement(
+        tenant,
+        this.options.clusters,
+        this.options.policy.settings,
+      );
+      return (
+        placement.cluster === instance.cluster &&
+        placement.namespace === instance.namespace
+      );
+    } catch {
+      return false;
+    }
+  }
+}
