@@ -2,6 +2,7 @@
 # Runs a benchmark on a fresh local control plane and prints its figures.
 #
 #   scripts/bench.sh tenants [N]     tenant provisioning vs kubectl apply --server-side
+#   scripts/bench.sh status [R]      tenant status API under 100 concurrent requests
 #   scripts/bench.sh freshness [N] [sqlite|postgres]  new tenant -> catalog entity latency
 #   scripts/bench.sh kubeconfig [N]  token kubeconfig minting vs kubectl create token
 set -euo pipefail
@@ -11,9 +12,10 @@ ensure_yarn
 yarn_install
 case "${1:-}" in
   tenants) bench="bench/tenantProvisioning.ts" ;;
+  status) bench="bench/statusApi.ts" ;;
   freshness) bench="bench/catalogFreshness.ts" ;;
   kubeconfig) bench="bench/kubeconfigMinting.ts" ;;
-  *) echo "usage: scripts/bench.sh tenants|kubeconfig [N]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh tenants|status|freshness|kubeconfig [N]" >&2; exit 2 ;;
 esac
 shift
 cd "$KAAS_REPO_ROOT"

@@ -216,4 +216,57 @@ describe('kaas backend routes against the local control plane', () => {
       expect(denied.status).toBe(403);
     }
   });
+
+  it("serves a tenant's live status and instances from the inventory", async () => {
+    const { server } = await startKaas();
+    const status = await request(server)
+      .get(`/api/kaas/tenants/${tenantA}`)
+      .set('Authorization', alice);
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({
+      name: tenantA,
+      namespace: `t-${tenantA}`,
+      entityRef: `resource:default/${tenantA}`,
+      owner: 'group:default/team-a',
+      isolation: 'namespace',
+      kubeconfigModes: ['token'],
+    });
+    expect(status.body.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'NamespaceActive', status: 'True' }),
+      ]),
+    );
+    const pods = status.body.quotas
+      .flatMap((q: { resources: Array<{ resource: string }> }) => q.resources)
+      .find((r: { resource: string }) => r.resource === 'pods');
+    expect(pods).toMatchObject({ hard: '10' });
+
+    const instances = await request(server)
+      .get(`/api/kaas/tenants/${tenantA}/instances`)
+      .set('Authorization', alice);
+    expect(instances.body).toEqual({ items: [] });
+
+    const missing = await request(server)
+      .get('/api/kaas/tenants/no-such-tenant')
+      .set('Authorization', alice);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toBe(
+      "Tenant 'no-such-tenant' does not exist",
+    );
+
+    const bad = await request(server)
+      .get('/api/kaas/tenants/Not_A_Name')
+      .set('Authorization', alice);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/'tenant' must be lower case/);
+
+    const denied = await startKaas(false);
+    const refused = await request(denied.server)
+      .get(`/api/kaas/tenants/${tenantA}`)
+      .set('Authorization', alice);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      `You are not allowed to read tenant '${tenantA}'`,
+    );
+  });
 });

@@ -6,6 +6,7 @@ import { kaasPermissions } from '@internal/plugin-kaas-common';
 import {
   clusterRegistryServiceRef,
   instanceServiceRef,
+  kaasInventoryServiceRef,
   kubeconfigIssuerServiceRef,
   tenantServiceRef,
 } from '@internal/plugin-kaas-node';
@@ -15,6 +16,7 @@ import { credentialsRoute } from './routes/credentialsRoute';
 import { kubeconfigOptionsRoute } from './routes/kubeconfigOptionsRoute';
 import { kubeconfigRoutes } from './routes/kubeconfigRoutes';
 import { profilesRoute } from './routes/profilesRoute';
+import { tenantStatusRoutes } from './routes/tenantStatusRoutes';
 import { tenantsRoute } from './routes/tenantsRoute';
 
 /**
@@ -38,6 +40,7 @@ export const kaasPlugin = createBackendPlugin({
         registry: clusterRegistryServiceRef,
         tenants: tenantServiceRef,
         instances: instanceServiceRef,
+        inventory: kaasInventoryServiceRef,
         issuer: kubeconfigIssuerServiceRef,
       },
       async init({
@@ -49,6 +52,7 @@ export const kaasPlugin = createBackendPlugin({
         registry,
         tenants,
         instances,
+        inventory,
         auditor,
         issuer,
       }) {
@@ -56,7 +60,10 @@ export const kaasPlugin = createBackendPlugin({
         httpRouter.use(clustersRoute({ registry, httpAuth, permissions }));
         httpRouter.use(profilesRoute({ tenants, httpAuth, permissions }));
         httpRouter.use(
-          tenantsRoute({ tenants, httpAuth, userInfo, permissions }),
+          tenantsRoute({ inventory, httpAuth, userInfo, permissions }),
+        );
+        httpRouter.use(
+          tenantStatusRoutes({ inventory, instances, httpAuth, permissions }),
         );
         httpRouter.use(capabilitiesRoute({ instances, httpAuth, permissions }));
         httpRouter.use(

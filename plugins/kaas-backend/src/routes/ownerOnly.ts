@@ -13,6 +13,10 @@ import {
  * Asks the permission framework about an owner-only resource permission (kubeconfigs,
  * credentials) on one catalog entity. A refusal says who may: the owner group's members
  * and the platform admins.
+ *
+ * Services are refused before the question is asked: Backstage's permission client
+ * allows every service principal without consulting the policy (only `externalAccess`
+ * access restrictions narrow that), and a service is nobody's group member.
  */
 export async function authorizeOwnerOnly(
   credentials: BackstageCredentials,
@@ -27,19 +31,23 @@ export async function authorizeOwnerOnly(
   permissions: PermissionsService,
 ): Promise<void> {
   const { permission, resourceRef, owner, platformAdmins, action } = request;
+  const refusal = () => {
+    const admins = platformAdmins.length
+      ? ` (${platformAdmins.join(', ')})`
+      : '';
+    return `Only members of ${
+      owner || 'the owner group'
+    } and platform admins${admins} may ${action}`;
+  };
+  if ((credentials.principal as { type?: string }).type !== 'user') {
+    throw new NotAllowedError(`${refusal()}; a service cannot`);
+  }
   const [decision] = await permissions.authorize(
     [{ permission, resourceRef }],
     { credentials },
   );
   if (decision.result !== AuthorizeResult.ALLOW) {
-    const admins = platformAdmins.length
-      ? ` (${platformAdmins.join(', ')})`
-      : '';
-    throw new NotAllowedError(
-      `Only members of ${
-        owner || 'the owner group'
-      } and platform admins${admins} may ${action}`,
-    );
+    throw new NotAllowedError(refusal());
   }
 }
 

@@ -10,16 +10,16 @@ import {
   parseGroupRef,
   sameEntityRef,
 } from '@internal/plugin-kaas-common';
-import type { TenantService } from '@internal/plugin-kaas-node';
+import type { KaasInventory } from '@internal/plugin-kaas-node';
 import Router from 'express-promise-router';
 import { authorizeBasic } from './authorizeBasic';
 
 /**
- * GET /tenants: tenant summaries from the clusters. `?owner=<group ref>` keeps one owner's;
+ * GET /tenants: tenant summaries from the inventory's informer cache. `?owner=<group ref>` keeps one owner's;
  * `?mine=true` keeps those owned by the caller's groups (the template's tenant picker).
  */
 export function tenantsRoute(options: {
-  tenants: TenantService;
+  inventory: KaasInventory;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
@@ -32,7 +32,8 @@ export function tenantsRoute(options: {
       'You are not allowed to list tenants',
       options,
     );
-    let items = await options.tenants.list();
+    await options.inventory.ready();
+    let items = options.inventory.tenants();
 
     const owner = req.query.owner;
     if (owner !== undefined) {

@@ -335,7 +335,8 @@ export class ClusterWatches {
             resources?: Array<{ name: string; kind: string }>;
           }>(
             cluster.kubeConfig(),
-            `/apis/${apiVersion}`,
+            // The core group (`v1`) is served under /api, every other under /apis.
+            apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`,
             {},
             {
               timeoutMs: DISCOVERY_TIMEOUT_MS,

@@ -1,0 +1,338 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { ConfigReader } from '@backstage/config';
+import {
+  ClusterRegistry,
+  InstanceService,
+  TenantService,
+} from '@internal/plugin-kaas-node';
+import {
+  adminKubeConfig,
+  freePort,
+  REPO_ROOT,
+  startBackstageBackend,
+  testCluster,
+  uniqueName,
+  waitFor,
+  type BackstageBackend,
+} from '@internal/kaas-test-cluster';
+
+/**
+ * Every /api/kaas route against the real backend process (packages/backend: permission
+ * backend with the kaas policy, catalog with the kaas entity provider, demo sign-in),
+ * for the owner, another team, a platform admin, a service and nobody.
+ */
+
+type Caller = 'owner' | 'otherTeam' | 'platformAdmin' | 'service' | 'nobody';
+const CALLERS: Caller[] = [
+  'owner',
+  'otherTeam',
+  'platformAdmin',
+  'service',
+  'nobody',
+];
+
+const cluster = testCluster();
+const tenant = uniqueName('authz');
+const instance = 'cache1';
+const serviceToken = crypto.randomBytes(24).toString('base64url');
+const secretValue = crypto.randomBytes(12).toString('hex');
+
+const capabilityConfig = {
+  title: 'Cache',
+  description: 'A key-value cache',
+  owner: 'group:default/platform-team',
+  parameters: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { size: { type: 'string' } },
+  },
+  plans: { small: { title: 'Small', parameters: { size: '1Gi' } } },
+  objects: [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: '${{ instance.name }}' },
+      data: { size: '${{ parameters.size }}' },
+    },
+  ],
+  readiness: { field: { path: 'data.size', equals: '1Gi' } },
+  connection: {
+    secretName: '${{ instance.name }}-app',
+    service: '${{ instance.name }}-rw',
+    port: 6379,
+    showKeys: ['username'],
+  },
+};
+
+const clusters = [
+  {
+    name: 'local',
+    title: 'Local control plane',
+    url: cluster.url,
+    caFile: cluster.caFile,
+    roles: ['tenants', 'management', 'xaas'],
+    auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
+  },
+];
+
+/** Expected status per caller: reads are open to signed-in users and services. */
+const READ: Record<Caller, number> = {
+  owner: 200,
+  otherTeam: 200,
+  platformAdmin: 200,
+  service: 200,
+  nobody: 401,
+};
+/** Kubeconfigs and credentials: the owner group's members and platform admins only. */
+const OWNER_ONLY: Record<Caller, number> = {
+  owner: 200,
+  otherTeam: 403,
+  platformAdmin: 200,
+  service: 403,
+  nobody: 401,
+};
+
+const ROUTES: Array<{
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  body?: unknown;
+  expected: Record<Caller, number>;
+}> = [
+  { method: 'GET', path: '/clusters', expected: READ },
+  { method: 'GET', path: '/profiles', expected: READ },
+  { method: 'GET', path: '/capabilities', expected: READ },
+  { method: 'GET', path: '/kubeconfig-options', expected: READ },
+  { method: 'GET', path: '/tenants', expected: READ },
+  { method: 'GET', path: `/tenants/${tenant}`, expected: READ },
+  { method: 'GET', path: `/tenants/${tenant}/instances`, expected: READ },
+  {
+    method: 'GET',
+    path: `/tenants/${tenant}/instances/${instance}`,
+    expected: READ,
+  },
+  {
+    method: 'GET',
+    path: `/tenants/${tenant}/instances/${instance}/connection`,
+    expected: READ,
+  },
+  {
+    method: 'POST',
+    path: `/tenants/${tenant}/instances/${instance}/credentials`,
+    expected: OWNER_ONLY,
+  },
+  {
+    method: 'POST',
+    path: `/tenants/${tenant}/kubeconfig`,
+    body: { mode: 'token', ttlSeconds: 600 },
+    expected: OWNER_ONLY,
+  },
+  {
+    method: 'GET',
+    path: `/tenants/${tenant}/kubeconfigs`,
+    expected: OWNER_ONLY,
+  },
+  {
+    method: 'DELETE',
+    path: `/tenants/${tenant}/kubeconfigs`,
+    expected: OWNER_ONLY,
+  },
+];
+
+describe('authorisation of every /api/kaas route in the real backend', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-authz-test-'));
+  let backend: BackstageBackend;
+  const tokens: Partial<Record<Caller, string>> = { service: serviceToken };
+
+  beforeAll(async () => {
+    const kaas = {
+      clusters,
+      capabilities: { cache: capabilityConfig },
+    };
+    const config = new ConfigReader({
+      kaas: {
+        ...kaas,
+        tenantProfiles: {
+          small: {
+            title: 'Small',
+            quota: { hard: { pods: '10' } },
+            limitRange: {
+              default: { cpu: '500m' },
+              defaultRequest: { cpu: '100m' },
+            },
+            podSecurity: 'restricted',
+            networkPolicy: 'none',
+          },
+        },
+      },
+    } as any);
+    const registry = ClusterRegistry.fromConfig(config);
+    const tenants = TenantService.fromConfig(config, { clusters: registry });
+    await tenants.create(
+      tenants.validate({
+        name: tenant,
+        owner: 'group:default/team-a',
+        isolation: 'namespace',
+        profile: 'small',
+      }),
+    );
+    const instances = InstanceService.fromConfig(config, {
+      clusters: registry,
+      tenants,
+    });
+    await instances.create(
+      instances.validate({
+        tenant,
+        capability: 'cache',
+        name: instance,
+        plan: 'small',
+      }),
+    );
+    // The operator's connection Secret.
+    await adminKubeConfig()
+      .makeApiClient(CoreV1Api)
+      .createNamespacedSecret({
+        namespace: `t-${tenant}`,
+        body: {
+          metadata: { name: `${instance}-app` },
+          stringData: { username: 'app', password: secretValue },
+        },
+      });
+
+    const port = await freePort();
+    const extra = path.join(dir, 'authz.yaml');
+    fs.writeFileSync(
+      extra,
+      JSON.stringify({
+        backend: {
+          baseUrl: `http://127.0.0.1:${port}`,
+          listen: { port, host: '127.0.0.1' },
+          auth: {
+            externalAccess: [
+              {
+                type: 'static',
+                options: { token: serviceToken, subject: 'authz-test' },
+              },
+            ],
+          },
+        },
+        kaas,
+      }),
+    );
+    backend = await startBackstageBackend({
+      port,
+      configFiles: [path.join(REPO_ROOT, 'app-config.yaml'), extra],
+      env: {
+        KAAS_LOCAL_CLUSTER_URL: cluster.url,
+        KAAS_LOCAL_CLUSTER_DIR: path.dirname(cluster.caFile),
+        KAAS_LOCAL_CLUSTER_TOKEN: fs
+          .readFileSync(cluster.backendTokenFile, 'utf8')
+          .trim(),
+      },
+    });
+    // The demo sign-in resolves catalog users: wait until the organisation is read.
+    const signIn = async (user: string) => {
+      const res = await fetch(`${backend.baseUrl}/api/auth/demo/refresh`, {
+        headers: {
+          'X-Requested-With': 'XMLHttpRequest',
+          'x-kaas-demo-user': user,
+        },
+      });
+      return res.status === 200
+        ? ((await res.json()).backstageIdentity.token as string)
+        : undefined;
+    };
+    for (const [caller, user] of [
+      ['owner', 'alice'],
+      ['otherTeam', 'bob'],
+      ['platformAdmin', 'petra'],
+    ] as const) {
+      tokens[caller] = await waitFor(() => signIn(user), {
+        timeoutMs: 60_000,
+        describe: () => `demo sign-in of ${user}`,
+      });
+    }
+    // Ownership is what the catalog says: wait for the provider to bring the tenant in.
+    const inCatalog = async (name: string) => {
+      const res = await fetch(
+        `${backend.baseUrl}/api/catalog/entities/by-name/resource/default/${name}`,
+        { headers: { Authorization: `Bearer ${serviceToken}` } },
+      );
+      return res.status === 200 ? true : undefined;
+    };
+    for (const name of [tenant, `${tenant}.${instance}`]) {
+      await waitFor(() => inCatalog(name), {
+        timeoutMs: 60_000,
+        describe: () =>
+          `entity resource:default/${name} in the catalog; backend said:\n${backend
+            .output()
+            .split('\n')
+            .filter(line => /kaas|error|warn/i.test(line))
+            .slice(-30)
+            .join('\n')}`,
+      });
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cases = ROUTES.flatMap(route =>
+    CALLERS.map(caller => ({ ...route, caller })),
+  );
+
+  it.each(cases)(
+    '$method $path as $caller',
+    async ({ method, path: route, body, caller, expected }) => {
+      const token = tokens[caller];
+      const res = await fetch(`${backend.baseUrl}/api/kaas${route}`, {
+        method,
+        headers: {
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      const allowed = caller === 'owner' || caller === 'platformAdmin';
+      expect({
+        status: res.status,
+        // A refusal says who may: the owner group's members and platform admins.
+        refusal:
+          res.status === 403
+            ? JSON.parse(text).error.message.match(
+                /^Only members of group:default\/team-a and platform admins/,
+              )?.[0]
+            : undefined,
+        secretShown: text.includes(secretValue),
+      }).toEqual({
+        status: expected[caller],
+        refusal:
+          expected[caller] === 403
+            ? 'Only members of group:default/team-a and platform admins'
+            : undefined,
+        secretShown: route.endsWith('/credentials') && allowed,
+      });
+    },
+  );
+
+  it('reveals the credentials to the owner, and only then', async () => {
+    const res = await fetch(
+      `${backend.baseUrl}/api/kaas/tenants/${tenant}/instances/${instance}/credentials`,
+      { method: 'POST', headers: { Authorization: `Bearer ${tokens.owner}` } },
+    );
+    expect(res.status).toBe(200);
+    expect((await res.json()).values).toEqual({
+      username: 'app',
+      password: secretValue,
+    });
+    // Audit events are logged; the secret value never is.
+    expect(backend.output()).toContain('instance-credentials-read');
+    expect(backend.output()).not.toContain(secretValue);
+  });
+});
