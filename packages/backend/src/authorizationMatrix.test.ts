@@ -263,16 +263,18 @@ describe('authorisation of every /api/kaas route in the real backend', () => {
       );
       return res.status === 200 ? true : undefined;
     };
+    const backendLog = () =>
+      backend
+        .output()
+        .split('\n')
+        .filter(line => /kaas|error|warn/i.test(line))
+        .slice(-30)
+        .join('\n');
     for (const name of [tenant, `${tenant}.${instance}`]) {
       await waitFor(() => inCatalog(name), {
         timeoutMs: 60_000,
         describe: () =>
-          `entity resource:default/${name} in the catalog; backend said:\n${backend
-            .output()
-            .split('\n')
-            .filter(line => /kaas|error|warn/i.test(line))
-            .slice(-30)
-            .join('\n')}`,
+          `entity resource:default/${name} in the catalog; backend said:\n${backendLog()}`,
       });
     }
   }, 300_000);
