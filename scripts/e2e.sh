@@ -62,4 +62,4 @@ wait_for_url http://localhost:3000/
 log "frontend ready after $(( $(date +%s) - t0 )) s"
 
 PLAYWRIGHT_JSON_OUTPUT_NAME="$results_dir/e2e.json" \
-  yarn playwright test --reporter=list,json
+  yarn playwright test --reporter=list,json "$@"

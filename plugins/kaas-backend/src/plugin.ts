@@ -2,7 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { kaasPermissions } from '@internal/plugin-kaas-common';
+import {
+  kaasCapabilityReadPermission,
+  kaasClusterReadPermission,
+  kaasPermissions,
+  kaasProfileReadPermission,
+  kaasTenantListPermission,
+  kaasTenantReadPermission,
+} from '@internal/plugin-kaas-common';
 import {
   clusterRegistryServiceRef,
   instanceServiceRef,
@@ -10,6 +17,7 @@ import {
   kubeconfigIssuerServiceRef,
   tenantServiceRef,
 } from '@internal/plugin-kaas-node';
+import { cachedReadDecisions } from './permissions/cachedReadDecisions';
 import { capabilitiesRoute } from './routes/capabilitiesRoute';
 import { clustersRoute } from './routes/clustersRoute';
 import { credentialsRoute } from './routes/credentialsRoute';
@@ -57,17 +65,54 @@ export const kaasPlugin = createBackendPlugin({
         issuer,
       }) {
         permissionsRegistry.addPermissions(kaasPermissions);
-        httpRouter.use(clustersRoute({ registry, httpAuth, permissions }));
-        httpRouter.use(profilesRoute({ tenants, httpAuth, permissions }));
+        // Read routes reuse a caller's decision for 10 s (pages poll; the permission
+        // round trip costs more than the cached status). Kubeconfigs and credentials
+        // below get the plain service: decided on every request.
+        const readPermissions = cachedReadDecisions(permissions, {
+          ttlMs: 10_000,
+          permissions: [
+            kaasClusterReadPermission,
+            kaasProfileReadPermission,
+            kaasCapabilityReadPermission,
+            kaasTenantListPermission,
+            kaasTenantReadPermission,
+          ],
+        });
         httpRouter.use(
-          tenantsRoute({ inventory, httpAuth, userInfo, permissions }),
+          clustersRoute({ registry, httpAuth, permissions: readPermissions }),
         );
         httpRouter.use(
-          tenantStatusRoutes({ inventory, instances, httpAuth, permissions }),
+          profilesRoute({ tenants, httpAuth, permissions: readPermissions }),
         );
-        httpRouter.use(capabilitiesRoute({ instances, httpAuth, permissions }));
         httpRouter.use(
-          kubeconfigOptionsRoute({ issuer, httpAuth, permissions }),
+          tenantsRoute({
+            inventory,
+            httpAuth,
+            userInfo,
+            permissions: readPermissions,
+          }),
+        );
+        httpRouter.use(
+          tenantStatusRoutes({
+            inventory,
+            instances,
+            httpAuth,
+            permissions: readPermissions,
+          }),
+        );
+        httpRouter.use(
+          capabilitiesRoute({
+            instances,
+            httpAuth,
+            permissions: readPermissions,
+          }),
+        );
+        httpRouter.use(
+          kubeconfigOptionsRoute({
+            issuer,
+            httpAuth,
+            permissions: readPermissions,
+          }),
         );
         httpRouter.use(
           kubeconfigRoutes({ issuer, tenants, httpAuth, permissions, auditor }),

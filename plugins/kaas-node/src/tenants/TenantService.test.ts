@@ -587,6 +587,53 @@ describe('TenantService against the local control plane with the backend credent
     expect(await namespaceExists(namespace)).toBe(false);
   }, 150_000);
 
+  it("ignores objects labelled as a tenant's instances outside its namespaces", async () => {
+    await installCrds(
+      [
+        path.join(
+          SHARED_CRDS,
+          'cloudnative-pg/postgresql.cnpg.io_clusters.yaml',
+        ),
+      ],
+      ['clusters.postgresql.cnpg.io'],
+    );
+    const victim = uniqueName('victim');
+    const other = uniqueName('other');
+    await tenants.create(request(victim));
+    await tenants.create(request(other));
+    // Someone who may write in the other tenant's namespace labels a database as the
+    // victim's instance: it must neither block the victim's deletion nor be deleted.
+    await objects.create({
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: {
+        name: 'not-yours',
+        namespace: `t-${other}`,
+        labels: {
+          'kaas.internal/tenant': victim,
+          'kaas.internal/capability': 'postgresql',
+          'kaas.internal/managed-by': 'backstage-kaas',
+        },
+      },
+      spec: { instances: 1, storage: { size: '1Gi' } },
+    } as any);
+
+    const result = await tenants.delete(victim, {
+      deleteInstances: true,
+      waitUntilGone: true,
+      timeoutMs: 90_000,
+    });
+    expect(result.deleted.map(d => d.kind)).toEqual(['Namespace']);
+    expect(await namespaceExists(`t-${victim}`)).toBe(false);
+    await expect(
+      objects.read({
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind: 'Cluster',
+        metadata: { name: 'not-yours', namespace: `t-${other}` },
+      }),
+    ).resolves.toBeDefined();
+  }, 150_000);
+
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['upper case', { name: 'Team-A' }, /name: 'Team-A' must be lower case/],
     ['too long', { name: 'a'.repeat(62) }, /name: .* the limit is 61/],

@@ -331,7 +331,7 @@ export class TenantService {
       tenant: name,
       owner: tenant.owner,
     };
-    const instances = await this.instancesOf(name, cluster);
+    const instances = await this.instancesOf(tenant, cluster);
     const instanceCount = instances.reduce((n, i) => n + i.objects.length, 0);
     if (instanceCount && !options.deleteInstances) {
       throw new ConflictError(
@@ -410,11 +410,21 @@ export class TenantService {
     };
   }
 
-  /** The tenant's XaaS instance objects, by the cluster they live on. */
+  /**
+   * The tenant's XaaS instance objects, by the cluster they live on: only those in the
+   * namespaces its instances are placed in (the home namespace, or its `-xaas`
+   * namespace). A tenant label on an object elsewhere, which anyone who may write there
+   * can set, neither blocks this tenant's deletion nor gets that object deleted.
+   */
   private async instancesOf(
-    name: string,
+    tenant: TenantSummary,
     home: KaasCluster,
   ): Promise<Array<{ cluster: KaasCluster; objects: KubernetesManifest[] }>> {
+    const { name } = tenant;
+    const placements = new Set([
+      tenant.namespace,
+      ...(tenant.isolation === 'namespace' ? [] : [`${tenant.namespace}-xaas`]),
+    ]);
     const clusters = [
       home,
       ...this.options.clusters
@@ -424,12 +434,14 @@ export class TenantService {
     return Promise.all(
       clusters.map(async c => ({
         cluster: c,
-        objects: await findTenantInstances(
-          c,
-          name,
-          this.marks,
-          this.options.instanceKinds,
-        ),
+        objects: (
+          await findTenantInstances(
+            c,
+            name,
+            this.marks,
+            this.options.instanceKinds,
+          )
+        ).filter(o => placements.has(o.metadata.namespace ?? '')),
       })),
     );
   }

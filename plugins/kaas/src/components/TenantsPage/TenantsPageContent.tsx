@@ -24,10 +24,10 @@ export function TenantsPageContent() {
         ))}
       </Box>
       <Grid container spacing={3}>
-        <Grid item xs={12} lg={8}>
+        <Grid item xs={12} lg={9}>
           <MyTenantsCard />
         </Grid>
-        <Grid item xs={12} lg={4}>
+        <Grid item xs={12} lg={3}>
           <CapabilitiesCard />
         </Grid>
       </Grid>

@@ -65,13 +65,16 @@ export function ConditionsTable(props: {
       </Typography>
     );
   }
+  // Tenant readiness checks have no reasons; operators' conditions usually do.
+  const withReasons = props.conditions.some(c => c.reason);
+  const noWrap = { whiteSpace: 'nowrap' } as const;
   return (
     <Table size="small" aria-label="Conditions">
       <TableHead>
         <TableRow>
           <TableCell>Condition</TableCell>
           <TableCell>Status</TableCell>
-          <TableCell>Reason</TableCell>
+          {withReasons && <TableCell>Reason</TableCell>}
           <TableCell>Message</TableCell>
         </TableRow>
       </TableHead>
@@ -81,11 +84,11 @@ export function ConditionsTable(props: {
             key={condition.type}
             data-testid={`kaas-condition-${condition.type}`}
           >
-            <TableCell>{condition.type}</TableCell>
-            <TableCell>
+            <TableCell style={noWrap}>{condition.type}</TableCell>
+            <TableCell style={noWrap}>
               <ConditionStatus status={condition.status} />
             </TableCell>
-            <TableCell>{condition.reason ?? ''}</TableCell>
+            {withReasons && <TableCell>{condition.reason ?? ''}</TableCell>}
             <TableCell>{condition.message ?? ''}</TableCell>
           </TableRow>
         ))}
