@@ -157,10 +157,23 @@ func up(o upOptions) (err error) {
 		}
 	}()
 
+	// Every listener stays open until all four ports are chosen: closed one by one, the
+	// kernel may hand the same free port out twice (etcd and the controller manager
+	// once got the same one, and the controller manager failed to start).
+	var held []net.Listener
 	for _, p := range []*int{&o.port, &o.etcdPort, &o.etcdPeerPort, &o.kcmPort} {
-		if *p, err = portFor(*p); err != nil {
+		l, err := listenOn(*p)
+		if err != nil {
+			for _, h := range held {
+				h.Close()
+			}
 			return err
 		}
+		held = append(held, l)
+		*p = l.Addr().(*net.TCPAddr).Port
+	}
+	for _, h := range held {
+		h.Close()
 	}
 
 	p := pki{dir: filepath.Join(o.dataDir, "pki")}
@@ -394,14 +407,13 @@ func pidKey(name string) string {
 	return name
 }
 
-// portFor returns p if it is free on 127.0.0.1, or a free port when p is 0.
-func portFor(p int) (int, error) {
+// listenOn listens on port p of 127.0.0.1, or on a free port when p is 0.
+func listenOn(p int) (net.Listener, error) {
 	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
 	if err != nil {
-		return 0, fmt.Errorf("port %d on 127.0.0.1 is in use (pick another with the port flags, or 0 for a free one): %w", p, err)
+		return nil, fmt.Errorf("port %d on 127.0.0.1 is in use (pick another with the port flags, or 0 for a free one): %w", p, err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return l, nil
 }
 
 // waitHealthz polls kube-controller-manager's /healthz (always allowed, served

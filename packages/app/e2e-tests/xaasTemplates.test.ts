@@ -56,7 +56,7 @@ test('a team provisions PostgreSQL in its tenant from the template', async ({
 
   // The form offers alice's tenant and the capability's plans, from the backend.
   await page.goto('/create/templates/default/xaas-postgresql');
-  await page.getByLabel(/Tenant/).click();
+  await page.getByLabel(/^Tenant\b/).click();
   await expect(page.getByRole('option', { name: tenant })).toBeVisible();
   await page.keyboard.press('Escape');
   await page.getByLabel(/Plan/).click();
