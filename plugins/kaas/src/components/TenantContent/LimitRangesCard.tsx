@@ -27,35 +27,43 @@ export function LimitRangesCard(props: {
           No LimitRange: containers without requests and limits get none.
         </Typography>
       )}
-      {limitRanges.map(range => (
-        <Box key={range.name} mb={2}>
-          <Typography variant="subtitle2" gutterBottom>
-            LimitRange {range.name}
-          </Typography>
-          <Table size="small" aria-label={`LimitRange ${range.name}`}>
-            <TableHead>
-              <TableRow>
-                <TableCell>Type</TableCell>
-                <TableCell>Default request</TableCell>
-                <TableCell>Default limit</TableCell>
-                <TableCell>Min</TableCell>
-                <TableCell>Max</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {range.limits.map(limit => (
-                <TableRow key={limit.type}>
-                  <TableCell>{limit.type}</TableCell>
-                  <TableCell>{quantities(limit.defaultRequest)}</TableCell>
-                  <TableCell>{quantities(limit.default)}</TableCell>
-                  <TableCell>{quantities(limit.min)}</TableCell>
-                  <TableCell>{quantities(limit.max)}</TableCell>
+      {limitRanges.map(range => {
+        // Profiles seldom set minimums; an empty column only squeezes the others.
+        const withMin = range.limits.some(
+          l => Object.keys(l.min ?? {}).length > 0,
+        );
+        return (
+          <Box key={range.name} mb={2}>
+            <Typography variant="subtitle2" gutterBottom>
+              LimitRange {range.name}
+            </Typography>
+            <Table size="small" aria-label={`LimitRange ${range.name}`}>
+              <TableHead>
+                <TableRow>
+                  <TableCell>Type</TableCell>
+                  <TableCell>Default request</TableCell>
+                  <TableCell>Default limit</TableCell>
+                  {withMin && <TableCell>Min</TableCell>}
+                  <TableCell>Max</TableCell>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </Box>
-      ))}
+              </TableHead>
+              <TableBody>
+                {range.limits.map(limit => (
+                  <TableRow key={limit.type}>
+                    <TableCell style={{ whiteSpace: 'nowrap' }}>
+                      {limit.type}
+                    </TableCell>
+                    <TableCell>{quantities(limit.defaultRequest)}</TableCell>
+                    <TableCell>{quantities(limit.default)}</TableCell>
+                    {withMin && <TableCell>{quantities(limit.min)}</TableCell>}
+                    <TableCell>{quantities(limit.max)}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </Box>
+        );
+      })}
     </InfoCard>
   );
 }

@@ -14,7 +14,6 @@ import Tooltip from '@material-ui/core/Tooltip';
 import useAsync from 'react-use/esm/useAsync';
 import { kaasApiRef, KaasTenantInfo } from '../../api/KaasApi';
 import { errorMessage } from '../shared/errorMessage';
-import { formatDateTime } from '../shared/formatTime';
 import { PhaseChip } from '../shared/StatusChips';
 import { TENANT_TEMPLATES, templatePath } from './templateLinks';
 import { TenantPhase, useTenantPhases } from './useTenantPhases';
@@ -86,7 +85,6 @@ export function MyTenantsCard() {
     },
     { title: 'Isolation', field: 'isolation' },
     { title: 'Cluster', field: 'cluster' },
-    { title: 'Namespace', field: 'namespace' },
     {
       title: 'Owner',
       field: 'owner',
@@ -95,11 +93,6 @@ export function MyTenantsCard() {
       ),
     },
     { title: 'Profile', field: 'profile' },
-    {
-      title: 'Created',
-      field: 'createdAt',
-      render: tenant => formatDateTime(tenant.createdAt),
-    },
   ];
   return (
     <Table<KaasTenantInfo>
