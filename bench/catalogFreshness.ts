@@ -29,12 +29,13 @@ import {
   TenantService,
 } from '@internal/plugin-kaas-node';
 import {
+  type BackstageBackend,
   buildLocalCluster,
-  freePort,
   KUBECTL,
+  localClusterEntry,
   REPO_ROOT,
-  startBackstageBackend,
   startLocalCluster,
+  startPlatformBackend,
   startPostgres,
   type TestPostgres,
 } from '@internal/kaas-test-cluster';
@@ -74,35 +75,24 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-bench-fresh-'));
   const cluster = await startLocalCluster({ dataDir });
   let postgres: TestPostgres | undefined;
-  let backend: Awaited<ReturnType<typeof startBackstageBackend>> | undefined;
+  let backend: BackstageBackend | undefined;
   let inventory: DefaultKaasInventory | undefined;
   try {
     const appConfig = YAML.parse(
       fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
     );
-    const clusters = [
-      {
-        name: 'local',
-        url: cluster.url,
-        caFile: cluster.caFile,
-        roles: ['tenants', 'management', 'xaas'],
-        auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-      },
-    ];
+    const clusters = [localClusterEntry(cluster)];
     const config = new ConfigReader({ kaas: { ...appConfig.kaas, clusters } });
     const registry = ClusterRegistry.fromConfig(config);
     const tenants = TenantService.fromConfig(config, { clusters: registry });
 
-    const port = await freePort();
     const token = crypto.randomBytes(24).toString('base64url');
     if (DATABASE === 'postgres') postgres = await startPostgres();
-    const extra = path.join(dataDir, 'bench.yaml');
-    fs.writeFileSync(
-      extra,
-      JSON.stringify({
+    backend = await startPlatformBackend({
+      cluster,
+      dir: dataDir,
+      config: {
         backend: {
-          baseUrl: `http://127.0.0.1:${port}`,
-          listen: { port, host: '127.0.0.1' },
           auth: {
             externalAccess: [
               { type: 'static', options: { token, subject: 'bench' } },
@@ -122,7 +112,6 @@ async function main() {
               }
             : {}),
         },
-        kaas: { clusters },
         ...(process.env.KAAS_BENCH_STITCH_POLL_MS
           ? {
               catalog: {
@@ -134,17 +123,6 @@ async function main() {
               },
             }
           : {}),
-      }),
-    );
-    backend = await startBackstageBackend({
-      port,
-      configFiles: [path.join(REPO_ROOT, 'app-config.yaml'), extra],
-      env: {
-        KAAS_LOCAL_CLUSTER_URL: cluster.url,
-        KAAS_LOCAL_CLUSTER_DIR: path.dirname(cluster.caFile),
-        KAAS_LOCAL_CLUSTER_TOKEN: fs
-          .readFileSync(cluster.backendTokenFile, 'utf8')
-          .trim(),
       },
     });
     const inCatalog = async (name: string) => {

@@ -16,11 +16,13 @@ import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
 import {
+  type BackstageBackend,
   buildLocalCluster,
-  freePort,
+  demoUserToken,
+  localClusterEntry,
   REPO_ROOT,
-  startBackstageBackend,
   startLocalCluster,
+  startPlatformBackend,
 } from '@internal/kaas-test-cluster';
 import YAML from 'yaml';
 
@@ -85,20 +87,12 @@ async function main() {
   await buildLocalCluster();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-bench-status-'));
   const cluster = await startLocalCluster({ dataDir });
-  let backend: Awaited<ReturnType<typeof startBackstageBackend>> | undefined;
+  let backend: BackstageBackend | undefined;
   try {
     const appConfig = YAML.parse(
       fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
     );
-    const clusters = [
-      {
-        name: 'local',
-        url: cluster.url,
-        caFile: cluster.caFile,
-        roles: ['tenants', 'management', 'xaas'],
-        auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-      },
-    ];
+    const clusters = [localClusterEntry(cluster)];
     const config = new ConfigReader({ kaas: { ...appConfig.kaas, clusters } });
     const tenants = TenantService.fromConfig(config, {
       clusters: ClusterRegistry.fromConfig(config),
@@ -115,46 +109,9 @@ async function main() {
       );
     }
 
-    const port = await freePort();
-    const extra = path.join(dataDir, 'bench.yaml');
-    fs.writeFileSync(
-      extra,
-      JSON.stringify({
-        backend: {
-          baseUrl: `http://127.0.0.1:${port}`,
-          listen: { port, host: '127.0.0.1' },
-        },
-        kaas: { clusters },
-      }),
-    );
-    backend = await startBackstageBackend({
-      port,
-      configFiles: [path.join(REPO_ROOT, 'app-config.yaml'), extra],
-      env: {
-        KAAS_LOCAL_CLUSTER_URL: cluster.url,
-        KAAS_LOCAL_CLUSTER_DIR: path.dirname(cluster.caFile),
-        KAAS_LOCAL_CLUSTER_TOKEN: fs
-          .readFileSync(cluster.backendTokenFile, 'utf8')
-          .trim(),
-      },
-    });
-    // The demo sign-in resolves catalog users: retry until the organisation is read.
-    let session: { backstageIdentity: { token: string } } | undefined;
-    for (let attempt = 0; !session; attempt++) {
-      try {
-        session = JSON.parse(
-          await get(`${backend.baseUrl}/api/auth/demo/refresh`, {
-            'X-Requested-With': 'XMLHttpRequest',
-            'x-kaas-demo-user': 'alice',
-          }),
-        );
-      } catch (error) {
-        if (attempt > 120) throw error;
-        await new Promise(r => setTimeout(r, 500));
-      }
-    }
+    backend = await startPlatformBackend({ cluster, dir: dataDir });
     const userHeaders = {
-      Authorization: `Bearer ${session.backstageIdentity.token}`,
+      Authorization: `Bearer ${await demoUserToken(backend, 'alice')}`,
     };
     const http = require('node:http');
     const backendAgent = new http.Agent({

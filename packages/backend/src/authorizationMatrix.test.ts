@@ -11,13 +11,13 @@ import {
 } from '@internal/plugin-kaas-node';
 import {
   adminKubeConfig,
-  freePort,
-  REPO_ROOT,
-  startBackstageBackend,
+  type BackstageBackend,
+  demoUserToken,
+  localClusterEntry,
+  startPlatformBackend,
   testCluster,
   uniqueName,
   waitFor,
-  type BackstageBackend,
 } from '@internal/kaas-test-cluster';
 
 /**
@@ -68,16 +68,7 @@ const capabilityConfig = {
   },
 };
 
-const clusters = [
-  {
-    name: 'local',
-    title: 'Local control plane',
-    url: cluster.url,
-    caFile: cluster.caFile,
-    roles: ['tenants', 'management', 'xaas'],
-    auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-  },
-];
+const clusters = [localClusterEntry(cluster)];
 
 /** Expected status per caller: reads are open to signed-in users and services. */
 const READ: Record<Caller, number> = {
@@ -202,14 +193,11 @@ describe('authorisation of every /api/kaas route in the real backend', () => {
         },
       });
 
-    const port = await freePort();
-    const extra = path.join(dir, 'authz.yaml');
-    fs.writeFileSync(
-      extra,
-      JSON.stringify({
+    backend = await startPlatformBackend({
+      cluster,
+      dir,
+      config: {
         backend: {
-          baseUrl: `http://127.0.0.1:${port}`,
-          listen: { port, host: '127.0.0.1' },
           auth: {
             externalAccess: [
               {
@@ -219,41 +207,15 @@ describe('authorisation of every /api/kaas route in the real backend', () => {
             ],
           },
         },
-        kaas,
-      }),
-    );
-    backend = await startBackstageBackend({
-      port,
-      configFiles: [path.join(REPO_ROOT, 'app-config.yaml'), extra],
-      env: {
-        KAAS_LOCAL_CLUSTER_URL: cluster.url,
-        KAAS_LOCAL_CLUSTER_DIR: path.dirname(cluster.caFile),
-        KAAS_LOCAL_CLUSTER_TOKEN: fs
-          .readFileSync(cluster.backendTokenFile, 'utf8')
-          .trim(),
+        kaas: { capabilities: { cache: capabilityConfig } },
       },
     });
-    // The demo sign-in resolves catalog users: wait until the organisation is read.
-    const signIn = async (user: string) => {
-      const res = await fetch(`${backend.baseUrl}/api/auth/demo/refresh`, {
-        headers: {
-          'X-Requested-With': 'XMLHttpRequest',
-          'x-kaas-demo-user': user,
-        },
-      });
-      return res.status === 200
-        ? ((await res.json()).backstageIdentity.token as string)
-        : undefined;
-    };
     for (const [caller, user] of [
       ['owner', 'alice'],
       ['otherTeam', 'bob'],
       ['platformAdmin', 'petra'],
     ] as const) {
-      tokens[caller] = await waitFor(() => signIn(user), {
-        timeoutMs: 60_000,
-        describe: () => `demo sign-in of ${user}`,
-      });
+      tokens[caller] = await demoUserToken(backend, user);
     }
     // Ownership is what the catalog says: wait for the provider to bring the tenant in.
     const inCatalog = async (name: string) => {

@@ -11,3 +11,4 @@ export * from './freePort';
 export { REPO_ROOT, KUBECTL } from './repoPaths';
 export { waitFor } from './waitFor';
 export * from './backstageBackend';
+export * from './platformBackend';

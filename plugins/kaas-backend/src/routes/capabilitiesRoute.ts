@@ -5,7 +5,7 @@ import type {
 import { kaasCapabilityReadPermission } from '@internal/plugin-kaas-common';
 import type { InstanceService } from '@internal/plugin-kaas-node';
 import Router from 'express-promise-router';
-import { authorizeBasic } from './authorizeBasic';
+import { authorizeCaller } from './authorizeCaller';
 
 /**
  * GET /capabilities: the XaaS offerings with their plans and parameter schemas, for the
@@ -18,9 +18,9 @@ export function capabilitiesRoute(options: {
 }) {
   const router = Router();
   router.get('/capabilities', async (req, res) => {
-    await authorizeBasic(
+    await authorizeCaller(
       req,
-      kaasCapabilityReadPermission,
+      { permission: kaasCapabilityReadPermission },
       'You are not allowed to list the capabilities',
       options,
     );

@@ -5,7 +5,7 @@ import type {
 import { kaasClusterReadPermission } from '@internal/plugin-kaas-common';
 import type { ClusterRegistry } from '@internal/plugin-kaas-node';
 import Router from 'express-promise-router';
-import { authorizeBasic } from './authorizeBasic';
+import { authorizeCaller } from './authorizeCaller';
 
 /** GET /clusters: the configured clusters, for pickers. Never includes credentials. */
 export function clustersRoute(options: {
@@ -16,9 +16,9 @@ export function clustersRoute(options: {
   const { registry } = options;
   const router = Router();
   router.get('/clusters', async (req, res) => {
-    await authorizeBasic(
+    await authorizeCaller(
       req,
-      kaasClusterReadPermission,
+      { permission: kaasClusterReadPermission },
       'You are not allowed to list the platform clusters',
       options,
     );

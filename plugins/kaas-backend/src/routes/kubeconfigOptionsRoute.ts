@@ -5,7 +5,7 @@ import type {
 import { kaasClusterReadPermission } from '@internal/plugin-kaas-common';
 import type { KubeconfigIssuer } from '@internal/plugin-kaas-node';
 import Router from 'express-promise-router';
-import { authorizeBasic } from './authorizeBasic';
+import { authorizeCaller } from './authorizeCaller';
 
 /**
  * GET /kubeconfig-options: the modes the platform can issue and the token lifetimes a
@@ -18,9 +18,9 @@ export function kubeconfigOptionsRoute(options: {
 }) {
   const router = Router();
   router.get('/kubeconfig-options', async (req, res) => {
-    await authorizeBasic(
+    await authorizeCaller(
       req,
-      kaasClusterReadPermission,
+      { permission: kaasClusterReadPermission },
       'You are not allowed to read the kubeconfig options',
       options,
     );

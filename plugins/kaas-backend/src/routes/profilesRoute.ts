@@ -8,7 +8,7 @@ import {
 } from '@internal/plugin-kaas-common';
 import type { TenantProfile, TenantService } from '@internal/plugin-kaas-node';
 import Router from 'express-promise-router';
-import { authorizeBasic } from './authorizeBasic';
+import { authorizeCaller } from './authorizeCaller';
 
 /** Which isolations a profile can serve: whole clusters need a ClusterClass or a Crossplane claim. */
 function isolationsOf(profile: TenantProfile): TenantIsolation[] {
@@ -25,9 +25,9 @@ export function profilesRoute(options: {
 }) {
   const router = Router();
   router.get('/profiles', async (req, res) => {
-    await authorizeBasic(
+    await authorizeCaller(
       req,
-      kaasProfileReadPermission,
+      { permission: kaasProfileReadPermission },
       'You are not allowed to list the tenant profiles',
       options,
     );

@@ -13,7 +13,7 @@ import type {
 } from '@internal/plugin-kaas-node';
 import type { Request } from 'express';
 import Router from 'express-promise-router';
-import { authorizeResource } from './authorizeResource';
+import { authorizeCaller } from './authorizeCaller';
 import { nameParam } from './pathParams';
 
 /**
@@ -35,10 +35,12 @@ export function tenantStatusRoutes(options: {
 
   async function authorizedTenant(req: Request): Promise<string> {
     const tenant = nameParam(req, 'tenant');
-    await authorizeResource(
+    await authorizeCaller(
       req,
-      kaasTenantReadPermission,
-      tenantEntityRef(tenant),
+      {
+        permission: kaasTenantReadPermission,
+        resourceRef: tenantEntityRef(tenant),
+      },
       `You are not allowed to read tenant '${tenant}'`,
       options,
     );

@@ -12,7 +12,7 @@ import {
 } from '@internal/plugin-kaas-common';
 import type { KaasInventory } from '@internal/plugin-kaas-node';
 import Router from 'express-promise-router';
-import { authorizeBasic } from './authorizeBasic';
+import { authorizeCaller } from './authorizeCaller';
 
 /**
  * GET /tenants: tenant summaries from the inventory's informer cache. `?owner=<group ref>` keeps one owner's;
@@ -26,9 +26,9 @@ export function tenantsRoute(options: {
 }) {
   const router = Router();
   router.get('/tenants', async (req, res) => {
-    await authorizeBasic(
+    await authorizeCaller(
       req,
-      kaasTenantListPermission,
+      { permission: kaasTenantListPermission },
       'You are not allowed to list tenants',
       options,
     );
