@@ -12,3 +12,4 @@ export { REPO_ROOT, KUBECTL } from './repoPaths';
 export { waitFor } from './waitFor';
 export * from './backstageBackend';
 export * from './platformBackend';
+export * from './clusterFixtures';

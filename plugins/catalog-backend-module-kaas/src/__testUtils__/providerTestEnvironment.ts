@@ -1,7 +1,3 @@
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { ConfigReader } from '@backstage/config';
 import type {
   DeferredEntity,
@@ -9,60 +5,22 @@ import type {
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import {
-  KUBECTL,
-  REPO_ROOT,
+  installCrds,
+  repoKaasConfigData,
   testCluster,
-  waitFor,
+  type AdminClusterAccess,
 } from '@internal/kaas-test-cluster';
-import { parse } from 'yaml';
 
-const execFileAsync = promisify(execFile);
+export {
+  adminKubectl as kubectl,
+  writeStatus,
+} from '@internal/kaas-test-cluster';
 
 /** A cluster to point the configuration at. */
-export interface ClusterAccess {
-  url: string;
-  caFile: string;
-  backendTokenFile: string;
-  adminKubeconfig: string;
-}
+export type ClusterAccess = AdminClusterAccess;
 
-export function sharedCluster(): ClusterAccess {
-  const { url, caFile, backendTokenFile, adminKubeconfig } = testCluster();
-  return { url, caFile, backendTokenFile, adminKubeconfig };
-}
-
-export async function kubectl(cluster: ClusterAccess, ...args: string[]) {
-  const { stdout } = await execFileAsync(
-    KUBECTL,
-    ['--kubeconfig', cluster.adminKubeconfig, ...args],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  return stdout;
-}
-
-/** Writes `status` through the status subresource, as the operator would. */
-export async function writeStatus(
-  cluster: ClusterAccess,
-  resource: string,
-  namespace: string,
-  name: string,
-  status: unknown,
-) {
-  await kubectl(
-    cluster,
-    'patch',
-    resource,
-    name,
-    '-n',
-    namespace,
-    '--subresource=status',
-    '--type=merge',
-    '-p',
-    JSON.stringify({ status }),
-  );
-}
+export const sharedCluster = (): ClusterAccess => testCluster();
 
 /** The operator CRDs the tests use: CloudNativePG, Cluster API, the vCluster provider. */
 export const TEST_KINDS = [
@@ -73,54 +31,16 @@ export const TEST_KINDS = [
 
 /** Installs the upstream CRDs (../shared/crds) and waits until each serves lists. */
 export async function installTestCrds(cluster: ClusterAccess) {
-  await kubectl(
+  await installCrds(
     cluster,
-    'apply',
-    '--server-side',
-    '--force-conflicts',
-    ...[
-      'cloudnative-pg',
-      'cluster-api',
-      'cluster-api-provider-vcluster',
-    ].flatMap(dir => ['-f', path.resolve(REPO_ROOT, '../shared/crds', dir)]),
-  );
-  const admin = new KubeConfig();
-  admin.loadFromFile(cluster.adminKubeconfig);
-  const objects = KubernetesObjectApi.makeApiClient(admin);
-  await waitFor(
-    async () => {
-      try {
-        for (const { apiVersion, kind } of TEST_KINDS) {
-          await objects.list(apiVersion, kind, 'default');
-        }
-        return true;
-      } catch {
-        return undefined;
-      }
-    },
-    { timeoutMs: 60_000, describe: () => 'the operator CRDs to serve lists' },
+    ['cloudnative-pg', 'cluster-api', 'cluster-api-provider-vcluster'],
+    TEST_KINDS,
   );
 }
 
 /** The repository's real `kaas` configuration (app-config.yaml) on `cluster`. */
 export function kaasConfigData(cluster: ClusterAccess) {
-  const { kaas } = parse(
-    fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
-  );
-  return {
-    kaas: {
-      ...kaas,
-      clusters: [
-        {
-          name: 'local',
-          url: cluster.url,
-          caFile: cluster.caFile,
-          roles: ['tenants', 'management', 'xaas'],
-          auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-        },
-      ],
-    },
-  };
+  return repoKaasConfigData(cluster);
 }
 
 export function kaasConfig(cluster: ClusterAccess) {

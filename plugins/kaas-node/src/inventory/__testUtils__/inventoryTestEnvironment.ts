@@ -1,127 +1,29 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
-import { KubernetesObjectApi, KubeConfig } from '@kubernetes/client-node';
 import {
-  KUBECTL,
-  REPO_ROOT,
+  repoKaasConfigData,
   testCluster,
-  waitFor,
+  type AdminClusterAccess,
 } from '@internal/kaas-test-cluster';
-import { parse } from 'yaml';
 
-const execFileAsync = promisify(execFile);
-export const SHARED_CRDS = path.resolve(REPO_ROOT, '../shared/crds');
+export {
+  adminKubectl as kubectl,
+  installCrds,
+  SHARED_CRDS,
+  writeStatus,
+} from '@internal/kaas-test-cluster';
 
 /** A cluster to point the configuration at: the shared test cluster by default. */
-export interface ClusterAccess {
-  url: string;
-  caFile: string;
-  backendTokenFile: string;
-  adminKubeconfig: string;
-}
+export type ClusterAccess = AdminClusterAccess;
 
-export function sharedCluster(): ClusterAccess {
-  const cluster = testCluster();
-  return {
-    url: cluster.url,
-    caFile: cluster.caFile,
-    backendTokenFile: cluster.backendTokenFile,
-    adminKubeconfig: cluster.adminKubeconfig,
-  };
-}
-
-export async function kubectl(
-  cluster: ClusterAccess,
-  ...args: string[]
-): Promise<string> {
-  const { stdout } = await execFileAsync(
-    KUBECTL,
-    ['--kubeconfig', cluster.adminKubeconfig, ...args],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  return stdout;
-}
-
-/** Writes `status` through the status subresource, as the operator (or kubelet) would. */
-export async function writeStatus(
-  cluster: ClusterAccess,
-  resource: string,
-  namespace: string,
-  name: string,
-  status: unknown,
-) {
-  await kubectl(
-    cluster,
-    'patch',
-    resource,
-    name,
-    '-n',
-    namespace,
-    '--subresource=status',
-    '--type=merge',
-    '-p',
-    JSON.stringify({ status }),
-  );
-}
-
-/**
- * Installs the upstream CRDs of ../shared/crds/<folder> and waits until each kind
- * serves lists (a new CRD answers 429 for a moment).
- */
-export async function installCrds(
-  cluster: ClusterAccess,
-  folders: string[],
-  kinds: Array<{ apiVersion: string; kind: string }>,
-) {
-  await kubectl(
-    cluster,
-    'apply',
-    '--server-side',
-    '--force-conflicts',
-    ...folders.flatMap(f => ['-f', path.join(SHARED_CRDS, f)]),
-  );
-  const admin = new KubeConfig();
-  admin.loadFromFile(cluster.adminKubeconfig);
-  const objects = KubernetesObjectApi.makeApiClient(admin);
-  await waitFor(
-    async () => {
-      try {
-        for (const { apiVersion, kind } of kinds) {
-          await objects.list(apiVersion, kind, 'default');
-        }
-        return true;
-      } catch {
-        return undefined;
-      }
-    },
-    { timeoutMs: 60_000, describe: () => 'the CRDs to serve lists' },
-  );
-}
+export const sharedCluster = (): ClusterAccess => testCluster();
 
 /** The repository's real `kaas` configuration (app-config.yaml) on `cluster`. */
 export function inventoryTestConfig(cluster: ClusterAccess = sharedCluster()) {
-  const { kaas } = parse(
-    fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
-  );
-  return new ConfigReader({
-    kaas: {
-      ...kaas,
-      clusters: [
-        {
-          name: 'local',
-          url: cluster.url,
-          caFile: cluster.caFile,
-          roles: ['tenants', 'management', 'xaas'],
-          auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-        },
-      ],
-    },
-  });
+  return new ConfigReader(repoKaasConfigData(cluster));
 }
 
 /** A logger that keeps its lines, for asserting what was logged. */

@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import { localClusterEntry, type ClusterAccess } from './platformBackend';
+import { KUBECTL, REPO_ROOT } from './repoPaths';
+import { waitFor } from './waitFor';
+
+const execFileAsync = promisify(execFile);
+
+/** The operators' upstream CRDs, beside the repository. */
+export const SHARED_CRDS = path.resolve(REPO_ROOT, '../shared/crds');
+
+/** A cluster with its cluster-admin kubeconfig, for arranging test state. */
+export interface AdminClusterAccess extends ClusterAccess {
+  adminKubeconfig: string;
+}
+
+/** The repo's kubectl as cluster-admin of `cluster`; resolves with its stdout. */
+export async function adminKubectl(
+  cluster: AdminClusterAccess,
+  ...args: string[]
+): Promise<string> {
+  const { stdout } = await execFileAsync(
+    KUBECTL,
+    ['--kubeconfig', cluster.adminKubeconfig, ...args],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  return stdout;
+}
+
+/** Writes `status` through the status subresource, as an operator (or kubelet) would. */
+export async function writeStatus(
+  cluster: AdminClusterAccess,
+  resource: string,
+  namespace: string,
+  name: string,
+  status: unknown,
+): Promise<void> {
+  await adminKubectl(
+    cluster,
+    'patch',
+    resource,
+    name,
+    '-n',
+    namespace,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ status }),
+  );
+}
+
+/**
+ * Installs the upstream CRDs of ../shared/crds/<folder> and waits until each kind
+ * serves lists (a new CRD answers 429 for a moment).
+ */
+export async function installCrds(
+  cluster: AdminClusterAccess,
+  folders: string[],
+  kinds: Array<{ apiVersion: string; kind: string }>,
+): Promise<void> {
+  await adminKubectl(
+    cluster,
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    ...folders.flatMap(f => ['-f', path.join(SHARED_CRDS, f)]),
+  );
+  const admin = new KubeConfig();
+  admin.loadFromFile(cluster.adminKubeconfig);
+  const objects = KubernetesObjectApi.makeApiClient(admin);
+  await waitFor(
+    async () => {
+      try {
+        for (const { apiVersion, kind } of kinds) {
+          await objects.list(apiVersion, kind, 'default');
+        }
+        return true;
+      } catch {
+        return undefined;
+      }
+    },
+    { timeoutMs: 60_000, describe: () => 'the CRDs to serve lists' },
+  );
+}
+
+/** The repository's real `kaas` configuration (app-config.yaml), on `cluster`. */
+export function repoKaasConfigData(cluster: ClusterAccess) {
+  const { kaas } = parse(
+    fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
+  );
+  return { kaas: { ...kaas, clusters: [localClusterEntry(cluster)] } };
+}
