@@ -88,6 +88,12 @@ export interface Config {
       markPrefix?: string;
       /** Field manager of every server-side apply. Default `backstage-kaas`. */
       fieldManager?: string;
+      /**
+       * The platform's own namespace on each cluster: the ServiceAccounts token
+       * kubeconfigs authenticate as, their issuance records, dry-run validation. Tenants
+       * never get a RoleBinding there. Default `kaas-platform`; no tenant may take it.
+       */
+      platformNamespace?: string;
     };
     /** Groups whose members may act for any owner group, e.g. `group:default/platform-team`. */
     platformAdmins?: string[];

@@ -14,6 +14,11 @@ export { clusterRegistryServiceRef } from './clusters/clusterRegistryServiceRef'
 
 export * from './tenants/tenantPolicy';
 export {
+  ensurePlatformNamespace,
+  platformNamespaceLabels,
+  PLATFORM_NAMESPACE_ROLE,
+} from './platform/platformNamespace';
+export {
   TenantConfigError,
   readBaseline,
   readPlatformAdmins,

@@ -48,6 +48,20 @@ export class OwnerAuthorizer {
     },
   ) {}
 
+  /** Whether the caller may act for `owner` (see {@link OwnerAuthorizer.assertMayActFor}). */
+  async mayActFor(
+    credentials: BackstageCredentials,
+    owner: string,
+  ): Promise<boolean> {
+    try {
+      await this.assertMayActFor(credentials, owner);
+      return true;
+    } catch (error) {
+      if (error instanceof NotAllowedError) return false;
+      throw error;
+    }
+  }
+
   /** Resolves when the caller may act for `owner`; throws NotAllowedError otherwise. */
   async assertMayActFor(
     credentials: BackstageCredentials,

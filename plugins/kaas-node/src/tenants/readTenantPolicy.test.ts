@@ -17,6 +17,7 @@ describe('readTenantPolicy', () => {
       reservedNames: ['platform'],
       markPrefix: 'kaas.internal',
       fieldManager: 'backstage-kaas',
+      platformNamespace: 'kaas-platform',
     });
     expect(policy.platformAdmins).toEqual(['group:default/platform-team']);
     expect(policy.profiles.small).toMatchObject({

@@ -198,6 +198,9 @@ const profileSchema = z.strictObject({
     .optional(),
 });
 
+/** Default of `kaas.tenants.platformNamespace`. @public */
+export const DEFAULT_PLATFORM_NAMESPACE = 'kaas-platform';
+
 /** Reads `kaas.tenants`, applying the defaults. @public */
 export function readTenantSettings(config: Config): TenantSettings {
   const schema = z.strictObject({
@@ -218,6 +221,13 @@ export function readTenantSettings(config: Config): TenantSettings {
         error: 'must be letters, digits, "-", "_", "." or ":"',
       })
       .default(MANAGED_BY_VALUE),
+    platformNamespace: z
+      .string()
+      .max(63)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+        error: 'must be a namespace name (lower-case letters, digits, dashes)',
+      })
+      .default(DEFAULT_PLATFORM_NAMESPACE),
   });
   return parseOrThrow(
     schema,

@@ -8,6 +8,11 @@ export interface TenantSettings {
   markPrefix: string;
   /** Field manager of every server-side apply. Default `backstage-kaas`. */
   fieldManager: string;
+  /**
+   * The platform's own namespace on each cluster (kubeconfig ServiceAccounts, issuance
+   * records, dry-run validation). Default `kaas-platform`; never a tenant's.
+   */
+  platformNamespace: string;
 }
 
 /** Kubernetes resource quantities by resource name, e.g. `{ 'requests.cpu': '2' }`. @public */
