@@ -232,6 +232,15 @@ export class ClusterWatches {
     );
   }
 
+  /**
+   * Whether every watch has listed and none is failing now (a cluster that cannot be
+   * reached, or one coming back whose watches have not all listed again): only then is
+   * an object absent here known to be gone.
+   */
+  inSync(): boolean {
+    return this.hasSynced() && this.watches().every(w => !w.lastError);
+  }
+
   /** The watched Cluster API `Cluster` or claim `name` in `namespace`. */
   clusterObject(
     apiVersion: string,

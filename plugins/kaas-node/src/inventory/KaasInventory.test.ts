@@ -256,6 +256,46 @@ describe('DefaultKaasInventory against the local control plane with the backend 
     expect(inventory.tenantStatus(name)).toBeUndefined();
   }, 180_000);
 
+  it('forgets a deleted tenant: nothing is kept about its namespace (events, pods, change times)', async () => {
+    const name = uniqueName('inv-gone');
+    const namespace = `t-${name}`;
+    await tenants.create(request(name));
+    await core.createNamespacedPod({ namespace, body: restrictedPod('web') });
+    const now = new Date();
+    await core.createNamespacedEvent({
+      namespace,
+      body: {
+        metadata: { name: 'web.gone' },
+        involvedObject: { kind: 'Pod', name: 'web', namespace },
+        reason: 'Scheduled',
+        message: 'about to go',
+        type: 'Normal',
+        count: 1,
+        firstTimestamp: now,
+        lastTimestamp: now,
+      },
+    });
+    await until(
+      () => {
+        const status = inventory.tenantStatus(name);
+        return status?.events.length && status.workloads.pods === 1;
+      },
+      () => JSON.stringify(inventory.tenantStatus(name)),
+    );
+    expect(inventory.namespacesHeld()).toContain(`local/${namespace}`);
+
+    await tenants.delete(name);
+    await until(
+      () => !inventory.namespacesHeld().includes(`local/${namespace}`),
+      () =>
+        `the inventory still holds local/${namespace}: ${JSON.stringify(
+          inventory.tenantStatus(name),
+        )}`,
+      90_000,
+    );
+    expect(inventory.tenant(name)).toBeUndefined();
+  }, 180_000);
+
   it('follows an instance: not ready, ready once the operator reports it, its connection, its deletion', async () => {
     const tenant = uniqueName('inv-x');
     const namespace = `t-${tenant}`;

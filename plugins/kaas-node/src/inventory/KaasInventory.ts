@@ -42,6 +42,12 @@ export interface KaasInventory {
    * tenant may just not have been seen yet (a cluster that cannot be reached).
    */
   synced(): boolean;
+  /**
+   * The clusters whose watches have not all listed or some of which are failing now
+   * (unreachable, or coming back): what the inventory shows of them may be stale or
+   * incomplete, and an object absent there may still exist.
+   */
+  clustersOutOfSync(): string[];
   /** As TenantService.list() returns them, sorted by name. */
   tenants(): TenantSummary[];
   tenant(name: string): TenantSummary | undefined;
@@ -109,6 +115,12 @@ export class DefaultKaasInventory implements KaasInventory {
 
   synced(): boolean {
     return this.clusterWatches().every(w => w.hasSynced());
+  }
+
+  clustersOutOfSync(): string[] {
+    return this.clusterWatches()
+      .filter(w => !w.inSync())
+      .map(w => w.name);
   }
 
   tenants(): TenantSummary[] {
@@ -190,6 +202,22 @@ export class DefaultKaasInventory implements KaasInventory {
     return this.counter.snapshot();
   }
 
+  /**
+   * `<cluster>/<namespace>` of every namespace the inventory keeps something about
+   * (objects, the time of the last change), so tests can see a deleted tenant forgotten.
+   */
+  namespacesHeld(): string[] {
+    const held = new Set(this.observed.keys());
+    for (const watches of this.clusterWatches()) {
+      for (const watch of watches.watches()) {
+        for (const namespace of watch.namespaces()) {
+          if (namespace) held.add(`${watches.name}/${namespace}`);
+        }
+      }
+    }
+    return [...held].sort();
+  }
+
   /** The watch sets by cluster name (tests drop their connections through them). */
   clusters(): ClusterWatches[] {
     return this.clusterWatches();
@@ -254,8 +282,22 @@ export class DefaultKaasInventory implements KaasInventory {
   }
 
   private changed(cluster: string, change: ListWatchChange) {
+    // Change times are kept for tenant home namespaces only, and forgotten with them:
+    // every namespace's pods and events pass through here.
     if (change.type === 'change') {
-      this.observed.set(`${cluster}/${change.namespace}`, Date.now());
+      const key = `${cluster}/${change.namespace}`;
+      if (this.isHome(cluster, change.namespace)) {
+        this.observed.set(key, Date.now());
+      } else {
+        this.observed.delete(key);
+      }
+    } else {
+      for (const key of this.observed.keys()) {
+        const slash = key.indexOf('/');
+        if (!this.isHome(key.slice(0, slash), key.slice(slash + 1))) {
+          this.observed.delete(key);
+        }
+      }
     }
     for (const listener of this.listeners) {
       try {
@@ -266,6 +308,12 @@ export class DefaultKaasInventory implements KaasInventory {
         );
       }
     }
+  }
+
+  private isHome(cluster: string, namespace: string): boolean {
+    return !!this.watches
+      ?.find(w => w.name === cluster)
+      ?.namespaces?.get('', namespace);
   }
 
   /** The home namespace of tenant `name` and the watches of its cluster. */

@@ -137,6 +137,11 @@ export class ListWatch<P> {
     return [...this.store.values()].flatMap(byName => [...byName.values()]);
   }
 
+  /** The namespaces (`''` for cluster-scoped objects) something is kept of. */
+  namespaces(): string[] {
+    return [...this.store.keys()];
+  }
+
   /** Whether a watch connection is open now. */
   isWatching(): boolean {
     return this.current !== undefined;
