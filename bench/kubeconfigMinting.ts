@@ -18,9 +18,9 @@ import { promisify } from 'node:util';
 import { ConfigReader } from '@backstage/config';
 import {
   ClusterRegistry,
-  KUBECONFIG_SERVICE_ACCOUNT,
   KubeconfigIssuer,
   TenantService,
+  kubeconfigServiceAccountName,
 } from '@internal/plugin-kaas-node';
 import {
   buildLocalCluster,
@@ -96,7 +96,7 @@ async function main() {
     const tenants = TenantService.fromConfig(config, { clusters });
     const issuer = KubeconfigIssuer.fromConfig(config, { clusters, tenants });
     const tenant = 'bench-kubeconfig';
-    const { namespace } = await tenants.create(
+    await tenants.create(
       tenants.validate({
         name: tenant,
         owner: 'group:default/team-a',
@@ -124,9 +124,9 @@ async function main() {
           cluster.backendKubeconfig,
           'create',
           'token',
-          KUBECONFIG_SERVICE_ACCOUNT,
+          kubeconfigServiceAccountName(tenant),
           '-n',
-          namespace,
+          tenants.policy.settings.platformNamespace,
           `--duration=${TTL_SECONDS / 3600}h`,
         ],
         { env: kubectlEnv },

@@ -5,6 +5,7 @@
 #   scripts/bench.sh status [R]      tenant status API under 100 concurrent requests
 #   scripts/bench.sh freshness [N] [sqlite|postgres]  new tenant -> catalog entity latency
 #   scripts/bench.sh kubeconfig [N]  token kubeconfig minting vs kubectl create token
+#   scripts/bench.sh revocation [N]  how long a revoked token kubeconfig keeps working
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/toolchain.sh"
 ensure_node
@@ -15,7 +16,8 @@ case "${1:-}" in
   status) bench="bench/statusApi.ts" ;;
   freshness) bench="bench/catalogFreshness.ts" ;;
   kubeconfig) bench="bench/kubeconfigMinting.ts" ;;
-  *) echo "usage: scripts/bench.sh tenants|status|freshness|kubeconfig [N]" >&2; exit 2 ;;
+  revocation) bench="bench/revocationLatency.ts" ;;
+  *) echo "usage: scripts/bench.sh tenants|status|freshness|kubeconfig|revocation [N]" >&2; exit 2 ;;
 esac
 shift
 cd "$KAAS_REPO_ROOT"

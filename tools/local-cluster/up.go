@@ -294,7 +294,11 @@ func up(o upOptions) (err error) {
 		"--service-account-issuer=" + saIssuer,
 		"--service-account-key-file=" + p.SAPub(),
 		"--service-account-signing-key-file=" + p.SAKey(),
-		"--service-account-max-token-expiration=48h",
+		// No TokenRequest outlives the longest kubeconfig the platform issues
+		// (kaas.kubeconfig.maxTtl, 8h by default); kubelets' projected tokens keep
+		// the lifetime they ask for instead of being stretched to a year.
+		"--service-account-max-token-expiration=8h",
+		"--service-account-extend-token-expiration=false",
 		"--authorization-mode=Node,RBAC",
 		"--service-cluster-ip-range=" + serviceCIDR,
 		"--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,PodSecurity,DefaultStorageClass,NodeRestriction",

@@ -94,11 +94,13 @@ export {
 export { instanceServiceRef } from './instances/instanceServiceRef';
 
 export {
-  KUBECONFIG_ROLE_BINDING,
-  KUBECONFIG_SERVICE_ACCOUNT,
   KubeconfigIssuer,
   type KubeconfigIssueRequest,
 } from './kubeconfig/KubeconfigIssuer';
+export {
+  KUBECONFIG_ROLE_BINDING,
+  kubeconfigServiceAccountName,
+} from './kubeconfig/kubeconfigServiceAccount';
 export {
   KubeconfigConfigError,
   readKubeconfigSettings,

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
@@ -9,48 +8,26 @@ import {
   KUBECTL,
   REPO_ROOT,
   adminKubeConfig,
+  adminKubectl,
   testCluster,
   uniqueName,
   waitFor,
 } from '@internal/kaas-test-cluster';
 import YAML from 'yaml';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
+import { ensurePlatformNamespace } from '../platform/platformNamespace';
 import { TenantService } from '../tenants/TenantService';
 import { tenantTestConfig } from '../tenants/__testUtils__/tenantTestPolicy';
 import { KubeconfigIssuer } from './KubeconfigIssuer';
+import {
+  jwtPayload,
+  kubectlWith,
+  writeTemp,
+} from './__testUtils__/kubectlWith';
 
 const execFileAsync = promisify(execFile);
 const SHARED_CRDS = path.resolve(REPO_ROOT, '../shared/crds');
 const ISSUANCE = 'kaas.internal/kubeconfig-issuance';
-
-/** kubectl with the given kubeconfig; resolves to its output and exit code, never throws. */
-async function kubectlWith(
-  kubeconfig: string,
-  ...args: string[]
-): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(KUBECTL, [
-      '--kubeconfig',
-      kubeconfig,
-      ...args,
-    ]);
-    return { code: 0, out: `${stdout}${stderr}` };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
-
-function writeTemp(name: string, content: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-kubeconfig-'));
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, content, { mode: 0o600 });
-  return file;
-}
-
-function jwtPayload(token: string): Record<string, any> {
-  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
-}
 
 describe('KubeconfigIssuer against the local control plane, checked with the real kubectl', () => {
   const cluster = testCluster();
@@ -69,6 +46,7 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
   const settings = { defaultTtlSeconds: 3600, maxTtlSeconds: 4 * 3600 };
   const issuer = new KubeconfigIssuer({ clusters, tenants, settings });
   const core = adminKubeConfig().makeApiClient(CoreV1Api);
+  const platform = tenants.policy.settings.platformNamespace;
   const teamA = uniqueName('kc-a');
   const teamB = uniqueName('kc-b');
 
@@ -103,7 +81,9 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
       filename: `${teamA}.kubeconfig`,
       kubectl: `kubectl --kubeconfig ${teamA}.kubeconfig get pods`,
     });
-    expect(issued.issuanceId).toMatch(/^kaas-kubeconfig-[0-9a-f]{10}$/);
+    expect(issued.issuanceId).toMatch(
+      new RegExp(`^kubeconfig-${teamA}-[0-9a-f]{10}$`),
+    );
 
     const file = YAML.parse(issued.kubeconfig);
     expect(file).toMatchObject({
@@ -137,9 +117,11 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
     const payload = jwtPayload(token);
     expect(payload.exp - payload.iat).toBe(900);
     expect(new Date(issued.expiresAt!).getTime()).toBe(payload.exp * 1000);
+    // The ServiceAccount and the record the token is bound to live in the platform
+    // namespace, where the tenant cannot write.
     expect(payload['kubernetes.io']).toMatchObject({
-      namespace: `t-${teamA}`,
-      serviceaccount: { name: 'kaas-kubeconfig' },
+      namespace: platform,
+      serviceaccount: { name: `kubeconfig-${teamA}` },
       secret: { name: issued.issuanceId },
     });
 
@@ -175,7 +157,7 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
     // The issuance record: no data, marks and who/when, listed without the token.
     const record = await core.readNamespacedSecret({
       name: issued.issuanceId!,
-      namespace: `t-${teamA}`,
+      namespace: platform,
     });
     expect(record.type).toBe(ISSUANCE);
     expect(record.data).toBeUndefined();
@@ -248,8 +230,11 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
   });
 
   it('deletes expired issuance records on the next issuance', async () => {
-    const namespace = `t-${teamB}`;
-    const expired = uniqueName('kaas-kubeconfig-old');
+    const namespace = await ensurePlatformNamespace(
+      clusters.get('local'),
+      tenants.policy.settings,
+    );
+    const expired = uniqueName(`kubeconfig-${teamB}-old`);
     await core.createNamespacedSecret({
       namespace,
       body: {
@@ -322,19 +307,219 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
         profile: 'open',
       }),
     );
+    await ensurePlatformNamespace(
+      clusters.get('local'),
+      tenants.policy.settings,
+    );
     await core.createNamespacedServiceAccount({
-      namespace: `t-${name}`,
-      body: { metadata: { name: 'kaas-kubeconfig' } },
+      namespace: platform,
+      body: { metadata: { name: `kubeconfig-${name}` } },
     });
     await expect(
       issuer.issue(name, { mode: 'token', issuedTo: 'user:default/alice' }),
     ).rejects.toThrow(ConflictError);
     const records = await core.listNamespacedSecret({
-      namespace: `t-${name}`,
-      labelSelector: `${ISSUANCE}=true`,
+      namespace: platform,
+      labelSelector: `kaas.internal/tenant=${name}`,
     });
     expect(records.items).toEqual([]);
   });
+
+  it('retires what earlier versions kept in the home namespace: their tokens stop working, the RoleBinding names the platform ServiceAccount', async () => {
+    const name = uniqueName('kc-legacy');
+    const namespace = `t-${name}`;
+    await tenants.create(
+      tenants.validate({
+        name,
+        owner: 'team-a',
+        isolation: 'namespace',
+        profile: 'open',
+      }),
+    );
+    // What the previous issuer applied, and a token minted for its ServiceAccount.
+    const marks = {
+      'kaas.internal/managed-by': 'backstage-kaas',
+      'kaas.internal/tenant': name,
+    };
+    await adminKubectl(
+      cluster,
+      'apply',
+      '--server-side',
+      '-f',
+      writeTemp(
+        'legacy.yaml',
+        [
+          {
+            apiVersion: 'v1',
+            kind: 'ServiceAccount',
+            metadata: { name: 'kaas-kubeconfig', namespace, labels: marks },
+          },
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'RoleBinding',
+            metadata: {
+              name: 'kaas-kubeconfig-admin',
+              namespace,
+              labels: marks,
+            },
+            roleRef: {
+              apiGroup: 'rbac.authorization.k8s.io',
+              kind: 'ClusterRole',
+              name: 'admin',
+            },
+            subjects: [
+              { kind: 'ServiceAccount', name: 'kaas-kubeconfig', namespace },
+            ],
+          },
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: {
+              name: 'kaas-kubeconfig-0123456789',
+              namespace,
+              labels: { ...marks, [ISSUANCE]: 'true' },
+            },
+            type: ISSUANCE,
+          },
+        ]
+          .map(o => YAML.stringify(o))
+          .join('---\n'),
+      ),
+    );
+    const legacyToken = (
+      await adminKubectl(
+        cluster,
+        'create',
+        'token',
+        'kaas-kubeconfig',
+        '-n',
+        namespace,
+        '--duration=1h',
+      )
+    ).trim();
+    const legacy = writeTemp(
+      'legacy.kubeconfig',
+      YAML.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          {
+            name: 'local',
+            cluster: {
+              server: cluster.url,
+              'certificate-authority-data': fs
+                .readFileSync(cluster.caFile)
+                .toString('base64'),
+            },
+          },
+        ],
+        users: [{ name: 'legacy', user: { token: legacyToken } }],
+        contexts: [
+          {
+            name: 'legacy',
+            context: { cluster: 'local', user: 'legacy', namespace },
+          },
+        ],
+        'current-context': 'legacy',
+      }),
+    );
+    expect((await kubectlWith(legacy, 'get', 'pods')).code).toBe(0);
+
+    const issued = await issuer.issue(name, {
+      mode: 'token',
+      issuedTo: 'user:default/alice',
+    });
+    await expect(
+      core.readNamespacedServiceAccount({ name: 'kaas-kubeconfig', namespace }),
+    ).rejects.toMatchObject({ code: 404 });
+    expect(
+      (
+        await core.listNamespacedSecret({
+          namespace,
+          labelSelector: `${ISSUANCE}=true`,
+        })
+      ).items,
+    ).toEqual([]);
+    const binding = JSON.parse(
+      await adminKubectl(
+        cluster,
+        'get',
+        'rolebinding',
+        'kaas-kubeconfig-admin',
+        '-n',
+        namespace,
+        '-o',
+        'json',
+      ),
+    );
+    expect(binding.subjects).toEqual([
+      {
+        kind: 'ServiceAccount',
+        name: `kubeconfig-${name}`,
+        namespace: platform,
+      },
+    ]);
+    // Forbidden at once (its RoleBinding is gone), then Unauthorized (its ServiceAccount
+    // is gone) once the API server's token cache lets go of it.
+    const refused = await waitFor(
+      async () => {
+        const result = await kubectlWith(legacy, 'get', 'pods');
+        return /Unauthorized/.test(result.out) ? result : undefined;
+      },
+      {
+        timeoutMs: 30_000,
+        describe: () => 'the legacy token is still accepted',
+      },
+    );
+    expect(refused.code).not.toBe(0);
+    const fresh = writeTemp(issued.filename, issued.kubeconfig);
+    expect((await kubectlWith(fresh, 'get', 'pods')).code).toBe(0);
+  });
+
+  it('removes the ServiceAccount and the issuance records from the platform namespace with the tenant', async () => {
+    const name = uniqueName('kc-gone');
+    await tenants.create(
+      tenants.validate({
+        name,
+        owner: 'team-a',
+        isolation: 'namespace',
+        profile: 'open',
+      }),
+    );
+    const issued = await issuer.issue(name, {
+      mode: 'token',
+      issuedTo: 'user:default/alice',
+    });
+    await core.readNamespacedServiceAccount({
+      name: `kubeconfig-${name}`,
+      namespace: platform,
+    });
+    await tenants.delete(name, { waitUntilGone: true });
+    await waitFor(
+      async () => {
+        const left = [
+          ...(
+            await core.listNamespacedSecret({
+              namespace: platform,
+              labelSelector: `kaas.internal/tenant=${name}`,
+            })
+          ).items,
+          ...(
+            await core.listNamespacedServiceAccount({
+              namespace: platform,
+              labelSelector: `kaas.internal/tenant=${name}`,
+            })
+          ).items,
+        ];
+        return left.length === 0 ? true : undefined;
+      },
+      {
+        timeoutMs: 60_000,
+        describe: () =>
+          `objects of tenant '${name}' are still in the platform namespace (issuance ${issued.issuanceId})`,
+      },
+    );
+  }, 90_000);
 
   it('issues OIDC kubeconfigs with the oidc-login exec plugin and no secret inside', async () => {
     const oidcIssuer = new KubeconfigIssuer({

@@ -21,12 +21,9 @@ import {
   type KubeconfigOptions,
   type TenantIsolation,
 } from '@internal/plugin-kaas-common';
-import YAML from 'yaml';
-import { applyManifests } from '../apply/applyManifests';
 import { statusCode } from '../apply/objectApi';
 import type { ClusterRegistry, KaasCluster } from '../clusters/ClusterRegistry';
 import { keepAliveClient } from '../clusters/keepAliveClient';
-import type { KubernetesManifest } from '../tenants/kubernetesManifest';
 import { kubeconfigSecretName } from '../tenants/renderClusterApi';
 import type { TenantService } from '../tenants/TenantService';
 import type { TenantSummary } from '../tenants/tenantSummary';
@@ -35,16 +32,17 @@ import {
   readKubeconfigSettings,
   type KubeconfigSettings,
 } from './readKubeconfigSettings';
+import { ExpiringMap } from './ExpiringMap';
+import {
+  KubeconfigServiceAccounts,
+  type KubeconfigAccount,
+} from './kubeconfigServiceAccount';
+import { plainKubeconfigContext } from './plainKubeconfig';
 import {
   kubeconfigYaml,
   oidcLoginExec,
   renderKubeconfig,
 } from './renderKubeconfig';
-
-/** The ServiceAccount token kubeconfigs of a namespace tenant authenticate as. @public */
-export const KUBECONFIG_SERVICE_ACCOUNT = 'kaas-kubeconfig';
-/** The RoleBinding giving that ServiceAccount ClusterRole `admin` in the home namespace. @public */
-export const KUBECONFIG_ROLE_BINDING = 'kaas-kubeconfig-admin';
 
 /** What to issue, to whom. @public */
 export interface KubeconfigIssueRequest {
@@ -70,11 +68,6 @@ interface IssuanceKeys {
  */
 const EXPIRY_GRACE_MS = 60_000;
 /**
- * How long the ServiceAccount and RoleBinding of a tenant are taken as present after
- * they were applied. A TokenRequest that finds the ServiceAccount gone applies them again.
- */
-const ENSURED_TTL_MS = 60_000;
-/**
  * Expired records are swept on an issuance at most this often per tenant: listing every
  * record of a busy tenant on each issuance would cost more than the issuance itself.
  */
@@ -82,9 +75,10 @@ const SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * Issues kubeconfigs for tenants (docs/tenant-pages-contracts.md, Kubeconfigs): short-lived
- * ServiceAccount tokens bound to one issuance Secret each (revoked by deleting it), OIDC
- * kubeconfigs without a secret, and the kubeconfig Cluster API wrote for virtual and
- * whole-cluster tenants. Never logs a token.
+ * ServiceAccount tokens bound to one issuance Secret each (revoked by deleting it), both
+ * kept in the platform namespace where the tenant cannot write; OIDC kubeconfigs without
+ * a secret; and the plain kubeconfig Cluster API wrote for virtual and whole-cluster
+ * tenants. Never logs a token.
  *
  * @public
  */
@@ -105,11 +99,9 @@ export class KubeconfigIssuer {
 
   private readonly marks: KaasMarkKeys;
   private readonly keys: IssuanceKeys;
-  private readonly ensured = new Map<
-    string,
-    { done: Promise<void>; expires: number }
-  >();
-  private readonly swept = new Map<string, number>();
+  private readonly accounts: KubeconfigServiceAccounts;
+  /** Tenants whose expired records were swept within the last interval. */
+  private readonly swept = new ExpiringMap<string, true>(SWEEP_INTERVAL_MS);
 
   constructor(
     private readonly options: {
@@ -127,6 +119,15 @@ export class KubeconfigIssuer {
       issuedAt: `${prefix}/issued-at`,
       expiresAt: `${prefix}/expires-at`,
     };
+    this.accounts = new KubeconfigServiceAccounts(
+      options.tenants.policy.settings,
+      this.keys.issuance,
+    );
+  }
+
+  /** The platform namespace, where the issuance records live. */
+  private get recordNamespace(): string {
+    return this.options.tenants.policy.settings.platformNamespace;
   }
 
   get settings(): KubeconfigSettings {
@@ -207,10 +208,14 @@ export class KubeconfigIssuer {
     const tenant = await this.tenantOf(nameOrTenant);
     const core = this.core(tenant);
     const secrets = await this.issuanceSecrets(core, tenant);
-    const deleted = await Promise.all(
-      secrets.map(s => this.deleteSecret(core, tenant, s.metadata!.name!)),
-    );
-    const revoked = deleted.filter(Boolean).length;
+    const [deleted, legacy] = await Promise.all([
+      Promise.all(secrets.map(s => this.deleteSecret(core, s.metadata!.name!))),
+      this.accounts.retireLegacy(
+        this.options.clusters.get(tenant.cluster),
+        tenant,
+      ),
+    ]);
+    const revoked = deleted.filter(Boolean).length + legacy;
     this.options.logger?.info(
       `revoked ${revoked} token kubeconfig(s) of tenant '${tenant.name}'`,
     );
@@ -262,16 +267,16 @@ export class KubeconfigIssuer {
   ): Promise<IssuedKubeconfig> {
     const ttl = this.checkTtl(request.ttlSeconds);
     const core = this.core(tenant);
-    const namespace = tenant.namespace;
     // Housekeeping runs beside the issuance; its failure does not fail the issuance.
     const cleanup = this.sweep(core, cluster, tenant).catch(error =>
       this.options.logger?.warn(
         `could not delete expired kubeconfig issuances of tenant '${tenant.name}': ${error}`,
       ),
     );
-    await this.ensureServiceAccount(cluster, tenant);
+    const account = await this.accounts.ensure(cluster, tenant);
+    const namespace = account.namespace;
 
-    const id = `${KUBECONFIG_SERVICE_ACCOUNT}-${crypto
+    const id = `${account.serviceAccount}-${crypto
       .randomBytes(5)
       .toString('hex')}`;
     const issuedAt = new Date();
@@ -281,6 +286,8 @@ export class KubeconfigIssuer {
         metadata: {
           name: id,
           namespace,
+          // Goes with the tenant's home namespace (and with it every token bound to it).
+          ownerReferences: [account.ownerReference],
           labels: {
             [this.marks.managedBy]: MANAGED_BY_VALUE,
             [this.marks.tenant]: tenant.name,
@@ -301,7 +308,7 @@ export class KubeconfigIssuer {
     let status;
     let expiresAt: string;
     try {
-      status = await this.requestToken(cluster, tenant, {
+      status = await this.requestToken(cluster, tenant, account, {
         name: id,
         uid: record.metadata!.uid!,
         ttl,
@@ -321,7 +328,7 @@ export class KubeconfigIssuer {
       );
     } catch (error) {
       // A record without a token would list an issuance that never happened.
-      await this.deleteSecret(core, tenant, id).catch(() => undefined);
+      await this.deleteSecret(core, id).catch(() => undefined);
       throw error;
     }
     await cleanup;
@@ -329,14 +336,14 @@ export class KubeconfigIssuer {
     const { context, file } = renderKubeconfig({
       cluster,
       tenant: tenant.name,
-      namespace,
+      namespace: tenant.namespace,
       user: { name: `${tenant.name}-token`, token: status.token },
     });
     this.options.logger?.info(
       `issued token kubeconfig ${id} of tenant '${tenant.name}' to ${request.issuedTo}, valid ${ttl} s until ${expiresAt}`,
     );
     return {
-      ...this.fileFields(tenant, cluster, 'token', namespace, context),
+      ...this.fileFields(tenant, cluster, 'token', tenant.namespace, context),
       kubeconfig: kubeconfigYaml(file),
       expiresAt,
       issuanceId: id,
@@ -347,14 +354,15 @@ export class KubeconfigIssuer {
   private async requestToken(
     cluster: KaasCluster,
     tenant: TenantSummary,
+    account: KubeconfigAccount,
     bound: { name: string; uid: string; ttl: number },
   ): Promise<{ token: string; expirationTimestamp: Date }> {
     const core = this.core(tenant);
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await core.createNamespacedServiceAccountToken({
-          name: KUBECONFIG_SERVICE_ACCOUNT,
-          namespace: tenant.namespace,
+          name: account.serviceAccount,
+          namespace: account.namespace,
           body: {
             spec: {
               // Empty: the API server's own audiences, which it accepts as bearer tokens.
@@ -372,84 +380,10 @@ export class KubeconfigIssuer {
         return response.status!;
       } catch (error) {
         if (statusCode(error) !== 404 || attempt > 0) throw error;
-        this.ensured.delete(this.ensuredKey(cluster, tenant));
-        await this.ensureServiceAccount(cluster, tenant);
+        this.accounts.forget(cluster, tenant);
+        await this.accounts.ensure(cluster, tenant);
       }
     }
-  }
-
-  private ensuredKey(cluster: KaasCluster, tenant: TenantSummary): string {
-    return `${cluster.name}/${tenant.namespace}`;
-  }
-
-  /**
-   * Applies (guarded, server-side) the ServiceAccount and its `admin` RoleBinding in the
-   * home namespace, at most once a minute per tenant; concurrent issuances share one apply.
-   */
-  private async ensureServiceAccount(
-    cluster: KaasCluster,
-    tenant: TenantSummary,
-  ): Promise<void> {
-    const key = this.ensuredKey(cluster, tenant);
-    const known = this.ensured.get(key);
-    if (known && known.expires > Date.now()) {
-      await known.done;
-      return;
-    }
-    const done = this.applyServiceAccount(cluster, tenant);
-    this.ensured.set(key, { done, expires: Date.now() + ENSURED_TTL_MS });
-    try {
-      await done;
-    } catch (error) {
-      this.ensured.delete(key);
-      throw error;
-    }
-  }
-
-  private async applyServiceAccount(
-    cluster: KaasCluster,
-    tenant: TenantSummary,
-  ): Promise<void> {
-    const metadata = (name: string) => ({
-      name,
-      namespace: tenant.namespace,
-      labels: {
-        [this.marks.managedBy]: MANAGED_BY_VALUE,
-        [this.marks.tenant]: tenant.name,
-      },
-    });
-    const manifests: KubernetesManifest[] = [
-      {
-        apiVersion: 'v1',
-        kind: 'ServiceAccount',
-        metadata: metadata(KUBECONFIG_SERVICE_ACCOUNT),
-        // Its tokens come from TokenRequest only; no Secret is ever mounted or created.
-        automountServiceAccountToken: false,
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: metadata(KUBECONFIG_ROLE_BINDING),
-        roleRef: {
-          apiGroup: 'rbac.authorization.k8s.io',
-          kind: 'ClusterRole',
-          name: 'admin',
-        },
-        subjects: [
-          {
-            kind: 'ServiceAccount',
-            name: KUBECONFIG_SERVICE_ACCOUNT,
-            namespace: tenant.namespace,
-          },
-        ],
-      },
-    ];
-    await applyManifests(cluster, manifests, {
-      fieldManager: this.options.tenants.policy.settings.fieldManager,
-      marks: this.marks,
-      tenant: tenant.name,
-      owner: tenant.owner,
-    });
   }
 
   private async issuanceSecrets(
@@ -457,7 +391,7 @@ export class KubeconfigIssuer {
     tenant: TenantSummary,
   ): Promise<V1Secret[]> {
     const list = await core.listNamespacedSecret({
-      namespace: tenant.namespace,
+      namespace: this.recordNamespace,
       labelSelector: `${this.marks.managedBy}=${MANAGED_BY_VALUE},${this.marks.tenant}=${tenant.name},${this.keys.issuance}=true`,
     });
     return list.items.filter(
@@ -482,10 +416,9 @@ export class KubeconfigIssuer {
     cluster: KaasCluster,
     tenant: TenantSummary,
   ): Promise<void> {
-    const key = this.ensuredKey(cluster, tenant);
-    const last = this.swept.get(key);
-    if (last !== undefined && Date.now() - last < SWEEP_INTERVAL_MS) return;
-    this.swept.set(key, Date.now());
+    const key = `${cluster.name}/${tenant.namespace}`;
+    if (this.swept.get(key)) return;
+    this.swept.set(key, true);
     try {
       await this.deleteExpired(core, tenant);
     } catch (error) {
@@ -504,18 +437,17 @@ export class KubeconfigIssuer {
       return Number.isNaN(expiresAt) || expiresAt < cutoff;
     });
     await Promise.all(
-      expired.map(s => this.deleteSecret(core, tenant, s.metadata!.name!)),
+      expired.map(s => this.deleteSecret(core, s.metadata!.name!)),
     );
   }
 
   /** Deletes one issuance Secret; false when it was already gone. */
-  private async deleteSecret(
-    core: CoreV1Api,
-    tenant: TenantSummary,
-    name: string,
-  ): Promise<boolean> {
+  private async deleteSecret(core: CoreV1Api, name: string): Promise<boolean> {
     try {
-      await core.deleteNamespacedSecret({ name, namespace: tenant.namespace });
+      await core.deleteNamespacedSecret({
+        name,
+        namespace: this.recordNamespace,
+      });
       return true;
     } catch (error) {
       if (statusCode(error) === 404) return false;
@@ -542,7 +474,11 @@ export class KubeconfigIssuer {
     };
   }
 
-  /** The kubeconfig Cluster API (or the Crossplane composition) wrote, as written. */
+  /**
+   * The kubeconfig Cluster API (or the Crossplane composition) wrote, as written, once it
+   * is a plain one: whoever can write that Secret must not be able to make the file run
+   * a command on the machine of whoever downloads it.
+   */
   private async issueCluster(
     tenant: TenantSummary,
     cluster: KaasCluster,
@@ -575,7 +511,7 @@ export class KubeconfigIssuer {
       );
     }
     const kubeconfig = Buffer.from(encoded, 'base64').toString('utf8');
-    const { context, namespace } = currentContextOf(kubeconfig);
+    const { context, namespace } = plainKubeconfigContext(kubeconfig, where);
     return {
       ...this.fileFields(tenant, cluster, 'cluster', namespace, context),
       kubeconfig,
@@ -602,33 +538,4 @@ export class KubeconfigIssuer {
       }`,
     };
   }
-}
-
-/** The current context of a kubeconfig and its namespace (`default` when it names none). */
-function currentContextOf(kubeconfig: string): {
-  context: string;
-  namespace: string;
-} {
-  let parsed: {
-    'current-context'?: unknown;
-    contexts?: Array<{ name?: unknown; context?: { namespace?: unknown } }>;
-  } = {};
-  try {
-    parsed = YAML.parse(kubeconfig) ?? {};
-  } catch {
-    // Handed out as written; kubectl will say what is wrong with it.
-  }
-  const context =
-    typeof parsed['current-context'] === 'string'
-      ? parsed['current-context']
-      : '';
-  const entry = Array.isArray(parsed.contexts)
-    ? parsed.contexts.find(c => c?.name === context)
-    : undefined;
-  const namespace = entry?.context?.namespace;
-  return {
-    context,
-    namespace:
-      typeof namespace === 'string' && namespace ? namespace : 'default',
-  };
 }
