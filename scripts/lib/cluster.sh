@@ -45,8 +45,10 @@ start_local_cluster() {
   fi
   export KAAS_LOCAL_CLUSTER_DIR="$data_dir"
   export KAAS_LOCAL_CLUSTER_URL="https://127.0.0.1:$port"
-  KAAS_LOCAL_CLUSTER_TOKEN="$(cat "$data_dir/backend.token")"
-  export KAAS_LOCAL_CLUSTER_TOKEN
+  # Backstage's core Kubernetes plugin reads with its own read-only token; the kaas
+  # backend reads backend.token itself (kaas.clusters[].auth.tokenFile).
+  KAAS_LOCAL_KUBERNETES_READER_TOKEN="$(cat "$data_dir/kubernetes-reader.token")"
+  export KAAS_LOCAL_KUBERNETES_READER_TOKEN
   export KAAS_ADMIN_KUBECONFIG="$data_dir/admin.kubeconfig"
 }
 

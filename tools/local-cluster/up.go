@@ -58,6 +58,10 @@ type state struct {
 	LogDir            string         `json:"logDir"`
 	StartedAt         time.Time      `json:"startedAt"`
 	ReadySeconds      float64        `json:"readySeconds,omitempty"`
+
+	// Read-only credential of Backstage's core Kubernetes plugin (kubernetes-plugin-reader.yaml).
+	KubernetesReaderKubeconfig string `json:"kubernetesReaderKubeconfig"`
+	KubernetesReaderToken      string `json:"kubernetesReaderToken"`
 }
 
 var errSignal = errors.New("signal")
@@ -197,6 +201,9 @@ func up(o upOptions) (err error) {
 		Kubectl:           filepath.Join(o.binDir, "kubectl"),
 		LogDir:            logDir,
 		StartedAt:         t0,
+
+		KubernetesReaderKubeconfig: filepath.Join(o.dataDir, "kubernetes-reader.kubeconfig"),
+		KubernetesReaderToken:      filepath.Join(o.dataDir, "kubernetes-reader.token"),
 	}
 	caPEM, err := os.ReadFile(p.CACert())
 	if err != nil {
@@ -350,15 +357,23 @@ func up(o upOptions) (err error) {
 	}
 	watch(kcm)
 
-	token, err := bootstrap(ctx, adminCfg)
+	tokens, err := bootstrap(ctx, adminCfg)
 	if err != nil {
 		return runError(ctx, fmt.Errorf("bootstrap: %w", err))
 	}
-	if err := writeFileAtomic(st.BackendToken, token, 0o600); err != nil {
+	if err := writeFileAtomic(st.BackendToken, tokens.backend, 0o600); err != nil {
 		return err
 	}
 	if err := writeKubeconfig(st.BackendKubeconfig, server, p.CACert(), kubeconfigUser{
-		name: "backstage-kaas", context: "kaas-local-backend", token: string(token),
+		name: "backstage-kaas", context: "kaas-local-backend", token: string(tokens.backend),
+	}); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(st.KubernetesReaderToken, tokens.kubernetesReader, 0o600); err != nil {
+		return err
+	}
+	if err := writeKubeconfig(st.KubernetesReaderKubeconfig, server, p.CACert(), kubeconfigUser{
+		name: "backstage-kubernetes-reader", context: "kaas-local-kubernetes-reader", token: string(tokens.kubernetesReader),
 	}); err != nil {
 		return err
 	}

@@ -33,6 +33,9 @@ describe('the Backstage backend process (packages/backend)', () => {
     KAAS_CLUSTER_TOKEN: fs
       .readFileSync(cluster.backendTokenFile, 'utf8')
       .trim(),
+    KAAS_KUBERNETES_READER_TOKEN: fs
+      .readFileSync(cluster.kubernetesReaderTokenFile, 'utf8')
+      .trim(),
     KAAS_CATALOG_ROOT: REPO_ROOT,
   });
 
@@ -158,7 +161,7 @@ describe('the Backstage backend process (packages/backend)', () => {
     const backend = await startBackstageBackend({
       port,
       configFiles: [path.join(REPO_ROOT, 'app-config.yaml'), bad],
-      env: { KAAS_LOCAL_CLUSTER_TOKEN: 'unused' },
+      env: { KAAS_LOCAL_KUBERNETES_READER_TOKEN: 'unused' },
       expectExit: true,
     });
     const code = await Promise.race([

@@ -34,6 +34,10 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_CLUSTER_ENV.adminKubeconfig] = cluster.adminKubeconfig;
   process.env[TEST_CLUSTER_ENV.backendKubeconfig] = cluster.backendKubeconfig;
   process.env[TEST_CLUSTER_ENV.backendTokenFile] = cluster.backendTokenFile;
+  process.env[TEST_CLUSTER_ENV.kubernetesReaderTokenFile] =
+    cluster.kubernetesReaderTokenFile;
+  process.env[TEST_CLUSTER_ENV.kubernetesReaderKubeconfig] =
+    cluster.kubernetesReaderKubeconfig;
   process.env[TEST_CLUSTER_ENV.caFile] = cluster.caFile;
   // eslint-disable-next-line no-console
   console.log(

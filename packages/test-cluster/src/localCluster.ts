@@ -17,6 +17,10 @@ export interface LocalCluster {
   /** Kubeconfig of the Backstage backend's least-privilege ServiceAccount. */
   backendKubeconfig: string;
   backendTokenFile: string;
+  /** Token of the core Kubernetes plugin's read-only ServiceAccount (never the backend's). */
+  kubernetesReaderTokenFile: string;
+  /** Kubeconfig with that token. */
+  kubernetesReaderKubeconfig: string;
   caFile: string;
   pid: number;
   stop(): Promise<void>;
@@ -36,6 +40,8 @@ interface ClusterState {
   adminKubeconfig: string;
   backendKubeconfig: string;
   backendToken: string;
+  kubernetesReaderToken: string;
+  kubernetesReaderKubeconfig: string;
   caFile: string;
   pids: Record<string, number>;
   ports: Record<string, number>;
@@ -136,6 +142,8 @@ export async function startLocalCluster(options: {
     adminKubeconfig,
     backendKubeconfig: state.backendKubeconfig,
     backendTokenFile: state.backendToken,
+    kubernetesReaderTokenFile: state.kubernetesReaderToken,
+    kubernetesReaderKubeconfig: state.kubernetesReaderKubeconfig,
     caFile: state.caFile,
     pid: child.pid!,
     async stop() {

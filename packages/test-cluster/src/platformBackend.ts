@@ -32,7 +32,10 @@ export function localClusterEntry(cluster: ClusterAccess, name = 'local') {
  * merge, arrays replace); its files are written into `dir`.
  */
 export async function startPlatformBackend(options: {
-  cluster: ClusterAccess;
+  cluster: ClusterAccess & {
+    /** The core Kubernetes plugin's read-only token (app-config.yaml's `kubernetes:`). */
+    kubernetesReaderTokenFile: string;
+  };
   dir: string;
   config?: Record<string, unknown>;
 }): Promise<BackstageBackend> {
@@ -62,8 +65,8 @@ export async function startPlatformBackend(options: {
       // The Kubernetes plugin's entry in app-config.yaml reads these.
       KAAS_LOCAL_CLUSTER_URL: cluster.url,
       KAAS_LOCAL_CLUSTER_DIR: path.dirname(cluster.caFile),
-      KAAS_LOCAL_CLUSTER_TOKEN: fs
-        .readFileSync(cluster.backendTokenFile, 'utf8')
+      KAAS_LOCAL_KUBERNETES_READER_TOKEN: fs
+        .readFileSync(cluster.kubernetesReaderTokenFile, 'utf8')
         .trim(),
     },
   });

@@ -7,6 +7,8 @@ export const TEST_CLUSTER_ENV = {
   adminKubeconfig: 'KAAS_TEST_KUBECONFIG',
   backendKubeconfig: 'KAAS_TEST_BACKEND_KUBECONFIG',
   backendTokenFile: 'KAAS_TEST_BACKEND_TOKEN_FILE',
+  kubernetesReaderTokenFile: 'KAAS_TEST_KUBERNETES_READER_TOKEN_FILE',
+  kubernetesReaderKubeconfig: 'KAAS_TEST_KUBERNETES_READER_KUBECONFIG',
   caFile: 'KAAS_TEST_CA_FILE',
 } as const;
 
