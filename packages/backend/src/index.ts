@@ -24,6 +24,8 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./modules/permissionPolicy'));
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+// Objects in tenant namespaces for the owner group's members and platform admins only.
+backend.add(import('./modules/kubernetesTenantObjects'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 // Live updates to the frontend (user settings storage depends on it).
 backend.add(import('@backstage/plugin-signals-backend'));

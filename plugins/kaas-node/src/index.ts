@@ -19,6 +19,10 @@ export {
   PLATFORM_NAMESPACE_ROLE,
 } from './platform/platformNamespace';
 export {
+  listMarkedNamespaces,
+  type MarkedNamespace,
+} from './platform/markedNamespaces';
+export {
   TenantConfigError,
   readBaseline,
   readPlatformAdmins,

@@ -1,0 +1,1 @@
+export { kubernetesModuleKaasTenantObjects as default } from './module';
