@@ -1,4 +1,8 @@
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  kubernetesProxyPermission,
+  kubernetesResourcesReadPermission,
+} from '@backstage/plugin-kubernetes-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
@@ -71,6 +75,31 @@ describe('KaasPermissionPolicy', () => {
         result: AuthorizeResult.DENY,
       });
     }
+  });
+
+  it('allows the core Kubernetes plugin’s proxy to platform admins only', async () => {
+    const p = kubernetesProxyPermission;
+    const bob = user('user:default/bob', 'group:default/team-b');
+    expect((await policy.handle({ permission: p }, petra)).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    for (const caller of [alice, bob, user()]) {
+      expect((await policy.handle({ permission: p }, caller)).result).toBe(
+        AuthorizeResult.DENY,
+      );
+    }
+    expect((await policy.handle({ permission: p })).result).toBe(
+      AuthorizeResult.DENY,
+    );
+    // Its object routes stay open; the kubernetesTenantObjects module filters them.
+    expect(
+      (
+        await policy.handle(
+          { permission: kubernetesResourcesReadPermission },
+          bob,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.ALLOW);
   });
 
   it('lets users, not services, start tenant writes', async () => {

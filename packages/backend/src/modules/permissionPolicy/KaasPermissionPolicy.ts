@@ -2,6 +2,7 @@ import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
+import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
 import {
   AuthorizeResult,
   isResourcePermission,
@@ -50,6 +51,8 @@ const deny: PolicyDecision = { result: AuthorizeResult.DENY };
  *   is what the catalog (fed from the clusters) says at that moment; everyone else,
  *   services included, is denied;
  * - tenant and instance create/delete: signed-in users (the actions check the owner);
+ * - the core Kubernetes plugin's proxy (`kubernetes.proxy`): platform admins only, as it
+ *   reaches any namespace with the plugin's credential;
  * - reading kaas status and every other plugin's permission: allowed, as Backstage's
  *   allow-all policy did before this one.
  */
@@ -61,6 +64,10 @@ export class KaasPermissionPolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
+    if (permission.name === kubernetesProxyPermission.name) {
+      const claims = user?.info.ownershipEntityRefs ?? [];
+      return this.isPlatformAdmin(claims) ? allow : deny;
+    }
     if (!KAAS_PERMISSIONS.has(permission.name)) return allow;
 
     if (OWNER_ONLY.has(permission.name)) {
