@@ -153,7 +153,10 @@ describe('the core Kubernetes plugin in the real backend process', () => {
     return res.status === 200 ? JSON.parse(res.text) : undefined;
   };
 
-  /** The objects every object route of the plugin shows `user` for `entityRef`. */
+  /**
+   * The objects every object route of the plugin, and its resources action (as MCP
+   * clients call it), show `user` for `entityRef`.
+   */
   const objectsFor = async (user: keyof typeof tokens, entityRef: string) => {
     const found = await entity(entityRef);
     const routes = [
@@ -172,6 +175,15 @@ describe('the core Kubernetes plugin in the real backend process', () => {
           customResources: [{ group: '', apiVersion: 'v1', plural: 'pods' }],
         },
       },
+      {
+        route:
+          '/api/kubernetes/.backstage/actions/v1/actions/kubernetes:get-kubernetes-resources-for-entity/invoke',
+        body: {
+          kind: found.kind,
+          namespace: found.metadata.namespace,
+          name: found.metadata.name,
+        },
+      },
     ];
     const seen: Record<string, string[]> = {};
     for (const { route, body } of routes) {
@@ -179,7 +191,8 @@ describe('the core Kubernetes plugin in the real backend process', () => {
       expect({ route, status: res.status }).toEqual({ route, status: 200 });
       expect(res.text).not.toContain(secretValue);
       expect(res.text).not.toContain(configValue);
-      seen[route] = objectsIn(JSON.parse(res.text)).sort();
+      const json = JSON.parse(res.text);
+      seen[route] = objectsIn(json.output ?? json).sort();
     }
     return seen;
   };
@@ -373,7 +386,7 @@ describe('the core Kubernetes plugin in the real backend process', () => {
     );
   });
 
-  it('shows bob none of alice’s objects through the object routes, for her tenant entity and for his own Components aimed at her namespaces', async () => {
+  it('shows bob none of alice’s objects through the object routes and the resources action, for her tenant entity and for his own Components aimed at her namespaces', async () => {
     const hers = (objects: string[]) =>
       objects.filter(o => o.startsWith(`${home}/`) || o.startsWith(`${xaas}/`));
 
@@ -396,10 +409,11 @@ describe('the core Kubernetes plugin in the real backend process', () => {
       [`${plain}/app`],
       [`${plain}/app`],
       [`${plain}/app`],
+      [`${plain}/app`],
     ]);
   });
 
-  it('shows alice (owner) and petra (platform admin) her Pods through the object routes', async () => {
+  it('shows alice (owner) and petra (platform admin) her Pods through the object routes and the resources action', async () => {
     for (const user of ['alice', 'petra'] as const) {
       const forTenant = await objectsFor(user, `resource:default/${tenant}`);
       for (const [route, objects] of Object.entries(forTenant)) {
