@@ -3,12 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
 import {
+  adminKubectl,
   buildLocalCluster,
   freePort,
+  localClusterEntry,
   startLocalCluster,
   uniqueName,
   waitFor,
+  type LocalCluster,
 } from '@internal/kaas-test-cluster';
 import {
   ClusterRegistry,
@@ -19,6 +23,7 @@ import {
 import {
   RecordingConnection,
   kaasConfig,
+  kaasConfigData,
   sharedCluster,
   writeStatus,
   type ClusterAccess,
@@ -338,4 +343,207 @@ describe('KaasEntityProvider across a restart of its control plane (a cluster of
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+describe('KaasEntityProvider with two control planes, the second stopped at startup and mid-run', () => {
+  /** The repo's kaas configuration on `clusters` (name, access, roles). */
+  const configOn = (
+    clusters: Array<{ name: string; access: ClusterAccess; roles: string[] }>,
+  ) =>
+    new ConfigReader({
+      kaas: {
+        ...kaasConfigData(sharedCluster()).kaas,
+        clusters: clusters.map(c => ({
+          ...localClusterEntry(c.access, c.name),
+          roles: c.roles,
+        })),
+      },
+    });
+  const accessOf = (running: LocalCluster): ClusterAccess => ({
+    url: running.url,
+    caFile: running.caFile,
+    backendTokenFile: running.backendTokenFile,
+    adminKubeconfig: running.adminKubeconfig,
+  });
+  const FIRST = { name: 'local', roles: ['tenants', 'management', 'xaas'] };
+  const SECOND = { name: 'second', roles: ['tenants'] };
+  /** Tenants are created and deleted on one cluster at a time: the other may be down. */
+  const tenantsOn = (name: string, access: ClusterAccess, roles: string[]) =>
+    TenantService.fromConfig(configOn([{ name, access, roles }]), {
+      clusters: ClusterRegistry.fromConfig(configOn([{ name, access, roles }])),
+    });
+  const request = (tenants: TenantService, name: string, cluster: string) =>
+    tenants.validate({
+      name,
+      owner: 'team-a',
+      isolation: 'namespace',
+      profile: 'small',
+      cluster,
+    });
+
+  it("keeps sending deltas for the healthy cluster, never drops the stopped one's entities, and applies its deletions once it has listed again", async () => {
+    await buildLocalCluster();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-cat-two-'));
+    const port = await freePort();
+    let second = await startLocalCluster({ dataDir, port });
+    const secondAccess = accessOf(second);
+    const first = sharedCluster();
+    const onFirst = tenantsOn(FIRST.name, first, FIRST.roles);
+    const keep = uniqueName('two-keep');
+    const gone = uniqueName('two-gone');
+    const before = uniqueName('two-before');
+    const after = uniqueName('two-after');
+    const ref = (name: string) => `resource:default/${name}`;
+
+    const config = configOn([
+      { ...FIRST, access: first },
+      { ...SECOND, access: secondAccess },
+    ]);
+    const clusters = ClusterRegistry.fromConfig(config);
+    const logger = mockServices.logger.mock();
+    const inventory = DefaultKaasInventory.fromConfig(config, {
+      clusters,
+      logger,
+    });
+    const provider = new KaasEntityProvider({
+      inventory,
+      markPrefix: 'kaas.internal',
+      appBaseUrl: APP,
+      logger,
+    });
+    const connection = new RecordingConnection();
+    // After every mutation: were the second cluster's tenants still in the catalog, and
+    // had that cluster listed everything again?
+    const log: Array<{
+      type: string;
+      keep: boolean;
+      gone: boolean;
+      secondInSync: boolean;
+    }> = [];
+    const apply = connection.applyMutation.bind(connection);
+    connection.applyMutation = async mutation => {
+      await apply(mutation);
+      log.push({
+        type: mutation.type,
+        keep: !!connection.entity(ref(keep)),
+        gone: !!connection.entity(ref(gone)),
+        secondInSync: !inventory.clustersOutOfSync().includes('second'),
+      });
+    };
+    const firstMutationWith = (name: string) =>
+      connection.mutations.find(m =>
+        m.type === 'full'
+          ? m.entities.some(e => stringifyEntityRef(e.entity) === ref(name))
+          : m.added.some(e => stringifyEntityRef(e.entity) === ref(name)),
+      );
+
+    try {
+      const onSecond = tenantsOn(SECOND.name, secondAccess, SECOND.roles);
+      await onSecond.create(request(onSecond, keep, 'second'));
+      await onSecond.create(request(onSecond, gone, 'second'));
+      await second.stop();
+      await onFirst.create(request(onFirst, before, 'local'));
+
+      // Down at startup: the first cluster's tenants come as deltas; no full mutation,
+      // which would delete whatever the catalog holds of the second.
+      await provider.connect(connection);
+      await until(
+        () => connection.entity(ref(before)),
+        () => `${before} not in the catalog while the second cluster is down`,
+      );
+      expect(firstMutationWith(before)?.type).toBe('delta');
+      expect(connection.count('full')).toBe(0);
+
+      // Back: it lists, and a full mutation names both clusters' tenants.
+      second = await startLocalCluster({ dataDir, port });
+      await until(
+        () => connection.count('full') > 0 && connection.entity(ref(gone)),
+        () => 'no full mutation with the second cluster after it came up',
+        60_000,
+      );
+      expect(connection.entity(ref(keep))).toBeDefined();
+      expect(connection.entity(ref(before))).toBeDefined();
+
+      // Down mid-run: the first cluster's creations and deletions still go as deltas.
+      await second.stop();
+      await until(
+        () => inventory.clustersOutOfSync().includes('second'),
+        () => 'the inventory did not notice the second cluster stopped',
+      );
+      await onFirst.create(request(onFirst, after, 'local'));
+      await until(
+        () => connection.entity(ref(after)),
+        () => `${after} not in the catalog while the second cluster is down`,
+      );
+      expect(firstMutationWith(after)?.type).toBe('delta');
+      await onFirst.delete(before);
+      await until(
+        () => !connection.entity(ref(before)),
+        () => `${before} still in the catalog while the second cluster is down`,
+        120_000,
+      );
+
+      // A re-list on the healthy cluster sends a full mutation: it carries the stopped
+      // cluster's entities over.
+      const fulls = connection.count('full');
+      const namespaces = inventory.clusters().find(c => c.name === 'local')!
+        .namespaces!;
+      await until(
+        () => namespaces.isWatching(),
+        () => 'the namespace watch of the first cluster is not open',
+      );
+      namespaces.dropWatch();
+      await until(
+        () => connection.count('full') > fulls,
+        () => 'no full mutation after the re-list on the first cluster',
+      );
+      const full = connection.mutations.filter(m => m.type === 'full').at(-1)!;
+      expect(
+        full.type === 'full' &&
+          full.entities.map(e => stringifyEntityRef(e.entity)),
+      ).toEqual(expect.arrayContaining([ref(keep), ref(gone), ref(after)]));
+
+      // The second cluster's tenant is deleted where the inventory cannot see it (its
+      // API server up on another port), so only the re-list after the restart tells.
+      const elsewhere = await startLocalCluster({
+        dataDir,
+        port: await freePort(),
+      });
+      await adminKubectl(
+        accessOf(elsewhere),
+        'delete',
+        'namespace',
+        `t-${gone}`,
+        '--wait=true',
+        '--timeout=90s',
+      );
+      await elsewhere.stop();
+      expect(inventory.clustersOutOfSync()).toContain('second');
+      expect(connection.entity(ref(gone))).toBeDefined();
+
+      second = await startLocalCluster({ dataDir, port });
+      await until(
+        () => !connection.entity(ref(gone)),
+        () =>
+          `${gone} still in the catalog after the second cluster listed again`,
+        60_000,
+      );
+      expect(connection.entity(ref(keep))).toBeDefined();
+      expect(connection.entity(ref(after))).toBeDefined();
+      // Present in every mutation since it first came, until its cluster was in sync.
+      const since = log.findIndex(entry => entry.gone);
+      expect(since).toBeGreaterThanOrEqual(0);
+      expect(
+        log.slice(since).filter(entry => !entry.gone && !entry.secondInSync),
+      ).toEqual([]);
+      expect(log.slice(since).every(entry => entry.keep)).toBe(true);
+    } finally {
+      provider.stop();
+      await inventory.stop();
+      await second.stop();
+      await onFirst.delete(after).catch(() => undefined);
+      await onFirst.delete(before).catch(() => undefined);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 420_000);
 });

@@ -1,11 +1,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import type {
-  DeferredEntity,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { tenantEntityRef } from '@internal/plugin-kaas-common';
 import type { KaasInventory } from '@internal/plugin-kaas-node';
+import { heldBackEntities, type EmittedEntity } from './heldBackEntities';
 import {
   instanceEntity,
   kaasClusterLocation,
@@ -24,17 +25,17 @@ export interface KaasEntityProviderOptions {
   batchMs?: number;
 }
 
-interface Emitted {
-  deferred: DeferredEntity;
-  /** The entity as JSON, to tell whether it changed. */
-  json: string;
-}
-
 /**
  * Puts the clusters' tenants and XaaS instances into the catalog, as the inventory (list
- * + watch) sees them: a full mutation once every watch has listed, then a delta for the
- * changes of each ~100 ms, and a full mutation again after every re-list (watch expired,
- * API server restarted), which also removes what was deleted meanwhile.
+ * + watch) sees them: a delta for the changes of each ~100 ms, and a full mutation once
+ * every cluster has listed and again after every re-list (watch expired, API server
+ * restarted), which also removes what was deleted meanwhile.
+ *
+ * One cluster that cannot be reached stops nothing: the others' changes keep flowing as
+ * deltas, and only its own deletions wait. Until it has listed everything again, its
+ * entities are carried over from what was sent last (deltas never remove them, full
+ * mutations include them). Before every cluster has listed once there is no full
+ * mutation at all, since what the catalog holds of a cluster never listed is unknown.
  *
  * @public
  */
@@ -44,9 +45,10 @@ export class KaasEntityProvider implements EntityProvider {
   private timer?: NodeJS.Timeout;
   private fullPending = false;
   private ready = false;
-  private emitted?: Map<string, Emitted>;
+  private emitted = new Map<string, EmittedEntity>();
   private queue: Promise<void> = Promise.resolve();
-  private readonly skipped = new Set<string>();
+  /** Objects left out, by key: each is logged once while it stays left out. */
+  private skipped = new Set<string>();
   private stopped = false;
 
   constructor(private readonly options: KaasEntityProviderOptions) {}
@@ -102,13 +104,21 @@ export class KaasEntityProvider implements EntityProvider {
     const { connection } = this;
     if (!connection || !this.ready || this.stopped) return;
     const { inventory } = this.options;
-    if (this.fullPending || !this.emitted) {
-      // Until every cluster has been listed, absent entities may just be unseen: a full
-      // mutation now would delete them from the catalog. The resync of the last list
-      // brings us back here.
-      if (!inventory.synced()) return;
+    const seen = this.entities();
+    const outOfSync = inventory.clustersOutOfSync();
+    const entities = new Map([
+      ...seen,
+      ...heldBackEntities(
+        this.emitted,
+        seen,
+        cluster => !outOfSync.includes(cluster),
+      ),
+    ]);
+    // A full mutation deletes whatever it does not name: only once every cluster has
+    // listed (until then the catalog may hold entities this process never saw). The
+    // resync of the last list brings us back here.
+    if (this.fullPending && inventory.synced()) {
       this.fullPending = false;
-      const entities = this.entities();
       await connection.applyMutation({
         type: 'full',
         entities: [...entities.values()].map(e => e.deferred),
@@ -116,9 +126,8 @@ export class KaasEntityProvider implements EntityProvider {
       this.emitted = entities;
       return;
     }
-    const entities = this.entities();
     const added = [...entities]
-      .filter(([ref, e]) => this.emitted!.get(ref)?.json !== e.json)
+      .filter(([ref, e]) => this.emitted.get(ref)?.json !== e.json)
       .map(([, e]) => e.deferred);
     const removed = [...this.emitted]
       .filter(([ref]) => !entities.has(ref))
@@ -132,19 +141,27 @@ export class KaasEntityProvider implements EntityProvider {
   }
 
   /** Every tenant's and instance's entity, by entity ref. */
-  private entities(): Map<string, Emitted> {
+  private entities(): Map<string, EmittedEntity> {
     const { inventory } = this.options;
-    const entities = new Map<string, Emitted>();
-    const add = (entity: Entity, cluster: string) => {
+    const entities = new Map<string, EmittedEntity>();
+    const skipped = this.skipped;
+    this.skipped = new Set();
+    const add = (entity: Entity, cluster: string, tenantRef?: string) => {
       const ref = stringifyEntityRef(entity);
       entities.set(ref, {
         deferred: { entity, locationKey: kaasClusterLocation(cluster) },
         json: JSON.stringify(entity),
+        cluster,
+        ...(tenantRef ? { tenantRef } : {}),
       });
+    };
+    const skip = (key: string, message: string) => {
+      if (!skipped.has(key)) this.options.logger.warn(message);
+      this.skipped.add(key);
     };
     for (const tenant of inventory.tenants()) {
       if (!tenant.owner) {
-        this.skip(
+        skip(
           `tenant ${tenant.name}`,
           `Tenant '${tenant.name}' has no owner annotation on its namespace '${tenant.namespace}'; it is left out of the catalog`,
         );
@@ -159,21 +176,14 @@ export class KaasEntityProvider implements EntityProvider {
     for (const instance of inventory.instances()) {
       const entity = instanceEntity(instance, this.options);
       if (!entity) {
-        this.skip(
+        skip(
           `instance ${instance.tenant}/${instance.name}`,
           `Instance '${instance.name}' of tenant '${instance.tenant}' is left out of the catalog: its entity name '${instance.tenant}.${instance.name}' is longer than 63 characters`,
         );
         continue;
       }
-      add(entity, instance.cluster);
+      add(entity, instance.cluster, tenantEntityRef(instance.tenant));
     }
     return entities;
-  }
-
-  /** Logs once per object why it is not in the catalog. */
-  private skip(key: string, message: string) {
-    if (this.skipped.has(key)) return;
-    this.skipped.add(key);
-    this.options.logger.warn(message);
   }
 }
