@@ -229,6 +229,20 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
     expect(again.code).toBe(0);
   });
 
+  it('issues from another backend instance (or after a minute) for a tenant already set up: applying the ServiceAccount again changes nothing', async () => {
+    await issuer.issue(teamA, {
+      mode: 'token',
+      issuedTo: 'user:default/alice',
+    });
+    const other = new KubeconfigIssuer({ clusters, tenants, settings });
+    const issued = await other.issue(teamA, {
+      mode: 'token',
+      issuedTo: 'user:default/arthur',
+    });
+    const file = writeTemp(issued.filename, issued.kubeconfig);
+    expect((await kubectlWith(file, 'get', 'pods')).code).toBe(0);
+  });
+
   it('deletes expired issuance records on the next issuance', async () => {
     const namespace = await ensurePlatformNamespace(
       clusters.get('local'),

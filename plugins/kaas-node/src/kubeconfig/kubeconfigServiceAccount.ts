@@ -122,6 +122,7 @@ export class KubeconfigServiceAccounts {
         [this.marks.managedBy]: MANAGED_BY_VALUE,
         [this.marks.tenant]: tenant.name,
       },
+      annotations: { [this.marks.owner]: tenant.owner },
     });
     // The old RoleBinding names the old ServiceAccount; retire both before binding anew.
     await this.retireLegacy(cluster, tenant);
@@ -131,7 +132,6 @@ export class KubeconfigServiceAccounts {
         kind: 'ServiceAccount',
         metadata: {
           ...metadata(serviceAccount, namespace),
-          annotations: { [this.marks.owner]: tenant.owner },
           ownerReferences: [ownerReference],
         },
         // Its tokens come from TokenRequest only; no Secret is ever mounted or created.
