@@ -217,6 +217,13 @@ export interface Config {
     baseline?: Array<{
       apiVersion: string;
       kind: string;
+      /**
+       * Only tenants of these isolations get the object; all when left out. Not part of
+       * the object. Bindings that make the owner group admin belong to `namespace` only:
+       * owners of virtual and dedicated clusters administer their own cluster, not the
+       * management namespace holding its Cluster API objects and kubeconfig Secret.
+       */
+      isolations?: Array<'namespace' | 'vcluster' | 'cluster'>;
       metadata: {
         name: string;
         namespace?: string;

@@ -105,6 +105,8 @@ export function kubeconfigRoutes(options: {
                   expiresAt: issued.expiresAt,
                 }
               : {}),
+            // Which of the cluster's credentials was handed out (the Secret's current context).
+            ...(mode === 'cluster' ? { context: issued.context } : {}),
           },
         });
         res.set('Cache-Control', 'no-store');

@@ -300,7 +300,7 @@ describe('TenantService against the local control plane with the backend credent
       `Namespace//t-${name}`,
       `ResourceQuota/t-${name}/tenant-quota`,
       `LimitRange/t-${name}/tenant-limits`,
-      `RoleBinding/t-${name}/tenant-owner-admin`,
+      // No tenant-owner-admin: the owner administers the virtual cluster, not this namespace.
       `RoleBinding/t-${name}/platform-team-view`,
       `NetworkPolicy/t-${name}/default-deny-ingress`,
       `NetworkPolicy/t-${name}/allow-from-monitoring`,

@@ -140,6 +140,31 @@ describe('readTenantPolicy', () => {
       "'kaas.baseline[5].metadata.name': RoleBinding 'tenant-owner-admin' is already defined by kaas.baseline[1]",
     ],
     [
+      'baseline isolations naming an unknown isolation',
+      k => (k.baseline[1].isolations = ['namespace', 'vm']),
+      "'kaas.baseline[1].isolations[1]': must be one of: namespace, vcluster, cluster",
+    ],
+    [
+      'baseline isolations that list none',
+      k => (k.baseline[1].isolations = []),
+      "'kaas.baseline[1].isolations': lists no isolation, so no tenant would get the object",
+    ],
+    [
+      'baseline isolations that are not a list',
+      k => (k.baseline[1].isolations = 'namespace'),
+      "'kaas.baseline[1].isolations'",
+    ],
+    [
+      'baseline isolations listing one twice',
+      k => (k.baseline[1].isolations = ['namespace', 'namespace']),
+      "'kaas.baseline[1].isolations': lists an isolation twice",
+    ],
+    [
+      'isolations on the Namespace entry',
+      k => (k.baseline[0].isolations = ['namespace']),
+      "'kaas.baseline[0].isolations': a Namespace entry may only set metadata.labels and metadata.annotations",
+    ],
+    [
       'isolated without network policies',
       k =>
         (k.baseline = k.baseline.filter(

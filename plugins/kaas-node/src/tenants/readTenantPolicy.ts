@@ -8,6 +8,7 @@ import {
   labelValueProblem,
   parseGroupRef,
   qualifiedNameProblem,
+  TENANT_ISOLATIONS,
 } from '@internal/plugin-kaas-common';
 import {
   POD_SECURITY_LEVELS,
@@ -299,6 +300,21 @@ const baselineSchema = z.looseObject({
   apiVersion: z.string().regex(API_VERSION, {
     error: 'must be an apiVersion, e.g. v1 or networking.k8s.io/v1',
   }),
+  isolations: z
+    .array(
+      z.enum(TENANT_ISOLATIONS, {
+        error: `must be one of: ${TENANT_ISOLATIONS.join(', ')}`,
+      }),
+    )
+    .min(1, {
+      error: `lists no isolation, so no tenant would get the object; list some of ${TENANT_ISOLATIONS.join(
+        ', ',
+      )}, or leave isolations out for all`,
+    })
+    .refine(list => new Set(list).size === list.length, {
+      error: 'lists an isolation twice',
+    })
+    .optional(),
   kind: z.string().regex(KIND, { error: 'must be a kind, e.g. RoleBinding' }),
   metadata: z.looseObject({
     name: z.string().min(1, { error: 'is required' }),

@@ -61,6 +61,29 @@ describe('renderTenant', () => {
     expect(binding.subjects[0].name).toBe('team.a_b');
   });
 
+  it('binds the owner group as admin of the home namespace of namespace tenants only (baseline isolations)', () => {
+    const ownerBindings = (isolation: 'namespace' | 'vcluster' | 'cluster') =>
+      renderTenant(
+        {
+          ...request,
+          isolation,
+          profile: isolation === 'cluster' ? 'large' : 'small',
+        },
+        policy,
+        'local',
+      )
+        .manifests.filter(m => m.kind === 'RoleBinding')
+        .filter(m => (m as any).subjects.some((s: any) => s.name === 'team-a'))
+        .map(m => m.metadata.name);
+    expect(ownerBindings('namespace')).toEqual(['tenant-owner-admin']);
+    expect(ownerBindings('vcluster')).toEqual([]);
+    expect(ownerBindings('cluster')).toEqual([]);
+    // The field says who gets the object; it is no part of the object.
+    for (const m of renderTenant(request, policy, 'local').manifests) {
+      expect(m).not.toHaveProperty('isolations');
+    }
+  });
+
   it('leaves the NetworkPolicies out for networkPolicy none', () => {
     const plan = renderTenant({ ...request, profile: 'open' }, policy, 'local');
     expect(plan.manifests.some(m => m.kind === 'NetworkPolicy')).toBe(false);

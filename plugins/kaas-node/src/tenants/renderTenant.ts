@@ -147,7 +147,11 @@ export function renderTenant(
         profile.networkPolicy === 'isolated' ||
         template.kind !== 'NetworkPolicy',
     )
-    .map(({ template, index }) => {
+    .filter(
+      ({ template }) =>
+        !template.isolations || template.isolations.includes(request.isolation),
+    )
+    .map(({ template: { isolations: _, ...template }, index }) => {
       const rendered = substitutePlaceholders(template, values);
       const name = rendered.metadata.name;
       if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {

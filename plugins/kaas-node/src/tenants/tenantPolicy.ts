@@ -1,3 +1,5 @@
+import type { TenantIsolation } from '@internal/plugin-kaas-common';
+
 /** `kaas.tenants`: how tenants are named and marked. @public */
 export interface TenantSettings {
   /** Put in front of a tenant name to form its home namespace. Default `t-`. */
@@ -103,6 +105,11 @@ export interface BaselineTemplate {
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
   };
+  /**
+   * Only tenants of these isolations get the object (all when absent). Not part of the
+   * object: it is left out when rendering.
+   */
+  isolations?: TenantIsolation[];
   [field: string]: unknown;
 }
 

@@ -103,6 +103,9 @@ export function tenantTestConfig(clusters: unknown[] = []) {
         {
           apiVersion: 'rbac.authorization.k8s.io/v1',
           kind: 'RoleBinding',
+          // As in app-config.yaml: owners of virtual and dedicated clusters are not
+          // admins of the management namespace.
+          isolations: ['namespace'],
           metadata: { name: 'tenant-owner-admin' },
           roleRef: {
             apiGroup: 'rbac.authorization.k8s.io',
