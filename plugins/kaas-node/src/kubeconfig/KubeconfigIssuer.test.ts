@@ -509,9 +509,9 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
       namespace: platform,
     });
     await tenants.delete(name, { waitUntilGone: true });
-    await waitFor(
+    const left = await waitFor(
       async () => {
-        const left = [
+        const objects = [
           ...(
             await core.listNamespacedSecret({
               namespace: platform,
@@ -525,7 +525,7 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
             })
           ).items,
         ];
-        return left.length === 0 ? true : undefined;
+        return objects.length === 0 ? objects : undefined;
       },
       {
         timeoutMs: 60_000,
@@ -533,6 +533,7 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
           `objects of tenant '${name}' are still in the platform namespace (issuance ${issued.issuanceId})`,
       },
     );
+    expect(left).toEqual([]);
   }, 90_000);
 
   it('issues OIDC kubeconfigs with the oidc-login exec plugin and no secret inside', async () => {
