@@ -100,6 +100,17 @@ export interface Config {
     /** Let service principals (other backends) act for any owner group. Default false. */
     allowServicePrincipals?: boolean;
     /**
+     * What of a tenant only those who may act for its owner group (members, platform
+     * admins) see; every other reader gets the rest of its status. `owners` (default) or
+     * `everyone`.
+     */
+    visibility?: {
+      /** The recent Kubernetes events in a tenant's status (`eventsHidden: true` for others). */
+      events?: 'owners' | 'everyone';
+      /** An instance's connection details: host, port, the Secret's shown values (403 for others). */
+      connectionDetails?: 'owners' | 'everyone';
+    };
+    /**
      * Named bundles of quotas and policy a tenant request picks from. The backend refuses
      * to start when one is invalid, naming the key.
      */

@@ -40,6 +40,9 @@ const tenant = uniqueName('authz');
 const instance = 'cache1';
 const serviceToken = crypto.randomBytes(24).toString('base64url');
 const secretValue = crypto.randomBytes(12).toString('hex');
+const eventMessage = `pulled image registry.internal/${crypto
+  .randomBytes(6)
+  .toString('hex')}`;
 
 const capabilityConfig = {
   title: 'Cache',
@@ -105,10 +108,11 @@ const ROUTES: Array<{
     path: `/tenants/${tenant}/instances/${instance}`,
     expected: READ,
   },
+  // Connection details are the owner group's (kaas.visibility.connectionDetails).
   {
     method: 'GET',
     path: `/tenants/${tenant}/instances/${instance}/connection`,
-    expected: READ,
+    expected: OWNER_ONLY,
   },
   {
     method: 'POST',
@@ -190,6 +194,27 @@ describe('authorisation of every /api/kaas route in the real backend', () => {
         body: {
           metadata: { name: `${instance}-app` },
           stringData: { username: 'app', password: secretValue },
+        },
+      });
+    // An event in the tenant's namespace (its status shows it to the owner group).
+    const now = new Date();
+    await adminKubeConfig()
+      .makeApiClient(CoreV1Api)
+      .createNamespacedEvent({
+        namespace: `t-${tenant}`,
+        body: {
+          metadata: { name: `${instance}.authz` },
+          involvedObject: {
+            kind: 'ConfigMap',
+            name: instance,
+            namespace: `t-${tenant}`,
+          },
+          reason: 'Pulled',
+          message: eventMessage,
+          type: 'Normal',
+          count: 1,
+          firstTimestamp: now,
+          lastTimestamp: now,
         },
       });
 
@@ -298,5 +323,92 @@ describe('authorisation of every /api/kaas route in the real backend', () => {
     // Audit events are logged; the secret value never is.
     expect(backend.output()).toContain('instance-credentials-read');
     expect(backend.output()).not.toContain(secretValue);
+  });
+
+  it("shows the tenant's events to the owner group and platform admins only", async () => {
+    const statusAs = async (caller: Caller) => {
+      const res = await fetch(`${backend.baseUrl}/api/kaas/tenants/${tenant}`, {
+        headers: { Authorization: `Bearer ${tokens[caller]}` },
+      });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      return { body: JSON.parse(text), text };
+    };
+    await waitFor(
+      async () =>
+        (await statusAs('owner')).body.events.length ? true : undefined,
+      { timeoutMs: 30_000, describe: () => "the event in the owner's status" },
+    );
+    for (const caller of ['owner', 'platformAdmin'] as const) {
+      const { body } = await statusAs(caller);
+      expect(body.eventsHidden).toBe(false);
+      expect(body.events.map((e: { message: string }) => e.message)).toContain(
+        eventMessage,
+      );
+    }
+    for (const caller of ['otherTeam', 'service'] as const) {
+      const { body, text } = await statusAs(caller);
+      expect({ eventsHidden: body.eventsHidden, events: body.events }).toEqual({
+        eventsHidden: true,
+        events: [],
+      });
+      expect(text).not.toContain(eventMessage);
+      // The rest of the status stays readable.
+      expect(body).toMatchObject({
+        name: tenant,
+        owner: 'group:default/team-a',
+      });
+    }
+  });
+
+  describe('with kaas.visibility opened to everyone', () => {
+    let opened: BackstageBackend;
+    let bob: string;
+
+    beforeAll(async () => {
+      opened = await startPlatformBackend({
+        cluster,
+        dir,
+        config: {
+          kaas: {
+            capabilities: { cache: capabilityConfig },
+            visibility: { events: 'everyone', connectionDetails: 'everyone' },
+          },
+        },
+      });
+      bob = await demoUserToken(opened, 'bob');
+    }, 300_000);
+
+    afterAll(async () => {
+      await opened?.stop();
+    });
+
+    it("shows another team's member the tenant's events and the instance's connection details", async () => {
+      const headers = { Authorization: `Bearer ${bob}` };
+      const events = await waitFor(
+        async () => {
+          const res = await fetch(
+            `${opened.baseUrl}/api/kaas/tenants/${tenant}`,
+            { headers },
+          );
+          const body = await res.json();
+          return body.events?.length ? body : undefined;
+        },
+        { timeoutMs: 30_000, describe: () => "events in bob's view" },
+      );
+      expect(events.eventsHidden).toBe(false);
+      expect(
+        events.events.map((e: { message: string }) => e.message),
+      ).toContain(eventMessage);
+      const connection = await fetch(
+        `${opened.baseUrl}/api/kaas/tenants/${tenant}/instances/${instance}/connection`,
+        { headers },
+      );
+      expect(connection.status).toBe(200);
+      const text = await connection.text();
+      expect(JSON.parse(text).shownValues).toEqual({ username: 'app' });
+      // Shown values only: the password stays behind "Reveal credentials".
+      expect(text).not.toContain(secretValue);
+    });
   });
 });

@@ -15,6 +15,7 @@ import {
   instanceServiceRef,
   kaasInventoryServiceRef,
   kubeconfigIssuerServiceRef,
+  ownerAuthorizerServiceRef,
   tenantServiceRef,
 } from '@internal/plugin-kaas-node';
 import { cachedReadDecisions } from './permissions/cachedReadDecisions';
@@ -26,6 +27,7 @@ import { kubeconfigRoutes } from './routes/kubeconfigRoutes';
 import { profilesRoute } from './routes/profilesRoute';
 import { tenantStatusRoutes } from './routes/tenantStatusRoutes';
 import { tenantsRoute } from './routes/tenantsRoute';
+import { readOwnerVisibility } from './visibility/ownerVisibility';
 
 /**
  * The kaas backend plugin, served under /api/kaas. Depending on the cluster registry
@@ -50,6 +52,8 @@ export const kaasPlugin = createBackendPlugin({
         instances: instanceServiceRef,
         inventory: kaasInventoryServiceRef,
         issuer: kubeconfigIssuerServiceRef,
+        config: coreServices.rootConfig,
+        owners: ownerAuthorizerServiceRef,
       },
       async init({
         httpRouter,
@@ -63,6 +67,8 @@ export const kaasPlugin = createBackendPlugin({
         inventory,
         auditor,
         issuer,
+        config,
+        owners,
       }) {
         permissionsRegistry.addPermissions(kaasPermissions);
         // Read routes reuse a caller's decision for 10 s (pages poll; the permission
@@ -98,6 +104,8 @@ export const kaasPlugin = createBackendPlugin({
             instances,
             httpAuth,
             permissions: readPermissions,
+            owners,
+            visibility: readOwnerVisibility(config),
           }),
         );
         httpRouter.use(

@@ -2,7 +2,11 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import {
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   kaasTenantReadPermission,
   tenantEntityRef,
@@ -10,9 +14,11 @@ import {
 import type {
   InstanceService,
   KaasInventory,
+  OwnerAuthorizer,
 } from '@internal/plugin-kaas-node';
 import type { Request } from 'express';
 import Router from 'express-promise-router';
+import type { OwnerVisibility } from '../visibility/ownerVisibility';
 import { authorizeCaller } from './authorizeCaller';
 import { nameParam } from './pathParams';
 
@@ -23,15 +29,33 @@ import { nameParam } from './pathParams';
  *
  * GET /tenants/:tenant, /tenants/:tenant/instances, /tenants/:tenant/instances/:instance,
  * /tenants/:tenant/instances/:instance/connection; `kaas.tenant.read` on the tenant.
+ * The tenant's events and its instances' connection details go to those who may act for
+ * the owner recorded on the cluster (members, platform admins), unless `kaas.visibility`
+ * opens them to every reader: others get the status with `eventsHidden: true`, and 403
+ * for connection details.
  */
 export function tenantStatusRoutes(options: {
   inventory: KaasInventory;
   instances: InstanceService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  owners: Pick<OwnerAuthorizer, 'mayActFor' | 'platformAdmins'>;
+  visibility: OwnerVisibility;
 }) {
-  const { inventory, instances } = options;
+  const { inventory, instances, httpAuth, owners, visibility } = options;
   const router = Router();
+
+  async function maySee(
+    req: Request,
+    detail: keyof OwnerVisibility,
+    owner: string,
+  ): Promise<boolean> {
+    if (visibility[detail] === 'everyone') return true;
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    return owners.mayActFor(credentials, owner);
+  }
 
   async function authorizedTenant(req: Request): Promise<string> {
     const tenant = nameParam(req, 'tenant');
@@ -46,6 +70,14 @@ export function tenantStatusRoutes(options: {
     );
     await inventory.ready();
     if (!inventory.tenant(tenant)) {
+      const unread = inventory.clustersOutOfSync();
+      if (unread.length) {
+        throw new ServiceUnavailableError(
+          `Tenant '${tenant}' is not on any cluster that can be read now; cluster(s) ${unread
+            .map(c => `'${c}'`)
+            .join(', ')} cannot be read, and it may be there. Try again later.`,
+        );
+      }
       throw new NotFoundError(`Tenant '${tenant}' does not exist`);
     }
     return tenant;
@@ -55,7 +87,12 @@ export function tenantStatusRoutes(options: {
     const tenant = await authorizedTenant(req);
     const status = inventory.tenantStatus(tenant);
     if (!status) throw new NotFoundError(`Tenant '${tenant}' does not exist`);
-    res.json(status);
+    const eventsHidden = !(await maySee(req, 'events', status.owner));
+    res.json({
+      ...status,
+      events: eventsHidden ? [] : status.events,
+      eventsHidden,
+    });
   });
 
   router.get('/tenants/:tenant/instances', async (req, res) => {
@@ -80,6 +117,17 @@ export function tenantStatusRoutes(options: {
     async (req, res) => {
       const tenant = await authorizedTenant(req);
       const name = nameParam(req, 'instance');
+      const owner = inventory.tenant(tenant)?.owner ?? '';
+      if (!(await maySee(req, 'connectionDetails', owner))) {
+        const admins = owners.platformAdmins.length
+          ? ` (${owners.platformAdmins.join(', ')})`
+          : '';
+        throw new NotAllowedError(
+          `Only members of ${
+            owner || 'the owner group'
+          } and platform admins${admins} may see the connection details of instance '${name}' of tenant '${tenant}'`,
+        );
+      }
       res.json(await instances.connectionDetails(tenant, name));
     },
   );

@@ -55,6 +55,11 @@ export interface TenantStatus extends TenantSummary {
     deployments: number;
     statefulSets: number;
   };
+  /**
+   * Whether the REST API left the events out for this caller (`kaas.visibility.events`:
+   * the owner group's members and platform admins only); `events` is then empty.
+   */
+  eventsHidden?: boolean;
   /** Newest first, at most 20. */
   events: Array<{
     type: string;

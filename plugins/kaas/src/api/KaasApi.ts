@@ -110,8 +110,10 @@ export interface KaasTenantStatus extends KaasTenantInfo {
     deployments: number;
     statefulSets: number;
   };
-  /** Newest first, at most 20. */
+  /** Newest first, at most 20; empty when {@link KaasTenantStatus.eventsHidden}. */
   events: KaasEvent[];
+  /** The events are the owner group's and platform admins' to see (`kaas.visibility.events`). */
+  eventsHidden?: boolean;
   /** The Cluster API `Cluster` (or claim) of a vcluster or cluster tenant. */
   clusterObject?: {
     apiVersion: string;

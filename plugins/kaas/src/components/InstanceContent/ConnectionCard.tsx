@@ -56,6 +56,13 @@ export function ConnectionCard(props: {
   let body: ReactNode;
   if (connection.loading && !connection.value) {
     body = <Progress />;
+  } else if (connection.error && errorStatus(connection.error) === 403) {
+    // The owner group's and platform admins' to see (kaas.visibility.connectionDetails).
+    body = (
+      <Alert severity="info" data-testid="kaas-connection-hidden">
+        {errorMessage(connection.error)}
+      </Alert>
+    );
   } else if (connection.error) {
     // 404: the capability declares no connection, or the instance is not ready yet.
     body = (

@@ -116,6 +116,32 @@ describe('EntityKaasInstanceContent', () => {
     expect(readCredentials).not.toHaveBeenCalled();
   });
 
+  it('says whose the connection details are when the backend refuses them (403)', async () => {
+    const message =
+      "Only members of group:default/team-a and platform admins (group:default/platform-team) may see the connection details of instance 'db' of tenant 'team-a-dev'";
+    const refused = Object.assign(new Error('Request failed with 403'), {
+      name: 'ResponseError',
+      statusCode: 403,
+      cause: new Error(message),
+    });
+    const kaasApi = fakeKaasApi({
+      getInstance: async () => instanceStatus(),
+      getConnection: async () => {
+        throw refused;
+      },
+    });
+    await renderWithKaas(<EntityKaasInstanceContent />, {
+      kaasApi,
+      entity: instanceEntity,
+      allowed: false,
+    });
+    expect(
+      await screen.findByTestId('kaas-connection-hidden'),
+    ).toHaveTextContent(message);
+    expect(screen.queryByText(/Could not load/)).toBeNull();
+    expect(screen.queryByTestId('kaas-reveal-credentials')).toBeNull();
+  });
+
   it('says the connection is not there yet while the instance is not ready', async () => {
     const notReady = Object.assign(new Error('Request failed with 404'), {
       name: 'ResponseError',

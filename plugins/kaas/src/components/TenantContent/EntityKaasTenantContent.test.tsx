@@ -80,6 +80,25 @@ describe('EntityKaasTenantContent', () => {
     expect(screen.queryByText('API Version')).not.toBeInTheDocument();
   });
 
+  it("says the events are the owner group's to see when the backend hid them", async () => {
+    const kaasApi = fakeKaasApi({
+      getTenantStatus: async () =>
+        tenantStatus({ events: [], eventsHidden: true }),
+      listTenantInstances: async () => [],
+    });
+    await renderWithKaas(<EntityKaasTenantContent />, {
+      kaasApi,
+      entity: tenantEntity,
+    });
+    expect(await screen.findByTestId('kaas-events-hidden')).toHaveTextContent(
+      "The tenant's events are visible to the owner group only (group:default/team-a) and to platform admins.",
+    );
+    // Not an empty table that claims nothing happened.
+    expect(
+      screen.queryByText("No events in the tenant's namespace recently."),
+    ).not.toBeInTheDocument();
+  });
+
   it('shows the Cluster API object of a vcluster tenant', async () => {
     const kaasApi = fakeKaasApi({
       getTenantStatus: async () =>

@@ -107,7 +107,11 @@ export function EntityKaasTenantContent() {
         <TenantInstancesCard tenant={tenant} />
       </Grid>
       <Grid item xs={12}>
-        <TenantEventsCard events={status.events} />
+        <TenantEventsCard
+          events={status.events}
+          hidden={status.eventsHidden}
+          owner={status.owner}
+        />
       </Grid>
     </Grid>
   );

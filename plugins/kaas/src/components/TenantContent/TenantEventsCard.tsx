@@ -1,4 +1,5 @@
 import {
+  InfoCard,
   StatusOK,
   StatusWarning,
   Table,
@@ -30,8 +31,29 @@ const columns: TableColumn<KaasEvent>[] = [
   },
 ];
 
-/** The tenant's most recent Kubernetes events, newest first. */
-export function TenantEventsCard(props: { events: KaasEvent[] }) {
+/**
+ * The tenant's most recent Kubernetes events, newest first; or why they are not shown
+ * (the backend shows them to the owner group and platform admins only).
+ */
+export function TenantEventsCard(props: {
+  events: KaasEvent[];
+  hidden?: boolean;
+  owner?: string;
+}) {
+  if (props.hidden) {
+    return (
+      <InfoCard title="Recent events">
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="kaas-events-hidden"
+        >
+          The tenant's events are visible to the owner group only
+          {props.owner ? ` (${props.owner})` : ''} and to platform admins.
+        </Typography>
+      </InfoCard>
+    );
+  }
   return (
     <Table<KaasEvent>
       title="Recent events"
