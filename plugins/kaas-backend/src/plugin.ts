@@ -2,18 +2,23 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import {
   kaasCapabilityReadPermission,
   kaasClusterReadPermission,
   kaasPermissions,
   kaasProfileReadPermission,
   kaasTenantListPermission,
+  kaasTenantKubeconfigCreatePermission,
   kaasTenantReadPermission,
+  xaasInstanceCredentialsReadPermission,
 } from '@internal/plugin-kaas-common';
 import {
   clusterRegistryServiceRef,
   instanceServiceRef,
   kaasInventoryServiceRef,
+  kaasTenantPermissionResourceRef,
+  kaasTenantPermissionRules,
   kubeconfigIssuerServiceRef,
   ownerAuthorizerServiceRef,
   tenantServiceRef,
@@ -70,7 +75,37 @@ export const kaasPlugin = createBackendPlugin({
         config,
         owners,
       }) {
-        permissionsRegistry.addPermissions(kaasPermissions);
+        const tenantPermissions = [
+          kaasTenantKubeconfigCreatePermission,
+          xaasInstanceCredentialsReadPermission,
+        ];
+        permissionsRegistry.addPermissions(
+          kaasPermissions.filter(
+            p => !tenantPermissions.some(t => t.name === p.name),
+          ),
+        );
+        // Tenants as the clusters record them: the owner-only permissions are decided on
+        // the owner annotated on the home namespace, not on a catalog entity.
+        permissionsRegistry.addResourceType({
+          resourceRef: kaasTenantPermissionResourceRef,
+          permissions: tenantPermissions,
+          rules: Object.values(kaasTenantPermissionRules),
+          getResources: names =>
+            Promise.all(
+              names.map(async name => {
+                const tenant = await tenants.get(name);
+                return tenant && { name: tenant.name, owner: tenant.owner };
+              }),
+            ),
+        });
+        const ownerOnly = {
+          permissions,
+          applyTenantConditions: createConditionAuthorizer(
+            permissionsRegistry.getPermissionRuleset(
+              kaasTenantPermissionResourceRef,
+            ),
+          ),
+        };
         // Read routes reuse a caller's decision for 10 s (pages poll; the permission
         // round trip costs more than the cached status). Kubeconfigs and credentials
         // below get the plain service: decided on every request.
@@ -123,14 +158,20 @@ export const kaasPlugin = createBackendPlugin({
           }),
         );
         httpRouter.use(
-          kubeconfigRoutes({ issuer, tenants, httpAuth, permissions, auditor }),
+          kubeconfigRoutes({
+            issuer,
+            tenants,
+            httpAuth,
+            permissions: ownerOnly,
+            auditor,
+          }),
         );
         httpRouter.use(
           credentialsRoute({
             instances,
             tenants,
             httpAuth,
-            permissions,
+            permissions: ownerOnly,
             auditor,
           }),
         );

@@ -12,5 +12,6 @@ export * from './instanceRequest';
 export * from './kubeconfig';
 export * from './kubernetesKeys';
 export * from './labels';
+export * from './ownership';
 export * from './permissions';
 export * from './tenantRequest';

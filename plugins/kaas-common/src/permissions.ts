@@ -1,6 +1,16 @@
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 import { createPermission } from '@backstage/plugin-permission-common';
 
+/**
+ * Resource type of a tenant as the clusters record it (`resourceRef`: the tenant name),
+ * served by the kaas backend plugin. Owner-only permissions are decided on it, so what
+ * counts is the owner annotated on the tenant's home namespace, not a catalog entity
+ * (which may lag behind, or be registered by someone else).
+ *
+ * @public
+ */
+export const KAAS_TENANT_RESOURCE_TYPE = 'kaas-tenant';
+
 /** Read the list of configured clusters (names, titles, roles; never credentials). @public */
 export const kaasClusterReadPermission = createPermission({
   name: 'kaas.cluster.read',
@@ -63,28 +73,29 @@ export const kaasTenantReadPermission = createPermission({
 
 /**
  * Issue a kubeconfig for a tenant, list the issued ones and revoke them. A resource
- * permission on the tenant's catalog entity; the default policy allows the owner group's
- * members and platform admins only.
+ * permission on the tenant ({@link KAAS_TENANT_RESOURCE_TYPE}, `resourceRef` the tenant
+ * name); the default policy allows the owner group's members and platform admins only.
  *
  * @public
  */
 export const kaasTenantKubeconfigCreatePermission = createPermission({
   name: 'kaas.tenant.kubeconfig.create',
   attributes: { action: 'create' },
-  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+  resourceType: KAAS_TENANT_RESOURCE_TYPE,
 });
 
 /**
  * Read the secret values of an instance's connection Secret. A resource permission on
- * the instance's catalog entity (`resource:default/<tenant>.<instance>`); the default
- * policy allows the owner group's members and platform admins only.
+ * the instance's tenant ({@link KAAS_TENANT_RESOURCE_TYPE}, `resourceRef` the tenant
+ * name: an instance belongs to its tenant's owner); the default policy allows the owner
+ * group's members and platform admins only.
  *
  * @public
  */
 export const xaasInstanceCredentialsReadPermission = createPermission({
   name: 'xaas.instance.credentials.read',
   attributes: { action: 'read' },
-  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+  resourceType: KAAS_TENANT_RESOURCE_TYPE,
 });
 
 /** Every permission the kaas plugins define. @public */

@@ -73,6 +73,14 @@ export {
 } from './apply/ownershipGuard';
 
 export { OwnerAuthorizer } from './owners/OwnerAuthorizer';
+export {
+  createKaasTenantConditionalDecision,
+  isTenantOwner,
+  kaasTenantConditions,
+  kaasTenantPermissionResourceRef,
+  kaasTenantPermissionRules,
+  type KaasTenantResource,
+} from './owners/tenantPermissionResource';
 export { ownerAuthorizerServiceRef } from './owners/ownerAuthorizerServiceRef';
 
 export {

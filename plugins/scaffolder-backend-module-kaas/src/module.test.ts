@@ -1,12 +1,11 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   scaffolderActionsExtensionPoint,
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { uniqueName } from '@internal/kaas-test-cluster';
 import {
-  demoOrganisation,
+  demoUserInfo,
   runAction,
   testConfig,
 } from './__testUtils__/tenantTestEnvironment';
@@ -25,7 +24,7 @@ describe('scaffolderModuleKaas in a backend, with services from kaas-node and th
       features: [
         scaffolderModuleKaas,
         mockServices.rootConfig.factory({ data: testConfig().get() }),
-        catalogServiceMock.factory({ entities: demoOrganisation() }),
+        mockServices.userInfo.mock(demoUserInfo()).factory,
       ],
     });
     try {

@@ -5,10 +5,18 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import type { PermissionsServiceRequestOptions } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
   isResourcePermission,
+  type Permission,
+  type PolicyDecision,
 } from '@backstage/plugin-permission-common';
+import { KAAS_TENANT_RESOURCE_TYPE } from '@internal/plugin-kaas-common';
+import {
+  createKaasTenantConditionalDecision,
+  kaasTenantConditions,
+} from '@internal/plugin-kaas-node';
 import { testCluster } from '@internal/kaas-test-cluster';
 import { kaasPlugin } from '../plugin';
 
@@ -133,32 +141,51 @@ const GROUPS: Record<string, string[]> = {
 };
 
 /**
- * The default policy's outcome without a catalog: a resource permission is allowed when
- * the entity ref is in `owned` for one of the user's groups, or the user is a platform
- * admin; basic permissions are allowed to everyone. Records every request.
+ * The default policy's decisions (packages/backend's KaasPermissionPolicy) for these
+ * users: platform admins are allowed; other users get the kaas plugin's conditional
+ * `IS_TENANT_OWNER` decision over their ownership refs, which the route applies to the
+ * tenant as the cluster records it; basic permissions are allowed to everyone. Records
+ * every request.
  */
-export function ownerPolicy(owned: Record<string, string[]>) {
+export function ownerPolicy() {
   const requests: Array<{ permission: string; resourceRef?: string }> = [];
+  const decide = (
+    permission: Permission,
+    options?: PermissionsServiceRequestOptions,
+  ): PolicyDecision => {
+    const userRef =
+      (options?.credentials?.principal as { userEntityRef?: string })
+        ?.userEntityRef ?? '';
+    const claims = [userRef, ...(GROUPS[userRef] ?? [])];
+    if (!isResourcePermission(permission, KAAS_TENANT_RESOURCE_TYPE)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (claims.includes('group:default/platform-team')) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    return createKaasTenantConditionalDecision(
+      permission,
+      kaasTenantConditions.isTenantOwner({ claims }),
+    );
+  };
   const factory = mockServices.permissions.mock({
-    authorize: async (queries, options) => {
-      const principal = options?.credentials?.principal as {
-        userEntityRef?: string;
-      };
-      const groups = GROUPS[principal?.userEntityRef ?? ''] ?? [];
-      return queries.map(query => {
+    authorizeConditional: async (queries, options) =>
+      queries.map(query => {
+        requests.push({ permission: query.permission.name });
+        return decide(query.permission, options);
+      }),
+    authorize: async queries =>
+      queries.map(query => {
         const resourceRef = (query as { resourceRef?: string }).resourceRef;
         requests.push({ permission: query.permission.name, resourceRef });
-        if (!isResourcePermission(query.permission)) {
-          return { result: AuthorizeResult.ALLOW };
-        }
-        const allowed =
-          groups.includes('group:default/platform-team') ||
-          groups.some(group => owned[group]?.includes(resourceRef ?? ''));
+        // Resolving a conditional decision by resourceRef is the permission backend's
+        // job; owner-only routes never ask this way.
         return {
-          result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+          result: isResourcePermission(query.permission)
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
         };
-      });
-    },
+      }),
   }).factory;
   return { factory, requests };
 }

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { instanceEntityRef } from '@internal/plugin-kaas-common';
 import {
   ClusterRegistry,
   InstanceService,
@@ -20,9 +19,7 @@ describe('instance credentials route against the local control plane', () => {
   const bob = mockCredentials.user.header('user:default/bob');
   const tenant = uniqueName('cred');
   const password = crypto.randomBytes(16).toString('hex');
-  const policy = ownerPolicy({
-    'group:default/team-a': [instanceEntityRef(tenant, 'cache1')],
-  });
+  const policy = ownerPolicy();
   let backend: Awaited<ReturnType<typeof startCredentialRoutesBackend>>;
 
   beforeAll(async () => {
@@ -85,7 +82,6 @@ describe('instance credentials route against the local control plane', () => {
     });
     expect(policy.requests).toContainEqual({
       permission: 'xaas.instance.credentials.read',
-      resourceRef: `resource:default/${tenant}.cache1`,
     });
     const event = backend.logger
       .auditEvents()
@@ -136,20 +132,12 @@ describe('instance credentials route against the local control plane', () => {
       `Instance 'nope' of tenant '${tenant}' does not exist`,
     );
 
-    const owned = ownerPolicy({
-      'group:default/team-a': [instanceEntityRef(tenant, 'cache2')],
-    });
-    const other = await startCredentialRoutesBackend(owned);
-    try {
-      const notYet = await request(other.server)
+    const notYet = await request(backend.server)
         .post(`/api/kaas/tenants/${tenant}/instances/cache2/credentials`)
         .set('Authorization', alice);
-      expect(notYet.status).toBe(404);
-      expect(notYet.body.error.message).toBe(
-        `Secret 't-${tenant}/cache2-app' of instance 'cache2' does not exist yet; wait until the instance is ready`,
-      );
-    } finally {
-      await other.stop();
-    }
+    expect(notYet.status).toBe(404);
+    expect(notYet.body.error.message).toBe(
+      `Secret 't-${tenant}/cache2-app' of instance 'cache2' does not exist yet; wait until the instance is ready`,
+    );
   });
 });

@@ -1,11 +1,9 @@
 import type {
   AuditorService,
   HttpAuthService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
-  instanceEntityRef,
   xaasInstanceCredentialsReadPermission,
   type InstanceCredentials,
 } from '@internal/plugin-kaas-common';
@@ -14,20 +12,24 @@ import type {
   TenantService,
 } from '@internal/plugin-kaas-node';
 import Router from 'express-promise-router';
-import { authorizeOwnerOnly, callerOf } from './ownerOnly';
+import {
+  authorizeOwnerOnly,
+  callerOf,
+  type OwnerOnlyPermissions,
+} from './ownerOnly';
 import { nameParam } from './pathParams';
 
 /**
  * POST /tenants/:tenant/instances/:instance/credentials: every key and value of the
  * instance's connection Secret ("reveal credentials"); `xaas.instance.credentials.read`
- * on the instance's entity. A POST, so no cache or prefetch keeps it; audited with the
+ * on the instance's tenant, as its cluster records it. A POST, so no cache or prefetch keeps it; audited with the
  * key names only.
  */
 export function credentialsRoute(options: {
   instances: InstanceService;
   tenants: TenantService;
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  permissions: OwnerOnlyPermissions;
   auditor: AuditorService;
 }) {
   const { instances, tenants, httpAuth, permissions, auditor } = options;
@@ -45,8 +47,11 @@ export function credentialsRoute(options: {
       try {
         const tenant = nameParam(req, 'tenant');
         const name = nameParam(req, 'instance');
-        const instance = await instances.get(tenant, name);
-        if (!instance) {
+        // Decided on the tenant's owner, from its home namespace, which the tenant's own
+        // members cannot edit (they can edit the instance objects in their namespace).
+        const owner = await tenants.get(tenant);
+        const instance = owner && (await instances.get(tenant, name));
+        if (!owner || !instance) {
           throw new NotFoundError(
             `Instance '${name}' of tenant '${tenant}' does not exist`,
           );
@@ -55,8 +60,7 @@ export function credentialsRoute(options: {
           caller.credentials,
           {
             permission: xaasInstanceCredentialsReadPermission,
-            resourceRef: instanceEntityRef(tenant, name),
-            owner: instance.owner,
+            tenant: owner,
             platformAdmins: tenants.policy.platformAdmins,
             action: `read the credentials of instance '${name}' of tenant '${tenant}'`,
           },

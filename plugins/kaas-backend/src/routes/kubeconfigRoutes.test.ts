@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { tenantEntityRef } from '@internal/plugin-kaas-common';
 import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
 import { KUBECTL, uniqueName, waitFor } from '@internal/kaas-test-cluster';
 import request from 'supertest';
@@ -41,9 +40,7 @@ describe('kubeconfig routes against the local control plane', () => {
   const bob = mockCredentials.user.header('user:default/bob');
   const petra = mockCredentials.user.header('user:default/petra');
   const tenant = uniqueName('kc-route');
-  const policy = ownerPolicy({
-    'group:default/team-a': [tenantEntityRef(tenant)],
-  });
+  const policy = ownerPolicy();
   let backend: Awaited<ReturnType<typeof startCredentialRoutesBackend>>;
 
   beforeAll(async () => {
@@ -84,7 +81,6 @@ describe('kubeconfig routes against the local control plane', () => {
     });
     expect(policy.requests).toContainEqual({
       permission: 'kaas.tenant.kubeconfig.create',
-      resourceRef: `resource:default/${tenant}`,
     });
 
     const token: string = YAML.parse(res.body.kubeconfig).users[0].user.token;

@@ -1,14 +1,12 @@
 import type {
   AuditorService,
   HttpAuthService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   describeTenantRequestIssues,
   kaasTenantKubeconfigCreatePermission,
   kubeconfigRequestSchema,
-  tenantEntityRef,
 } from '@internal/plugin-kaas-common';
 import type {
   KubeconfigIssuer,
@@ -17,12 +15,16 @@ import type {
 } from '@internal/plugin-kaas-node';
 import express, { type Request } from 'express';
 import Router from 'express-promise-router';
-import { authorizeOwnerOnly, callerOf } from './ownerOnly';
+import {
+  authorizeOwnerOnly,
+  callerOf,
+  type OwnerOnlyPermissions,
+} from './ownerOnly';
 import { nameParam } from './pathParams';
 
 /**
  * Kubeconfig download, list and revocation of one tenant; `kaas.tenant.kubeconfig.create`
- * on the tenant's entity (owner group members and platform admins). Issuing and
+ * on the tenant as its cluster records it (owner group members and platform admins). Issuing and
  * revoking are audited; neither the audit log nor any log line ever holds a token.
  *
  * POST /tenants/:tenant/kubeconfig `{ mode, ttlSeconds? }`, GET and DELETE
@@ -32,7 +34,7 @@ export function kubeconfigRoutes(options: {
   issuer: KubeconfigIssuer;
   tenants: TenantService;
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  permissions: OwnerOnlyPermissions;
   auditor: AuditorService;
 }) {
   const { issuer, tenants, httpAuth, permissions, auditor } = options;
@@ -51,8 +53,7 @@ export function kubeconfigRoutes(options: {
       caller.credentials,
       {
         permission: kaasTenantKubeconfigCreatePermission,
-        resourceRef: tenantEntityRef(name),
-        owner: tenant.owner,
+        tenant,
         platformAdmins: tenants.policy.platformAdmins,
         action: action(name),
       },

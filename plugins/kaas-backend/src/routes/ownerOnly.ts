@@ -6,13 +6,30 @@ import type {
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
+  type PolicyDecision,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
+import { KAAS_TENANT_RESOURCE_TYPE } from '@internal/plugin-kaas-common';
+import type { KaasTenantResource } from '@internal/plugin-kaas-node';
+
+/** Applies a conditional decision to a tenant (`createConditionAuthorizer` of the `kaas-tenant` rules). */
+export type TenantConditionsAuthorizer = (
+  decision: PolicyDecision,
+  tenant: KaasTenantResource,
+) => boolean;
+
+/** How the owner-only routes ask: the permission service, and the tenant conditions. */
+export interface OwnerOnlyPermissions {
+  permissions: PermissionsService;
+  applyTenantConditions: TenantConditionsAuthorizer;
+}
 
 /**
- * Asks the permission framework about an owner-only resource permission (kubeconfigs,
- * credentials) on one catalog entity. A refusal says who may: the owner group's members
- * and the platform admins.
+ * Asks the permission framework about an owner-only permission (kubeconfigs,
+ * credentials) on one tenant, as the cluster records it: a conditional decision (the
+ * default policy's `IS_TENANT_OWNER`) is applied here to the tenant the route has just
+ * read, so the answer never waits for the catalog nor trusts a catalog entity. A refusal
+ * says who may: the owner group's members and the platform admins.
  *
  * Services are refused before the question is asked: Backstage's permission client
  * allows every service principal without consulting the policy (only `externalAccess`
@@ -21,34 +38,35 @@ import {
 export async function authorizeOwnerOnly(
   credentials: BackstageCredentials,
   request: {
-    permission: ResourcePermission;
-    resourceRef: string;
-    owner: string;
+    permission: ResourcePermission<typeof KAAS_TENANT_RESOURCE_TYPE>;
+    tenant: KaasTenantResource;
     platformAdmins: string[];
     /** What is refused, e.g. `download a kubeconfig for tenant 'x'`. */
     action: string;
   },
-  permissions: PermissionsService,
+  { permissions, applyTenantConditions }: OwnerOnlyPermissions,
 ): Promise<void> {
-  const { permission, resourceRef, owner, platformAdmins, action } = request;
+  const { permission, tenant, platformAdmins, action } = request;
   const refusal = () => {
     const admins = platformAdmins.length
       ? ` (${platformAdmins.join(', ')})`
       : '';
     return `Only members of ${
-      owner || 'the owner group'
+      tenant.owner || 'the owner group'
     } and platform admins${admins} may ${action}`;
   };
   if ((credentials.principal as { type?: string }).type !== 'user') {
     throw new NotAllowedError(`${refusal()}; a service cannot`);
   }
-  const [decision] = await permissions.authorize(
-    [{ permission, resourceRef }],
-    { credentials },
-  );
-  if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(refusal());
-  }
+  const [decision] = await permissions.authorizeConditional([{ permission }], {
+    credentials,
+  });
+  const allowed =
+    decision.result === AuthorizeResult.ALLOW ||
+    (decision.result === AuthorizeResult.CONDITIONAL &&
+      decision.resourceType === KAAS_TENANT_RESOURCE_TYPE &&
+      applyTenantConditions(decision, tenant));
+  if (!allowed) throw new NotAllowedError(refusal());
 }
 
 /** Users and services only; the entity ref (or service subject) things are issued to. */

@@ -1,34 +1,31 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { Entity } from '@backstage/catalog-model';
 import { OwnerAuthorizer } from './OwnerAuthorizer';
 
-function user(name: string, groups: string[]): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default' },
-    spec: { memberOf: groups },
-    relations: groups.map(g => ({
-      type: 'memberOf',
-      targetRef: `group:default/${g}`,
-    })),
-  };
-}
+/** Ownership refs as the demo sign-in puts them into Backstage tokens. */
+const CLAIMS: Record<string, string[]> = {
+  'user:default/alice': ['user:default/alice', 'group:default/team-a'],
+  'user:default/bob': ['user:default/bob', 'group:default/team-b'],
+  'user:default/petra': ['user:default/petra', 'group:default/platform-team'],
+  'user:default/nobody': ['user:default/nobody'],
+};
+
+const userInfo = {
+  async getUserInfo(credentials: BackstageCredentials) {
+    const ref = (credentials.principal as BackstageUserPrincipal)
+      .userEntityRef;
+    return { userEntityRef: ref, ownershipEntityRefs: CLAIMS[ref] ?? [] };
+  },
+};
 
 describe('OwnerAuthorizer', () => {
-  const catalog = catalogServiceMock({
-    entities: [
-      user('alice', ['team-a']),
-      user('bob', ['team-b']),
-      user('petra', ['platform-team']),
-    ],
-  });
   const authorizer = (allowServicePrincipals = false) =>
     new OwnerAuthorizer({
-      catalog,
-      auth: mockServices.auth(),
+      userInfo,
       platformAdmins: ['group:default/platform-team'],
       allowServicePrincipals,
     });
@@ -59,7 +56,11 @@ describe('OwnerAuthorizer', () => {
       'team-b',
       /user:default\/alice is not a member of group:default\/team-b/,
     ],
-    ['nobody', 'team-a', /user:default\/nobody is not in the catalog/],
+    [
+      'nobody',
+      'team-a',
+      /user:default\/nobody is not a member of group:default\/team-a/,
+    ],
   ])('refuses %s acting for %s', async (name, owner, message) => {
     const attempt = authorizer().assertMayActFor(
       mockCredentials.user(`user:default/${name}`),
@@ -67,6 +68,12 @@ describe('OwnerAuthorizer', () => {
     );
     await expect(attempt).rejects.toThrow(NotAllowedError);
     await expect(attempt).rejects.toThrow(message);
+  });
+
+  it('answers mayActFor without throwing for a refusal', async () => {
+    const bob = mockCredentials.user('user:default/bob');
+    expect(await authorizer().mayActFor(bob, 'team-a')).toBe(false);
+    expect(await authorizer().mayActFor(bob, 'team-b')).toBe(true);
   });
 
   it('refuses service principals unless allowed', async () => {

@@ -1,22 +1,26 @@
 import type {
-  AuthService,
   BackstageCredentials,
   BackstageServicePrincipal,
   BackstageUserPrincipal,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { NotAllowedError } from '@backstage/errors';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { normalizeGroupRef, sameEntityRef } from '@internal/plugin-kaas-common';
+import {
+  mayActForOwner,
+  normalizeGroupRef,
+} from '@internal/plugin-kaas-common';
 import {
   readAllowServicePrincipals,
   readPlatformAdmins,
 } from '../tenants/readTenantPolicy';
 
 /**
- * Decides whether the caller may act for an owner group: members of the group (the
- * user entity's `memberOf` relations, read from the catalog at call time) and members
- * of any platform admin group may.
+ * Decides whether the caller may act for an owner group: members of the group and of any
+ * platform admin group may (`mayActForOwner` in kaas-common, the one definition the
+ * permission policy's `IS_TENANT_OWNER` rule shares). Membership is the caller's
+ * ownership refs as Backstage's identity carries them (`UserInfoService`), the same
+ * claims the permission framework hands a policy; so actions, routes and policy agree.
  *
  * @public
  */
@@ -24,7 +28,7 @@ export class OwnerAuthorizer {
   /** Reads `kaas.platformAdmins` and `kaas.allowServicePrincipals`. */
   static fromConfig(
     config: Config,
-    options: { catalog: CatalogService; auth?: AuthService },
+    options: { userInfo: Pick<UserInfoService, 'getUserInfo'> },
   ): OwnerAuthorizer {
     return new OwnerAuthorizer({
       ...options,
@@ -35,18 +39,17 @@ export class OwnerAuthorizer {
 
   constructor(
     private readonly options: {
-      catalog: CatalogService;
-      /**
-       * Used to read the catalog with the plugin's own credentials; without it the
-       * catalog is read with the caller's credentials.
-       */
-      auth?: AuthService;
+      userInfo: Pick<UserInfoService, 'getUserInfo'>;
       /** Full refs of the `kaas.platformAdmins` groups. */
       platformAdmins: string[];
       /** Let service principals (other backends) act for any owner. Default false. */
       allowServicePrincipals?: boolean;
     },
   ) {}
+
+  get platformAdmins(): readonly string[] {
+    return this.options.platformAdmins;
+  }
 
   /** Whether the caller may act for `owner` (see {@link OwnerAuthorizer.assertMayActFor}). */
   async mayActFor(
@@ -67,7 +70,6 @@ export class OwnerAuthorizer {
     credentials: BackstageCredentials,
     owner: string,
   ): Promise<void> {
-    const { auth, catalog, platformAdmins } = this.options;
     const group = normalizeGroupRef(owner);
     const principal = credentials.principal as
       | BackstageUserPrincipal
@@ -87,18 +89,16 @@ export class OwnerAuthorizer {
       );
     }
     const userRef = (principal as BackstageUserPrincipal).userEntityRef;
-    const user = await catalog.getEntityByRef(userRef, {
-      credentials: auth ? await auth.getOwnServiceCredentials() : credentials,
-    });
-    const groups = (user?.relations ?? [])
-      .filter(r => r.type === 'memberOf')
-      .map(r => r.targetRef);
-    if (groups.some(g => sameEntityRef(g, group))) return;
-    if (groups.some(g => platformAdmins.some(a => sameEntityRef(a, g)))) return;
+    const { ownershipEntityRefs } = await this.options.userInfo.getUserInfo(
+      credentials,
+    );
+    if (
+      mayActForOwner(ownershipEntityRefs, group, this.options.platformAdmins)
+    ) {
+      return;
+    }
     throw new NotAllowedError(
-      user
-        ? `${userRef} is not a member of ${group} (nor of a platform admin group) and may not act for it; ask a member of ${group} to do it, or to add you to the group`
-        : `${userRef} is not in the catalog, so its group memberships are unknown; it may not act for ${group}`,
+      `${userRef} is not a member of ${group} (nor of a platform admin group) and may not act for it; ask a member of ${group} to do it, or to add you to the group (memberships are read at sign-in: sign in again after a change)`,
     );
   }
 }

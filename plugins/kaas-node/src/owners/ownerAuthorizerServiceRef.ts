@@ -3,7 +3,6 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { OwnerAuthorizer } from './OwnerAuthorizer';
 
 /**
@@ -20,11 +19,10 @@ export const ownerAuthorizerServiceRef = createServiceRef<OwnerAuthorizer>({
       service,
       deps: {
         config: coreServices.rootConfig,
-        auth: coreServices.auth,
-        catalog: catalogServiceRef,
+        userInfo: coreServices.userInfo,
       },
-      factory({ config, auth, catalog }) {
-        return OwnerAuthorizer.fromConfig(config, { catalog, auth });
+      factory({ config, userInfo }) {
+        return OwnerAuthorizer.fromConfig(config, { userInfo });
       },
     }),
 });

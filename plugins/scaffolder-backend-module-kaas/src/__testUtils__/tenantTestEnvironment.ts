@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
 import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -148,12 +150,13 @@ export function tenantTestEnvironment(
 ) {
   const config = testConfig();
   const clusters = ClusterRegistry.fromConfig(config);
-  const catalog = catalogServiceMock({ entities: demoOrganisation() });
   const tenants = TenantService.fromConfig(config, {
     clusters,
     instanceKinds: options.instanceKinds,
   });
-  const owners = OwnerAuthorizer.fromConfig(config, { catalog });
+  const owners = OwnerAuthorizer.fromConfig(config, {
+    userInfo: demoUserInfo(),
+  });
   return {
     config,
     clusters,
@@ -162,6 +165,33 @@ export function tenantTestEnvironment(
     /** Cluster-admin client, to arrange and inspect what the actions did. */
     core: adminKubeConfig().makeApiClient(CoreV1Api),
     permissions: mockServices.permissions() as PermissionsService,
+  };
+}
+
+/**
+ * Backstage's user info as the demo sign-in resolves it (the user's ref and the groups
+ * of its `memberOf` relations), for the credentials `runAction` hands an action.
+ */
+export function demoUserInfo(): Pick<UserInfoService, 'getUserInfo'> {
+  const users = new Map(
+    demoOrganisation()
+      .filter(e => e.kind === 'User')
+      .map(e => [
+        `user:default/${e.metadata.name}`,
+        (e.relations ?? [])
+          .filter(r => r.type === 'memberOf')
+          .map(r => r.targetRef),
+      ]),
+  );
+  return {
+    async getUserInfo(credentials: BackstageCredentials) {
+      const ref = (credentials.principal as BackstageUserPrincipal)
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(users.get(ref) ?? [])],
+      };
+    },
   };
 }
 

@@ -32,14 +32,14 @@ describe('KaasPermissionPolicy', () => {
   it.each([
     kaasTenantKubeconfigCreatePermission,
     xaasInstanceCredentialsReadPermission,
-  ])('asks the catalog whether a user owns the entity for $name', async p => {
+  ])('asks the kaas plugin whether the user is in the owner group recorded on the cluster for $name', async p => {
     expect(await policy.handle({ permission: p }, alice)).toEqual({
       result: AuthorizeResult.CONDITIONAL,
-      pluginId: 'catalog',
-      resourceType: 'catalog-entity',
+      pluginId: 'kaas',
+      resourceType: 'kaas-tenant',
       conditions: {
-        rule: 'IS_ENTITY_OWNER',
-        resourceType: 'catalog-entity',
+        rule: 'IS_TENANT_OWNER',
+        resourceType: 'kaas-tenant',
         params: {
           claims: ['user:default/alice', 'group:default/team-a'],
         },

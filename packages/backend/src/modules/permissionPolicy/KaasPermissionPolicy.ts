@@ -1,7 +1,3 @@
-import {
-  catalogConditions,
-  createCatalogConditionalDecision,
-} from '@backstage/plugin-catalog-backend/alpha';
 import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
 import {
   AuthorizeResult,
@@ -14,15 +10,20 @@ import type {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  KAAS_TENANT_RESOURCE_TYPE,
+  isPlatformAdmin,
   kaasPermissions,
   kaasTenantCreatePermission,
   kaasTenantDeletePermission,
   kaasTenantKubeconfigCreatePermission,
-  sameEntityRef,
   xaasInstanceCreatePermission,
   xaasInstanceDeletePermission,
   xaasInstanceCredentialsReadPermission,
 } from '@internal/plugin-kaas-common';
+import {
+  createKaasTenantConditionalDecision,
+  kaasTenantConditions,
+} from '@internal/plugin-kaas-node';
 
 /** Permissions that hand out access to a tenant or an instance's data. */
 const OWNER_ONLY = new Set([
@@ -47,8 +48,8 @@ const deny: PolicyDecision = { result: AuthorizeResult.DENY };
  * The platform's default policy (docs/tenant-pages-contracts.md, "Permissions"):
  *
  * - kubeconfig download and instance credentials: platform admins, and the members of
- *   the entity's owner group, decided by the catalog's `isEntityOwner` rule so ownership
- *   is what the catalog (fed from the clusters) says at that moment; everyone else,
+ *   the tenant's owner group as its cluster records it (the kaas plugin's
+ *   `IS_TENANT_OWNER` rule, applied by the route to the tenant it read); everyone else,
  *   services included, is denied;
  * - tenant and instance create/delete: signed-in users (the actions check the owner);
  * - the core Kubernetes plugin's proxy (`kubernetes.proxy`): platform admins only, as it
@@ -66,29 +67,27 @@ export class KaasPermissionPolicy implements PermissionPolicy {
     const { permission } = request;
     if (permission.name === kubernetesProxyPermission.name) {
       const claims = user?.info.ownershipEntityRefs ?? [];
-      return this.isPlatformAdmin(claims) ? allow : deny;
+      return isPlatformAdmin(claims, this.platformAdmins) ? allow : deny;
     }
     if (!KAAS_PERMISSIONS.has(permission.name)) return allow;
 
     if (OWNER_ONLY.has(permission.name)) {
-      if (!user || !isResourcePermission(permission, 'catalog-entity')) {
+      if (
+        !user ||
+        !isResourcePermission(permission, KAAS_TENANT_RESOURCE_TYPE)
+      ) {
         return deny;
       }
       const claims = user.info.ownershipEntityRefs;
-      if (this.isPlatformAdmin(claims)) return allow;
+      if (isPlatformAdmin(claims, this.platformAdmins)) return allow;
       if (claims.length === 0) return deny;
-      return createCatalogConditionalDecision(
+      return createKaasTenantConditionalDecision(
         permission,
-        catalogConditions.isEntityOwner({ claims }),
+        kaasTenantConditions.isTenantOwner({ claims }),
       );
     }
     if (USERS_ONLY.has(permission.name)) return user ? allow : deny;
     return allow;
   }
 
-  private isPlatformAdmin(claims: string[]): boolean {
-    return claims.some(claim =>
-      this.platformAdmins.some(admin => sameEntityRef(admin, claim)),
-    );
-  }
 }
