@@ -94,6 +94,16 @@ export interface Config {
        * never get a RoleBinding there. Default `kaas-platform`; no tenant may take it.
        */
       platformNamespace?: string;
+      /**
+       * Prefixes of the label keys a tenant request may set on its namespace (a key is
+       * allowed when it starts with one of them), e.g. `example.com/`, `team.example.com/`.
+       * Keys under the mark prefix, `kubernetes.io` and `k8s.io` are refused whatever is
+       * listed. Default `['example.com/']`; list your own domains, not an add-on's (a
+       * label such as `istio.io/rev` changes what runs in the namespace).
+       */
+      allowedLabelPrefixes?: string[];
+      /** Prefixes of the annotation keys a tenant request may set. Default `['example.com/']`. */
+      allowedAnnotationPrefixes?: string[];
     };
     /** Groups whose members may act for any owner group, e.g. `group:default/platform-team`. */
     platformAdmins?: string[];

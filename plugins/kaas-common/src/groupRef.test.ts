@@ -1,4 +1,9 @@
-import { normalizeGroupRef, parseGroupRef, sameEntityRef } from './groupRef';
+import {
+  kubernetesGroupName,
+  normalizeGroupRef,
+  parseGroupRef,
+  sameEntityRef,
+} from './groupRef';
 
 describe('parseGroupRef', () => {
   it.each([
@@ -28,4 +33,17 @@ describe('parseGroupRef', () => {
       false,
     );
   });
+
+  it.each([
+    ['group:default/team-a', 'team-a'],
+    ['team-a', 'team-a'],
+    ['group:other/team-a', 'other/team-a'],
+  ])(
+    'maps %j to the Kubernetes group %j, keeping a namespace other than default',
+    (value, name) => {
+      const parsed = parseGroupRef(value);
+      if (parsed.problem !== undefined) throw new Error(parsed.problem);
+      expect(kubernetesGroupName(parsed.group)).toBe(name);
+    },
+  );
 });

@@ -44,6 +44,20 @@ export function parseGroupRef(
   return { group: { ref: `group:${namespace}/${name}`, namespace, name } };
 }
 
+/**
+ * The Kubernetes group name a catalog group becomes in RoleBindings (and in OIDC group
+ * claims): its name alone for groups of the `default` catalog namespace, `team-a`, and
+ * `<namespace>/<name>` for any other, `other/team-a`, so two catalog groups never map to
+ * the same Kubernetes group.
+ *
+ * @public
+ */
+export function kubernetesGroupName(group: GroupRef): string {
+  return group.namespace === 'default'
+    ? group.name
+    : `${group.namespace}/${group.name}`;
+}
+
 /** The full ref of a group, throwing an Error that says why when `value` is not one. @public */
 export function normalizeGroupRef(value: string): string {
   const parsed = parseGroupRef(value);

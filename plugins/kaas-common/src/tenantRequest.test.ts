@@ -6,9 +6,15 @@ import {
 
 describe('tenantRequestSchema', () => {
   const schema = tenantRequestSchema({
-    rules: { namespacePrefix: 't-', reservedNames: ['platform', 't-shared'] },
+    rules: {
+      namespacePrefix: 't-',
+      reservedNames: ['platform', 't-shared'],
+      platformNamespace: 't-kaas-platform',
+    },
     profiles: ['small', 'medium'],
     clusters: ['local', 'mgmt'],
+    allowedLabelPrefixes: ['example.com/', 'cost', 'team'],
+    allowedAnnotationPrefixes: ['example.com/', 'note'],
   });
   const valid = {
     name: 'team-a-dev',
@@ -108,6 +114,16 @@ describe('tenantRequestSchema', () => {
       { name: 'shared' },
       /^name: 't-shared' is reserved/,
     ],
+    [
+      "the platform's -xaas suffix",
+      { name: 'team-b-dev-xaas' },
+      /^name: 'team-b-dev-xaas' ends in '-xaas', which the platform uses for the namespaces of another tenant's XaaS instances/,
+    ],
+    [
+      "the platform's own namespace",
+      { name: 'kaas-platform' },
+      /^name: 't-kaas-platform' is the platform's own namespace; choose another name/,
+    ],
     ['newline injection', { name: 'a\nb' }, /^name: /],
     ['yaml injection', { name: 'a: {b: c}' }, /^name: /],
     [
@@ -161,6 +177,21 @@ describe('tenantRequestSchema', () => {
       'label key k8s.io',
       { labels: { 'k8s.io/x': 'y' } },
       /is under 'k8s\.io\/'/,
+    ],
+    [
+      'label key of an add-on, outside the allowed prefixes',
+      { labels: { 'istio.io/rev': 'canary' } },
+      /^labels\.istio\.io\/rev: key 'istio\.io\/rev' may not be set by a tenant; use a key starting with 'example\.com\/', 'cost', 'team', e\.g\. example\.com\/rev \(the platform team can allow more in kaas\.tenants\.allowedLabelPrefixes\)/,
+    ],
+    [
+      'unprefixed label key outside the allowed prefixes',
+      { labels: { 'istio-injection': 'enabled' } },
+      /^labels\.istio-injection: key 'istio-injection' may not be set by a tenant/,
+    ],
+    [
+      'annotation key outside the allowed prefixes',
+      { annotations: { 'sidecar.istio.io/inject': 'false' } },
+      /^annotations\.sidecar\.istio\.io\/inject: .*use a key starting with 'example\.com\/', 'note'.*kaas\.tenants\.allowedAnnotationPrefixes/,
     ],
     [
       'label key invalid',
@@ -218,6 +249,8 @@ describe('tenantRequestSchema', () => {
       profiles: ['small'],
       clusters: [],
       markPrefix: 'platform.example.com',
+      // Allowing a prefix never opens the platform's own keys.
+      allowedLabelPrefixes: ['kaas.internal/', 'platform.example.com/', 'sub.'],
     });
     expect(
       custom.safeParse({ ...valid, labels: { 'kaas.internal/x': 'y' } })

@@ -21,7 +21,28 @@ export interface TenantNamingRules {
   namespacePrefix: string;
   /** Names refused in addition to the built-in ones ({@link BUILT_IN_RESERVED_NAMES}, `kube-*`). */
   reservedNames: string[];
+  /** The platform's own namespace on every cluster; no tenant's home namespace may take it. */
+  platformNamespace?: string;
 }
+
+/**
+ * Suffix of the per-tenant namespace that holds the XaaS instances of a vcluster or
+ * cluster tenant (`<home namespace>-xaas`). No tenant name ends in it, so no home
+ * namespace can be another tenant's instance namespace.
+ *
+ * @public
+ */
+export const INSTANCE_NAMESPACE_SUFFIX = '-xaas';
+
+/**
+ * Default of `kaas.tenants.allowedLabelPrefixes` and `allowedAnnotationPrefixes`: the key
+ * prefixes a tenant request may set on its namespace. `example.com` is reserved for
+ * documentation, so the default lets examples run and opens no add-on's keys (such as
+ * `istio.io/rev`); an adopter lists its own domains.
+ *
+ * @public
+ */
+export const DEFAULT_ALLOWED_KEY_PREFIXES: readonly string[] = ['example.com/'];
 
 /** A validated, normalised tenant request. @public */
 export interface TenantRequest {
@@ -93,18 +114,42 @@ export function tenantNameProblem(
       return `'${candidate}' is reserved; choose another name`;
     }
   }
+  if (name.endsWith(INSTANCE_NAMESPACE_SUFFIX)) {
+    return `'${name}' ends in '${INSTANCE_NAMESPACE_SUFFIX}', which the platform uses for the namespaces of another tenant's XaaS instances; choose a name that does not end in it`;
+  }
+  if (namespace === rules.platformNamespace) {
+    return `'${namespace}' is the platform's own namespace; choose another name`;
+  }
   return undefined;
 }
 
-function keyProblem(key: string, markPrefix: string): string | undefined {
+/** Which label or annotation keys a request may set: those starting with one of `allowed`. */
+interface KeyRules {
+  what: 'label' | 'annotation';
+  markPrefix: string;
+  allowed: readonly string[];
+}
+
+function keyProblem(key: string, rules: KeyRules): string | undefined {
   const syntax = qualifiedNameProblem(key);
   if (syntax) return `key '${key}' ${syntax}`;
-  for (const domain of [markPrefix, ...FORBIDDEN_KEY_DOMAINS]) {
+  const suggestion = `${rules.allowed[0] ?? 'example.com/'}${key.slice(
+    key.indexOf('/') + 1,
+  )}`;
+  for (const domain of [rules.markPrefix, ...FORBIDDEN_KEY_DOMAINS]) {
     if (isKeyUnderDomain(key, domain)) {
-      return `key '${key}' is under '${domain}/', which only the platform sets; use your own prefix, e.g. example.com/${key.slice(
-        key.indexOf('/') + 1,
-      )}`;
+      return `key '${key}' is under '${domain}/', which only the platform sets; use your own prefix, e.g. ${suggestion}`;
     }
+  }
+  if (!rules.allowed.some(prefix => key.startsWith(prefix))) {
+    const setting = `kaas.tenants.allowed${
+      rules.what === 'label' ? 'Label' : 'Annotation'
+    }Prefixes`;
+    if (!rules.allowed.length) {
+      return `key '${key}' may not be set: this platform allows tenants no extra ${rules.what}s (${setting}); leave them out`;
+    }
+    const allowed = rules.allowed.map(p => `'${p}'`).join(', ');
+    return `key '${key}' may not be set by a tenant; use a key starting with ${allowed}, e.g. ${suggestion} (the platform team can allow more in ${setting})`;
   }
   return undefined;
 }
@@ -116,10 +161,10 @@ function sortedRecord(record: Record<string, string>): Record<string, string> {
 }
 
 function metadataSchema(
-  what: 'label' | 'annotation',
-  markPrefix: string,
+  rules: KeyRules,
   valueProblem: (value: string) => string | undefined,
 ) {
+  const { what } = rules;
   return z
     .record(
       z.string(),
@@ -138,7 +183,7 @@ function metadataSchema(
       }
       for (const [key, value] of entries) {
         const problem =
-          keyProblem(key, markPrefix) ??
+          keyProblem(key, rules) ??
           (valueProblem(value)
             ? `value of '${key}' ${valueProblem(value)}`
             : undefined);
@@ -163,6 +208,10 @@ export function tenantRequestSchema(ctx: {
   clusters: string[];
   /** Prefix of the platform's own mark keys, refused in extra labels and annotations. */
   markPrefix?: string;
+  /** Prefixes of the label keys a request may set; default {@link DEFAULT_ALLOWED_KEY_PREFIXES}. */
+  allowedLabelPrefixes?: readonly string[];
+  /** Prefixes of the annotation keys a request may set; default {@link DEFAULT_ALLOWED_KEY_PREFIXES}. */
+  allowedAnnotationPrefixes?: readonly string[];
 }): z.ZodType<TenantRequest> {
   const markPrefix = ctx.markPrefix ?? DEFAULT_MARK_PREFIX;
   const oneOf = (values: string[]) =>
@@ -220,10 +269,21 @@ export function tenantRequestSchema(ctx: {
           error: 'must be a single line without control characters',
         })
         .optional(),
-      labels: metadataSchema('label', markPrefix, labelValueProblem).optional(),
+      labels: metadataSchema(
+        {
+          what: 'label',
+          markPrefix,
+          allowed: ctx.allowedLabelPrefixes ?? DEFAULT_ALLOWED_KEY_PREFIXES,
+        },
+        labelValueProblem,
+      ).optional(),
       annotations: metadataSchema(
-        'annotation',
-        markPrefix,
+        {
+          what: 'annotation',
+          markPrefix,
+          allowed:
+            ctx.allowedAnnotationPrefixes ?? DEFAULT_ALLOWED_KEY_PREFIXES,
+        },
         annotationValueProblem,
       ).optional(),
     })

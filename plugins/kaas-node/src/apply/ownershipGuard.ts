@@ -25,27 +25,38 @@ export interface OwnershipMarks {
 
 /**
  * Why an existing object may not be written for `expected`, or undefined when it is
- * ours. An object without our managed-by mark, or marked for another tenant or owner,
- * is never adopted.
+ * ours. An object without our managed-by mark or without a recorded owner, or marked for
+ * another tenant or owner, is never adopted. For `purpose: 'delete'`: why it may not be
+ * deleted as `expected`'s (being deleted already is no reason then).
  *
  * @public
  */
 export function foreignOwnership(
   existing: KubernetesObject,
   expected: OwnershipMarks,
+  purpose: 'write' | 'delete' = 'write',
 ): string | undefined {
   const { marks } = expected;
   const labels = existing.metadata?.labels ?? {};
   const owner = existing.metadata?.annotations?.[marks.owner];
-  const what = `${describeObject(existing)} already exists and`;
-  const advice =
+  let what = `${describeObject(existing)} already exists and`;
+  let advice =
     expected.instance === undefined
       ? 'choose another tenant name.'
       : 'choose another instance name.';
+  if (purpose === 'delete') {
+    what = `${describeObject(existing)}`;
+    advice = `it is not deleted with tenant '${expected.tenant}' of ${expected.owner}.`;
+  }
   if (labels[marks.managedBy] !== MANAGED_BY_VALUE) {
     return `${what} is not managed by the platform; ${advice}`;
   }
-  if (owner !== undefined && !sameEntityRef(owner, expected.owner)) {
+  // Without a recorded owner, anyone who could create the object marked could have
+  // prepared it (with RoleBindings beside it) for whoever adopts it.
+  if (owner === undefined) {
+    return `${what} records no owner (annotation ${marks.owner}), so it is not known to be ${expected.owner}'s; ${advice}`;
+  }
+  if (!sameEntityRef(owner, expected.owner)) {
     return `${what} belongs to ${owner}; ${advice}`;
   }
   if (labels[marks.tenant] !== expected.tenant) {
@@ -65,7 +76,7 @@ export function foreignOwnership(
       }
     }
   }
-  if (existing.metadata?.deletionTimestamp) {
+  if (purpose === 'write' && existing.metadata?.deletionTimestamp) {
     return `${describeObject(
       existing,
     )} is being deleted; wait until it is gone, then try again.`;

@@ -2,7 +2,9 @@ import { InputError } from '@backstage/errors';
 import {
   MANAGED_BY_VALUE,
   annotationValueProblem,
+  INSTANCE_NAMESPACE_SUFFIX,
   dns1123LabelProblem,
+  kubernetesGroupName,
   parseGroupRef,
   tenantNamespaceName,
   type Capability,
@@ -71,7 +73,10 @@ export function instancePlacement(
       `No configured cluster has the 'xaas' role that instances of ${tenant.isolation} tenants need; add the role to a cluster in kaas.clusters`,
     );
   }
-  const namespace = `${tenantNamespaceName(tenant.name, rules)}-xaas`;
+  const namespace = `${tenantNamespaceName(
+    tenant.name,
+    rules,
+  )}${INSTANCE_NAMESPACE_SUFFIX}`;
   const problem = dns1123LabelProblem(namespace);
   if (problem) {
     throw new InputError(
@@ -131,7 +136,10 @@ export function renderInstance(options: {
       name: tenant.name,
       namespace: tenant.namespace,
       owner: tenant.owner,
-      ownerName: 'group' in ownerRef ? ownerRef.group.name : tenant.owner,
+      ownerName:
+        'group' in ownerRef
+          ? kubernetesGroupName(ownerRef.group)
+          : tenant.owner,
       isolation: tenant.isolation,
       profile: tenant.profile,
     },

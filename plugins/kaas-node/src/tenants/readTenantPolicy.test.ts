@@ -18,6 +18,8 @@ describe('readTenantPolicy', () => {
       markPrefix: 'kaas.internal',
       fieldManager: 'backstage-kaas',
       platformNamespace: 'kaas-platform',
+      allowedLabelPrefixes: ['example.com/'],
+      allowedAnnotationPrefixes: ['example.com/'],
     });
     expect(policy.platformAdmins).toEqual(['group:default/platform-team']);
     expect(policy.profiles.small).toMatchObject({
@@ -64,6 +66,28 @@ describe('readTenantPolicy', () => {
       'missing limit range',
       k => delete k.tenantProfiles.small.limitRange,
       "'kaas.tenantProfiles.small.limitRange'",
+    ],
+    [
+      'an allowed label prefix under kubernetes.io',
+      k =>
+        (k.tenants = {
+          allowedLabelPrefixes: ['acme.com/', 'pod-security.kubernetes.io/'],
+        }),
+      "'kaas.tenants.allowedLabelPrefixes[1]': 'pod-security.kubernetes.io/' is under 'kubernetes.io/', whose keys only the platform sets",
+    ],
+    [
+      'an allowed annotation prefix under the mark prefix',
+      k =>
+        (k.tenants = {
+          markPrefix: 'platform.acme.com',
+          allowedAnnotationPrefixes: ['platform.acme.com/'],
+        }),
+      "'kaas.tenants.allowedAnnotationPrefixes[0]': 'platform.acme.com/' is under 'platform.acme.com/'",
+    ],
+    [
+      'an allowed prefix no key can start with',
+      k => (k.tenants = { allowedLabelPrefixes: ['Acme.com/'] }),
+      "'kaas.tenants.allowedLabelPrefixes[0]': 'Acme.com/' is not the start of a label or annotation key",
     ],
     [
       'bad crossplane apiVersion',

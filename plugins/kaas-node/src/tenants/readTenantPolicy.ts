@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import { z } from 'zod';
 import {
+  DEFAULT_ALLOWED_KEY_PREFIXES,
   DEFAULT_MARK_PREFIX,
   MANAGED_BY_VALUE,
   dns1123LabelProblem,
@@ -202,8 +203,46 @@ const profileSchema = z.strictObject({
 /** Default of `kaas.tenants.platformNamespace`. @public */
 export const DEFAULT_PLATFORM_NAMESPACE = 'kaas-platform';
 
+/** Key domains whose labels and annotations only the platform and Kubernetes set. */
+const PLATFORM_KEY_DOMAINS = ['kubernetes.io', 'k8s.io'];
+
+/**
+ * A list of key prefixes tenants may set. A prefix under the platform's own domains is a
+ * configuration error; keys under them are refused per request whatever is listed.
+ */
+function keyPrefixes(markPrefix: string) {
+  return z
+    .array(
+      z.string().refine(prefix => !qualifiedNameProblem(`${prefix}x`), {
+        error: iss =>
+          `'${iss.input}' is not the start of a label or annotation key; use e.g. example.com/`,
+      }),
+    )
+    .superRefine((prefixes, ctx) => {
+      prefixes.forEach((prefix, i) => {
+        const domain = [markPrefix, ...PLATFORM_KEY_DOMAINS].find(
+          d => prefix.includes('/') && isKeyUnderDomain(prefix, d),
+        );
+        if (domain) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `'${prefix}' is under '${domain}/', whose keys only the platform sets; list your own domains, e.g. example.com/`,
+          });
+        }
+      });
+    })
+    .default([...DEFAULT_ALLOWED_KEY_PREFIXES]);
+}
+
 /** Reads `kaas.tenants`, applying the defaults. @public */
 export function readTenantSettings(config: Config): TenantSettings {
+  const raw = config.getOptional('kaas.tenants') ?? {};
+  const markPrefix = parseOrThrow(
+    dnsSubdomain.default(DEFAULT_MARK_PREFIX),
+    (raw as { markPrefix?: unknown }).markPrefix,
+    'kaas.tenants.markPrefix',
+  );
   const schema = z.strictObject({
     namespacePrefix: z
       .string()
@@ -229,12 +268,10 @@ export function readTenantSettings(config: Config): TenantSettings {
         error: 'must be a namespace name (lower-case letters, digits, dashes)',
       })
       .default(DEFAULT_PLATFORM_NAMESPACE),
+    allowedLabelPrefixes: keyPrefixes(markPrefix),
+    allowedAnnotationPrefixes: keyPrefixes(markPrefix),
   });
-  return parseOrThrow(
-    schema,
-    config.getOptional('kaas.tenants') ?? {},
-    'kaas.tenants',
-  );
+  return parseOrThrow(schema, raw, 'kaas.tenants');
 }
 
 /** Reads `kaas.tenantProfiles`; at least one profile is required. @public */

@@ -30,6 +30,9 @@ describe('renderTenant', () => {
     });
     for (const object of rest) {
       expect(object.metadata.namespace).toBe('t-shop');
+      expect(object.metadata.annotations).toMatchObject({
+        'kaas.internal/owner': 'group:default/team-a',
+      });
       expect(object.metadata.labels).toMatchObject({
         'kaas.internal/tenant': 'shop',
         'kaas.internal/managed-by': 'backstage-kaas',
@@ -87,5 +90,39 @@ describe('renderTenant', () => {
   it('leaves the NetworkPolicies out for networkPolicy none', () => {
     const plan = renderTenant({ ...request, profile: 'open' }, policy, 'local');
     expect(plan.manifests.some(m => m.kind === 'NetworkPolicy')).toBe(false);
+  });
+
+  it('keeps the catalog namespace of an owner outside default in its Kubernetes group name', () => {
+    const withoutTeamLabel = {
+      ...policy,
+      baseline: policy.baseline.filter(b => b.kind !== 'Namespace'),
+    };
+    const subjectOf = (owner: string) =>
+      (
+        renderTenant({ ...request, owner }, withoutTeamLabel, 'local')
+          .manifests as any[]
+      ).find(m => m.metadata.name === 'tenant-owner-admin').subjects;
+    expect(subjectOf('group:default/team-a')).toEqual([
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'team-a' },
+    ]);
+    expect(subjectOf('group:other/team-a')).toEqual([
+      {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Group',
+        name: 'other/team-a',
+      },
+    ]);
+  });
+
+  it('refuses, naming the baseline entry, a label the owner name cannot be a value of', () => {
+    expect(() =>
+      renderTenant(
+        { ...request, owner: 'group:other/team-a' },
+        policy,
+        'local',
+      ),
+    ).toThrow(
+      "kaas.baseline[0] renders label 'team: other/team-a' for tenant 'shop' of group:other/team-a, and a label value must be empty or consist of",
+    );
   });
 });

@@ -2,6 +2,8 @@ import { InputError } from '@backstage/errors';
 import {
   MANAGED_BY_VALUE,
   kaasMarkKeys,
+  kubernetesGroupName,
+  labelValueProblem,
   parseGroupRef,
   tenantNamespaceName,
   type TenantIsolation,
@@ -71,7 +73,7 @@ export function renderTenant(
     name: request.name,
     namespace,
     owner: ownerGroup.group.ref,
-    ownerName: ownerGroup.group.name,
+    ownerName: kubernetesGroupName(ownerGroup.group),
     isolation: request.isolation,
     profile: request.profile,
   };
@@ -79,16 +81,25 @@ export function renderTenant(
     [marks.tenant]: request.name,
     [marks.managedBy]: MANAGED_BY_VALUE,
   };
+  // Every object records its owner, so none is ever taken for another owner's.
+  const ownerAnnotation = { [marks.owner]: values.owner };
   const metadata = (name: string) => ({
     name,
     namespace,
     labels: { ...tenantLabels },
+    annotations: { ...ownerAnnotation },
   });
 
-  const namespaceTemplate = policy.baseline.find(b => b.kind === 'Namespace');
-  const namespaceExtras = namespaceTemplate
-    ? substitutePlaceholders(namespaceTemplate.metadata, values)
-    : undefined;
+  const namespaceIndex = policy.baseline.findIndex(b => b.kind === 'Namespace');
+  const namespaceExtras =
+    namespaceIndex >= 0
+      ? substitutePlaceholders(policy.baseline[namespaceIndex].metadata, values)
+      : undefined;
+  assertLabelValues(
+    namespaceExtras?.labels,
+    `kaas.baseline[${namespaceIndex}]`,
+    request,
+  );
   const podSecurity = Object.fromEntries(
     ['enforce', 'audit', 'warn'].flatMap(mode => [
       [`pod-security.kubernetes.io/${mode}`, profile.podSecurity],
@@ -159,12 +170,21 @@ export function renderTenant(
           `kaas.baseline[${index}] renders the ${template.kind} name '${name}' for tenant '${request.name}', which is not a DNS subdomain; fix the template`,
         );
       }
+      assertLabelValues(
+        rendered.metadata.labels,
+        `kaas.baseline[${index}]`,
+        request,
+      );
       return {
         ...rendered,
         metadata: {
           ...rendered.metadata,
           namespace,
           labels: sorted({ ...rendered.metadata.labels, ...tenantLabels }),
+          annotations: sorted({
+            ...rendered.metadata.annotations,
+            ...ownerAnnotation,
+          }),
         },
       } as KubernetesManifest;
     });
@@ -189,6 +209,26 @@ export function renderTenant(
     owner: values.owner,
     manifests: [home, quota, limitRange, ...baseline, ...isolationObjects],
   };
+}
+
+/**
+ * Label values rendered from placeholders must still be label values: an owner outside
+ * the `default` catalog namespace renders `${{ tenant.ownerName }}` as `other/team-a`,
+ * which a label cannot hold.
+ */
+function assertLabelValues(
+  labels: Record<string, string> | undefined,
+  key: string,
+  request: TenantRequest,
+): void {
+  for (const [label, value] of Object.entries(labels ?? {})) {
+    const problem = labelValueProblem(value);
+    if (problem) {
+      throw new InputError(
+        `${key} renders label '${label}: ${value}' for tenant '${request.name}' of ${request.owner}, and a label value ${problem}; the platform team must change that label in kaas.baseline (e.g. drop \${{ tenant.ownerName }} from it) before this owner can have tenants`,
+      );
+    }
+  }
 }
 
 function sorted(record: Record<string, string>): Record<string, string> {

@@ -10,7 +10,11 @@ export interface TenantTemplateValues {
   namespace: string;
   /** Full group ref, `group:default/team-a`. */
   owner: string;
-  /** The group's name alone, `team-a` (what OIDC group claims carry). */
+  /**
+   * The owner as a Kubernetes group name (what RoleBindings name and OIDC group claims
+   * carry): `team-a` for `group:default/team-a`, `other/team-a` for `group:other/team-a`
+   * (kaas-common's `kubernetesGroupName`).
+   */
   ownerName: string;
   isolation: string;
   profile: string;

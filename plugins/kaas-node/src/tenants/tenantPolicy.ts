@@ -15,6 +15,13 @@ export interface TenantSettings {
    * records, dry-run validation). Default `kaas-platform`; never a tenant's.
    */
   platformNamespace: string;
+  /**
+   * Prefixes of the label keys a tenant request may set on its namespace, e.g.
+   * `example.com/`. Default `['example.com/']`.
+   */
+  allowedLabelPrefixes: string[];
+  /** Prefixes of the annotation keys a tenant request may set. Default `['example.com/']`. */
+  allowedAnnotationPrefixes: string[];
 }
 
 /** Kubernetes resource quantities by resource name, e.g. `{ 'requests.cpu': '2' }`. @public */

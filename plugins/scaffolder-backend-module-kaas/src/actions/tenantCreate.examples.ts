@@ -36,7 +36,7 @@ export const examples: TemplateExample[] = [
             profile: 'small',
             cluster: 'local',
             description: 'Staging environment of the payments service',
-            labels: { 'cost-center': 'cc-4711' },
+            labels: { 'example.com/cost-center': 'cc-4711' },
             annotations: {
               'example.com/runbook': 'https://runbooks.example.com/payments',
             },
