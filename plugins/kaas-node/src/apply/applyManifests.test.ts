@@ -1,11 +1,28 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
-import { KUBECTL, testCluster, uniqueName } from '@internal/kaas-test-cluster';
+import {
+  KUBECTL,
+  testCluster,
+  uniqueName,
+  waitFor,
+} from '@internal/kaas-test-cluster';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { TenantService } from '../tenants/TenantService';
 import { tenantTestConfig } from '../tenants/__testUtils__/tenantTestPolicy';
 
 const execFileAsync = promisify(execFile);
+
+async function kubectl(...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync(KUBECTL, [
+    '--kubeconfig',
+    testCluster().adminKubeconfig,
+    ...args,
+  ]);
+  return stdout;
+}
 
 /** The object as stored, read as the API's JSON (not through client-node's model). */
 async function stored(kind: string, name: string, namespace: string) {
@@ -73,4 +90,120 @@ describe('applyManifests against the local control plane with the backend creden
     expect(again.objects.every(o => o.action === 'unchanged')).toBe(true);
     await tenants.delete(name);
   });
+
+  it("validates a new tenant's dry run in the platform namespace, never inside another tenant's namespace", async () => {
+    const cluster = testCluster();
+    const config = tenantTestConfig([
+      {
+        name: 'local',
+        url: cluster.url,
+        caFile: cluster.caFile,
+        roles: ['tenants'],
+        auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
+      },
+    ]);
+    const tenants = TenantService.fromConfig(config, {
+      clusters: ClusterRegistry.fromConfig(config),
+    });
+    const request = (name: string, owner: string) =>
+      tenants.validate({
+        name,
+        owner,
+        isolation: 'namespace',
+        profile: 'small',
+      });
+    // Another team's tenant exists (the first in name order, so the one a search for
+    // "any platform namespace" finds first).
+    const other = `a0-${uniqueName('other')}`;
+    await tenants.create(request(other, 'team-b'));
+
+    // The API server refuses, in every tenant namespace, what a dry run creates to
+    // validate objects elsewhere (a dry-run create under a generated name).
+    const policy = uniqueName('no-dry-run-in-tenants');
+    const vap = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: policy },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [
+            {
+              apiGroups: ['*'],
+              apiVersions: ['*'],
+              operations: ['CREATE'],
+              resources: ['*'],
+            },
+          ],
+          namespaceSelector: {
+            matchExpressions: [
+              { key: 'kaas.internal/tenant', operator: 'Exists' },
+            ],
+          },
+        },
+        matchConditions: [
+          {
+            name: 'dry-run-under-a-generated-name',
+            expression:
+              "request.dryRun == true && object.metadata.?generateName.orValue('') != ''",
+          },
+        ],
+        validations: [
+          {
+            expression: 'false',
+            message: "a dry run validated inside a tenant's namespace",
+          },
+        ],
+      },
+    };
+    const binding = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: policy },
+      spec: { policyName: policy, validationActions: ['Deny'] },
+    };
+    const file = path.join(os.tmpdir(), `${policy}.json`);
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [vap, binding] }),
+    );
+    await kubectl('apply', '-f', file);
+    try {
+      // The policy bites once the API server has loaded it.
+      const probe = path.join(os.tmpdir(), `${policy}-probe.json`);
+      fs.writeFileSync(
+        probe,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { generateName: 'probe-', namespace: `t-${other}` },
+        }),
+      );
+      await waitFor(
+        () =>
+          kubectl('create', '--dry-run=server', '-f', probe).then(
+            () => undefined,
+            (error: Error) =>
+              error.message.includes("inside a tenant's namespace")
+                ? true
+                : undefined,
+          ),
+        { timeoutMs: 30_000, describe: () => 'the admission policy to load' },
+      );
+
+      const name = uniqueName('dry-new');
+      const result = await tenants.create(request(name, 'team-a'), {
+        dryRun: true,
+      });
+      expect(result.dryRunValidatedIn).toBe('kaas-platform');
+      expect(result.objects.every(o => o.action === 'dry-run')).toBe(true);
+      expect(result.manifests?.map(m => m.metadata?.namespace)).toEqual([
+        undefined,
+        ...Array(result.manifests!.length - 1).fill(`t-${name}`),
+      ]);
+    } finally {
+      await kubectl('delete', '-f', file, '--ignore-not-found');
+      await tenants.delete(other);
+    }
+  }, 90_000);
 });

@@ -1,16 +1,11 @@
-import {
-  CoreV1Api,
-  PatchStrategy,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
-import { MANAGED_BY_VALUE } from '@internal/plugin-kaas-common';
+import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KaasCluster } from '../clusters/ClusterRegistry';
 import {
   describeObject,
   type KubernetesManifest,
 } from '../tenants/kubernetesManifest';
-import { DiscoveringObjectApi, statusCode } from './objectApi';
+import { DiscoveringObjectApi } from './objectApi';
 import {
   guardOwnership,
   objectKey,
@@ -32,6 +27,12 @@ export interface ApplyOptions extends OwnershipMarks {
   fieldManager: string;
   /** Server-side dry run: every write is sent with `dryRun=All`; nothing is stored. */
   dryRun?: boolean;
+  /**
+   * Dry run of a namespace that does not exist yet: the platform's own namespace
+   * (`ensurePlatformNamespace`), in which the objects meant for the new namespace are
+   * validated. Without it they are returned as rendered, validated client-side only.
+   */
+  dryRunNamespace?: string;
   logger?: LoggerService;
 }
 
@@ -41,37 +42,11 @@ export interface ApplyResult {
   /** The objects as the API server returned them (for a dry run: as it would store them). */
   manifests: KubernetesObject[];
   /**
-   * Dry run of a tenant whose namespace does not exist yet: the existing platform
-   * namespace its other objects were validated in, or undefined when there was none
-   * and they were only validated client-side (see {@link applyManifests}).
+   * Dry run of a namespace that does not exist yet: the platform namespace its other
+   * objects were validated in ({@link ApplyOptions.dryRunNamespace}), or undefined when
+   * they were only validated client-side.
    */
   dryRunValidatedIn?: string;
-}
-
-/**
- * Existing, Active namespaces of the platform (any tenant's), in which a dry run can
- * validate the objects of a namespace that does not exist yet.
- */
-async function dryRunValidationNamespaces(
-  cluster: KaasCluster,
-  managedByKey: string,
-): Promise<string[]> {
-  const list = await cluster.client(CoreV1Api).listNamespace({
-    labelSelector: `${managedByKey}=${MANAGED_BY_VALUE}`,
-  });
-  return list.items
-    .filter(n => n.status?.phase === 'Active' && !n.metadata?.deletionTimestamp)
-    .map(n => n.metadata!.name!)
-    .sort();
-}
-
-/** The namespace went away, or started terminating, after it was listed. */
-function namespaceGone(error: unknown): boolean {
-  const code = statusCode(error);
-  const body = String((error as { body?: unknown })?.body ?? '');
-  return (
-    code === 404 || (code === 403 && body.includes('NamespaceTerminating'))
-  );
 }
 
 /**
@@ -113,40 +88,27 @@ export async function applyManifests(
   };
 
   // A dry run cannot put objects into a namespace that does not exist yet (the API
-  // server answers 404 for the namespace). Validate them in an existing platform
-  // namespace under a generated name instead: same schema, admission and RBAC checks,
-  // no name clash, nothing stored. (The backend may only write into platform-marked
-  // namespaces, so `default` is no option.) Without any, they are returned as rendered.
-  const candidates =
-    options.dryRun && namespaceIsNew
-      ? await dryRunValidationNamespaces(cluster, options.marks.managedBy)
-      : [];
-  let validationNamespace: string | undefined;
+  // server answers 404 for the namespace). Validate them in the platform's own namespace
+  // under a generated name instead: same schema, admission and RBAC checks, no name
+  // clash, nothing stored, and never inside another tenant's namespace.
+  const validationNamespace =
+    options.dryRun && namespaceIsNew ? options.dryRunNamespace : undefined;
   const dryRunCreateIn = async (manifest: KubernetesManifest) => {
+    if (!validationNamespace) return undefined;
     const { name: _, ...metadata } = manifest.metadata;
-    // A candidate may be deleted meanwhile (by its owner); then the next one serves.
-    for (const candidate of candidates) {
-      try {
-        const accepted = await api.create(
-          {
-            ...manifest,
-            metadata: {
-              ...metadata,
-              generateName: `${manifest.metadata.name.slice(0, 40)}-`,
-              namespace: candidate,
-            },
-          },
-          undefined,
-          'All',
-          options.fieldManager,
-        );
-        validationNamespace ??= candidate;
-        return accepted;
-      } catch (error) {
-        if (!namespaceGone(error)) throw error;
-      }
-    }
-    return undefined;
+    return api.create(
+      {
+        ...manifest,
+        metadata: {
+          ...metadata,
+          generateName: `${manifest.metadata.name.slice(0, 40)}-`,
+          namespace: validationNamespace,
+        },
+      },
+      undefined,
+      'All',
+      options.fieldManager,
+    );
   };
   const validateElsewhere = async (
     manifest: KubernetesManifest,

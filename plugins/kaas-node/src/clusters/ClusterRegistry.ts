@@ -6,10 +6,29 @@ import {
   type ApiType,
   KubeConfig,
   KubernetesObjectApi,
+  type RequestContext,
 } from '@kubernetes/client-node';
 import type { ClusterRole } from '@internal/plugin-kaas-common';
 import type { ClusterConfig } from './clusterConfig';
 import { readClusterConfigs } from './readClusterConfigs';
+
+/**
+ * Longest a request of the typed and object clients may take, answer included. client-node
+ * sets no limit, so a cluster that accepts connections but never answers (or drops them
+ * silently) would hold every lookup that asks it; the platform's own requests take
+ * milliseconds. Watches and the inventory's requests have their own limits.
+ */
+const REQUEST_TIMEOUT_MS = 20_000;
+
+/** A KubeConfig whose API clients give up on a request after {@link REQUEST_TIMEOUT_MS}. */
+class TimeLimitedKubeConfig extends KubeConfig {
+  async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    if (!context.getSignal()) {
+      context.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+    }
+  }
+}
 
 /** A configured cluster and typed clients for it. @public */
 export class KaasCluster {
@@ -47,7 +66,7 @@ export class KaasCluster {
    */
   kubeConfig(): KubeConfig {
     const { auth, name } = this.config;
-    const kubeConfig = new KubeConfig();
+    const kubeConfig = new TimeLimitedKubeConfig();
     if (auth.type === 'kubeconfig') {
       kubeConfig.loadFromFile(auth.kubeconfigPath);
       if (auth.context) kubeConfig.setCurrentContext(auth.context);

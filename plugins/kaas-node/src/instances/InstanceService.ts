@@ -19,7 +19,12 @@ import { applyManifests, type AppliedObject } from '../apply/applyManifests';
 import { DiscoveringObjectApi, statusCode } from '../apply/objectApi';
 import { foreignOwnership } from '../apply/ownershipGuard';
 import { waitUntilAbsent } from '../apply/waitUntilAbsent';
+import {
+  askEveryCluster,
+  clustersUnavailable,
+} from '../clusters/askEveryCluster';
 import type { ClusterRegistry, KaasCluster } from '../clusters/ClusterRegistry';
+import { ensurePlatformNamespace } from '../platform/platformNamespace';
 import {
   describeObject,
   type KubernetesManifest,
@@ -228,9 +233,13 @@ export class InstanceService {
     }
     const plan = this.renderWithIndexes(valid, tenant);
     const cluster = this.options.clusters.get(plan.cluster);
+    const { settings } = this.options.tenants.policy;
     const result = await applyManifests(cluster, plan.manifests, {
-      fieldManager: this.options.tenants.policy.settings.fieldManager,
+      fieldManager: settings.fieldManager,
       dryRun: options.dryRun,
+      dryRunNamespace: options.dryRun
+        ? await ensurePlatformNamespace(cluster, settings)
+        : undefined,
       marks: this.marks,
       tenant: tenant.name,
       owner: tenant.owner,
@@ -288,13 +297,23 @@ export class InstanceService {
         .map(cluster => ({ cluster }));
     }
     const selector = tenant ? `${this.marks.tenant}=${tenant}` : undefined;
-    const found = await Promise.all(
-      targets.map(({ cluster, namespace }) =>
-        this.listMain(cluster, namespace, selector),
-      ),
+    const { answered, failed } = await askEveryCluster(
+      targets.map(t => t.cluster),
+      cluster =>
+        this.listMain(
+          cluster,
+          targets.find(t => t.cluster === cluster)?.namespace,
+          selector,
+        ),
     );
+    if (failed.length) {
+      throw clustersUnavailable(
+        failed,
+        tenant ? `for instances of tenant '${tenant}'` : 'for instances',
+      );
+    }
     const unique = new Map<string, InstanceSummary>();
-    for (const summary of found.flat()) {
+    for (const summary of answered.flatMap(a => a.value)) {
       unique.set(
         `${summary.cluster}/${summary.namespace}/${summary.tenant}/${summary.name}`,
         summary,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ConfigReader } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   CoreV1Api,
@@ -281,8 +282,8 @@ describe('TenantService against the local control plane with the backend credent
     expect(updated.objects.some(o => o.kind === 'NetworkPolicy')).toBe(false);
   }, 120_000);
 
-  it('dry-runs a new tenant: the server validates everything and nothing is created', async () => {
-    // An existing platform namespace, in which the dry run validates the new tenant's objects.
+  it('dry-runs a new tenant: the server validates everything (in the platform namespace) and nothing is created', async () => {
+    // Another tenant's namespace exists; the dry run must not use it.
     const existing = uniqueName('dry-home');
     await tenants.create(request(existing));
 
@@ -308,8 +309,9 @@ describe('TenantService against the local control plane with the backend credent
       `VCluster/t-${name}/${name}`,
       `VCluster/t-${name}/${name}`,
     ]);
+    expect(result.dryRunValidatedIn).toBe('kaas-platform');
     expect(await namespaceExists(`t-${name}`)).toBe(false);
-    for (const namespace of [`t-${existing}`, 'default']) {
+    for (const namespace of [`t-${existing}`, 'default', 'kaas-platform']) {
       const leftovers = await objects.list(
         'cluster.x-k8s.io/v1beta2',
         'Cluster',
@@ -537,6 +539,185 @@ describe('TenantService against the local control plane with the backend credent
     expect(await versions()).toEqual(before);
   }, 60_000);
 
+  it("gives each of 5 new names to exactly one of two teams creating them at once (20 concurrent creates), with nothing of the loser in the winner's namespace", async () => {
+    const names = Array.from({ length: 5 }, () => uniqueName('race'));
+    const owners = ['group:default/team-a', 'group:default/team-b'];
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        tenants.create(request(names[i % 5], { owner: owners[i % 2] })),
+      ).map(async (creating, i) => ({
+        name: names[i % 5],
+        owner: owners[i % 2],
+        result: await creating,
+      })),
+    );
+    const outcomes = attempts.map((attempt, i) => ({
+      name: names[i % 5],
+      owner: owners[i % 2],
+      error: attempt.status === 'rejected' ? attempt.reason : undefined,
+    }));
+
+    for (const name of names) {
+      const mine = outcomes.filter(o => o.name === name);
+      const winners = new Set(mine.filter(o => !o.error).map(o => o.owner));
+      expect(winners.size).toBe(1);
+      const [winner] = winners;
+      for (const loser of mine.filter(o => o.error)) {
+        // Only the other team loses, told whose the name is.
+        expect(loser.owner).not.toBe(winner);
+        expect(loser.error).toBeInstanceOf(ConflictError);
+        expect(loser.error.message).toMatch(
+          new RegExp(
+            `'t-${name}' already exists and belongs to ${winner}; choose another tenant name\\.`,
+          ),
+        );
+      }
+
+      const namespace = `t-${name}`;
+      const ns = await core.readNamespace({ name: namespace });
+      expect(ns.metadata?.annotations?.['kaas.internal/owner']).toBe(winner);
+      expect(ns.metadata?.labels?.team).toBe(winner.split('/')[1]);
+      expect(
+        JSON.parse(ns.metadata!.annotations!['kaas.internal/spec']).owner,
+      ).toBe(winner);
+      const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+      const bindings = (await rbac.listNamespacedRoleBinding({ namespace }))
+        .items;
+      expect(
+        bindings.find(b => b.metadata?.name === 'tenant-owner-admin')?.subjects,
+      ).toEqual([
+        {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'Group',
+          name: winner.split('/')[1],
+        },
+      ]);
+      const inside = [
+        ...bindings,
+        ...(await core.listNamespacedResourceQuota({ namespace })).items,
+        ...(await core.listNamespacedLimitRange({ namespace })).items,
+        ...(
+          await admin
+            .makeApiClient(NetworkingV1Api)
+            .listNamespacedNetworkPolicy({ namespace })
+        ).items,
+      ];
+      expect(inside).toHaveLength(6);
+      for (const object of inside) {
+        expect(object.metadata?.annotations?.['kaas.internal/owner']).toBe(
+          winner,
+        );
+      }
+    }
+  }, 120_000);
+
+  it('never adopts a marked namespace that records no owner, nor what was put into it', async () => {
+    const name = uniqueName('unowned');
+    const namespace = `t-${name}`;
+    // Whoever may create namespaces prepares one with the platform's marks but no owner,
+    // and a RoleBinding that would make them admin of whatever tenant adopts it.
+    await core.createNamespace({
+      body: {
+        metadata: {
+          name: namespace,
+          labels: {
+            'kaas.internal/managed-by': 'backstage-kaas',
+            'kaas.internal/tenant': name,
+            'kaas.internal/isolation': 'namespace',
+          },
+        },
+      },
+    });
+    await admin
+      .makeApiClient(RbacAuthorizationV1Api)
+      .createNamespacedRoleBinding({
+        namespace,
+        body: {
+          metadata: { name: 'planted-admin' },
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'ClusterRole',
+            name: 'admin',
+          },
+          subjects: [
+            {
+              apiGroup: 'rbac.authorization.k8s.io',
+              kind: 'Group',
+              name: 'team-b',
+            },
+          ],
+        },
+      });
+    const before = await core.readNamespace({ name: namespace });
+
+    const attempt = tenants.create(request(name));
+    await expect(attempt).rejects.toThrow(ConflictError);
+    await expect(attempt).rejects.toThrow(
+      `Namespace '${namespace}' already exists and records no owner (annotation kaas.internal/owner), so it is not known to be group:default/team-a's; choose another tenant name.`,
+    );
+    const after = await core.readNamespace({ name: namespace });
+    expect(after.metadata?.resourceVersion).toBe(
+      before.metadata?.resourceVersion,
+    );
+    expect(
+      after.metadata?.annotations?.['kaas.internal/owner'],
+    ).toBeUndefined();
+    expect(
+      (await core.listNamespacedResourceQuota({ namespace })).items,
+    ).toEqual([]);
+  }, 60_000);
+
+  it('binds an owner group outside the default catalog namespace under its namespaced name, which the same-named default group does not hold', async () => {
+    // The test baseline labels namespaces with the owner name, which cannot hold a '/'.
+    const withoutTeamLabel = new ConfigReader({
+      kaas: {
+        ...(config.get('kaas') as any),
+        baseline: (config.get('kaas.baseline') as any[]).filter(
+          b => b.kind !== 'Namespace',
+        ),
+      },
+    });
+    const otherTenants = TenantService.fromConfig(withoutTeamLabel, {
+      clusters: ClusterRegistry.fromConfig(withoutTeamLabel),
+    });
+    const name = uniqueName('ns-group');
+    const namespace = `t-${name}`;
+    await otherTenants.create(
+      otherTenants.validate({
+        name,
+        owner: 'group:other/team-a',
+        isolation: 'namespace',
+        profile: 'small',
+      }),
+    );
+    const binding = await admin
+      .makeApiClient(RbacAuthorizationV1Api)
+      .readNamespacedRoleBinding({ name: 'tenant-owner-admin', namespace });
+    expect(binding.subjects).toEqual([
+      {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Group',
+        name: 'other/team-a',
+      },
+    ]);
+    const canCreatePods = async (group: string) =>
+      (
+        await kubectl(
+          'auth',
+          'can-i',
+          'create',
+          'pods',
+          '-n',
+          namespace,
+          '--as=someone',
+          `--as-group=${group}`,
+        ).catch((error: { stdout?: string }) => error.stdout ?? '')
+      ).trim();
+    expect(await canCreatePods('other/team-a')).toBe('yes');
+    expect(await canCreatePods('team-a')).toBe('no');
+    await otherTenants.delete(name);
+  }, 60_000);
+
   it('refuses to delete a tenant while XaaS instances live in it, unless asked to delete them', async () => {
     await installCrds(
       [
@@ -561,6 +742,7 @@ describe('TenantService against the local control plane with the backend credent
           'kaas.internal/capability': 'postgresql',
           'kaas.internal/managed-by': 'backstage-kaas',
         },
+        annotations: { 'kaas.internal/owner': 'group:default/team-a' },
       },
       spec: { instances: 1, storage: { size: '1Gi' } },
     } as any);
@@ -655,6 +837,11 @@ describe('TenantService against the local control plane with the backend credent
     ],
     ['kube-*', { name: 'kube-x' }, /name: 'kube-x' is reserved/],
     [
+      "a name ending in the platform's -xaas suffix",
+      { name: 'orders-xaas' },
+      /name: 'orders-xaas' ends in '-xaas'/,
+    ],
+    [
       'unknown profile',
       { profile: 'huge' },
       /profile: 'huge' is not a tenant profile; choose one of: small, open, large, broken, managed/,
@@ -680,9 +867,19 @@ describe('TenantService against the local control plane with the backend credent
       /kubernetes\.io/,
     ],
     [
+      "an add-on's label outside the allowed prefixes",
+      { labels: { 'istio.io/rev': 'canary' } },
+      /labels\.istio\.io\/rev: key 'istio\.io\/rev' may not be set by a tenant; use a key starting with 'example\.com\/'/,
+    ],
+    [
+      "an add-on's annotation outside the allowed prefixes",
+      { annotations: { 'sidecar.istio.io/inject': 'true' } },
+      /kaas\.tenants\.allowedAnnotationPrefixes/,
+    ],
+    [
       'label value with YAML',
-      { labels: { team: 'a\nkind: Secret' } },
-      /value of 'team'/,
+      { labels: { 'example.com/team': 'a\nkind: Secret' } },
+      /value of 'example\.com\/team'/,
     ],
     [
       'annotation with a newline',

@@ -1,12 +1,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, type V1Namespace } from '@kubernetes/client-node';
 import {
+  INSTANCE_NAMESPACE_SUFFIX,
   MANAGED_BY_VALUE,
   describeTenantRequestIssues,
   kaasMarkKeys,
-  sameEntityRef,
   tenantNamespaceName,
   tenantRequestSchema,
   type KaasMarkKeys,
@@ -17,7 +17,12 @@ import { applyManifests, type AppliedObject } from '../apply/applyManifests';
 import { DiscoveringObjectApi, statusCode } from '../apply/objectApi';
 import { foreignOwnership } from '../apply/ownershipGuard';
 import { waitUntilAbsent } from '../apply/waitUntilAbsent';
+import {
+  askEveryCluster,
+  clustersUnavailable,
+} from '../clusters/askEveryCluster';
 import type { ClusterRegistry, KaasCluster } from '../clusters/ClusterRegistry';
+import { ensurePlatformNamespace } from '../platform/platformNamespace';
 import { describeObject, type KubernetesManifest } from './kubernetesManifest';
 import { readTenantPolicy } from './readTenantPolicy';
 import { CLUSTER_API_VERSION } from './renderClusterApi';
@@ -39,6 +44,11 @@ export interface TenantApplyResult {
   objects: AppliedObject[];
   /** Dry run only: the objects as the API server accepted them. */
   manifests?: KubernetesManifest[];
+  /**
+   * Dry run of a new tenant only: the platform namespace in which the objects meant for
+   * its namespace were validated.
+   */
+  dryRunValidatedIn?: string;
 }
 
 /** Options of {@link TenantService.delete}. @public */
@@ -118,6 +128,8 @@ export class TenantService {
       profiles: Object.keys(policy.profiles),
       clusters: registry.list().map(c => c.name),
       markPrefix: policy.settings.markPrefix,
+      allowedLabelPrefixes: policy.settings.allowedLabelPrefixes,
+      allowedAnnotationPrefixes: policy.settings.allowedAnnotationPrefixes,
     }).safeParse(input);
     if (!result.success) {
       throw new InputError(
@@ -136,8 +148,12 @@ export class TenantService {
   }
 
   /**
-   * Creates or updates a tenant: ownership guard first (nothing is written when any
-   * object is foreign), then server-side apply. Idempotent.
+   * Creates or updates a tenant. A name is one tenant's on every configured cluster: a
+   * name marked for another owner anywhere is refused, and so is every name while a
+   * cluster cannot be asked. A new tenant's namespace is claimed with a plain create, so
+   * of two simultaneous creators the second fails (409) before it writes anything; then
+   * the ownership guard (nothing is written when any object is foreign) and server-side
+   * apply. Idempotent.
    */
   async create(
     request: TenantRequest,
@@ -145,77 +161,219 @@ export class TenantService {
   ): Promise<TenantApplyResult> {
     const valid = this.validate(request);
     const plan = this.render(valid);
-    // Another owner's tenant is left to the ownership guard, whose message names the owner.
-    const found = await this.get(valid.name);
-    const existing =
-      found && sameEntityRef(found.owner, plan.owner) ? found : undefined;
-    if (existing && existing.cluster !== plan.cluster) {
-      throw new ConflictError(
-        `Tenant '${valid.name}' already exists on cluster '${existing.cluster}'; choose another tenant name.`,
-      );
-    }
+    const existing = await this.assertNameIsFree(plan);
     if (existing?.isolation && existing.isolation !== plan.isolation) {
       throw new ConflictError(
         `Tenant '${valid.name}' already exists with isolation '${existing.isolation}'; the isolation of a tenant cannot change, choose another tenant name.`,
       );
     }
     const cluster = this.options.clusters.get(plan.cluster);
-    const result = await applyManifests(cluster, plan.manifests, {
-      fieldManager: this.options.policy.settings.fieldManager,
-      dryRun: options.dryRun,
-      marks: this.marks,
-      tenant: plan.tenant,
-      owner: plan.owner,
-      logger: options.logger ?? this.options.logger,
-    });
+    const logger = options.logger ?? this.options.logger;
+    const claimed =
+      !existing && !options.dryRun && (await this.claimHome(cluster, plan));
+    let result;
+    try {
+      if (claimed) await this.assertNameIsFree(plan);
+      result = await applyManifests(cluster, plan.manifests, {
+        fieldManager: this.options.policy.settings.fieldManager,
+        dryRun: options.dryRun,
+        dryRunNamespace:
+          options.dryRun && !existing
+            ? await ensurePlatformNamespace(
+                cluster,
+                this.options.policy.settings,
+              )
+            : undefined,
+        marks: this.marks,
+        tenant: plan.tenant,
+        owner: plan.owner,
+        logger,
+      });
+    } catch (error) {
+      // A tenant that could not be made whole leaves nothing behind.
+      if (claimed) await this.releaseHome(cluster, plan, logger);
+      throw error;
+    }
     return {
       tenant: plan.tenant,
       namespace: plan.namespace,
       cluster: plan.cluster,
       isolation: plan.isolation,
-      objects: result.objects,
+      // The claim created the namespace; apply only completed it.
+      objects: result.objects.map((object, i) =>
+        claimed && i === 0 ? { ...object, action: 'created' } : object,
+      ),
       ...(options.dryRun
         ? { manifests: result.manifests as KubernetesManifest[] }
+        : {}),
+      ...(result.dryRunValidatedIn
+        ? { dryRunValidatedIn: result.dryRunValidatedIn }
         : {}),
     };
   }
 
-  /** The tenant called `name`, from its home namespace's marks, on whichever cluster it is. */
+  /**
+   * Refuses the plan's name when any cluster holds a namespace marked for a tenant of
+   * that name and another owner, or the owner's tenant of that name on another cluster;
+   * fails closed, naming the cluster, when one cannot be asked. Returns this owner's
+   * existing tenant on the plan's cluster, if any.
+   */
+  private async assertNameIsFree(
+    plan: TenantPlan,
+  ): Promise<TenantSummary | undefined> {
+    const { answered, failed } = await askEveryCluster(
+      this.options.clusters.list(),
+      async cluster =>
+        (
+          await cluster.client(CoreV1Api).listNamespace({
+            labelSelector: `${this.marks.managedBy}=${MANAGED_BY_VALUE},${this.marks.tenant}=${plan.tenant}`,
+          })
+        ).items.filter(ns => !ns.metadata?.deletionTimestamp),
+    );
+    let existing: TenantSummary | undefined;
+    for (const { cluster, value: namespaces } of answered) {
+      for (const ns of namespaces) {
+        const name = ns.metadata?.name ?? '';
+        const problem = foreignOwnership(
+          { ...ns, apiVersion: 'v1', kind: 'Namespace' },
+          { marks: this.marks, tenant: plan.tenant, owner: plan.owner },
+        );
+        if (problem) {
+          throw new ConflictError(
+            cluster.name === plan.cluster
+              ? problem
+              : `Tenant name '${plan.tenant}' is taken on cluster '${cluster.name}': ${problem}`,
+          );
+        }
+        if (name !== plan.namespace) continue;
+        if (cluster.name !== plan.cluster) {
+          throw new ConflictError(
+            `Tenant '${plan.tenant}' already exists on cluster '${cluster.name}'; choose another tenant name.`,
+          );
+        }
+        existing = tenantSummaryOf(ns, cluster.name, this.marks);
+      }
+    }
+    if (failed.length) {
+      throw clustersUnavailable(
+        failed,
+        `for a tenant named '${plan.tenant}' elsewhere`,
+      );
+    }
+    return existing;
+  }
+
+  /**
+   * Creates the new tenant's home namespace, marked for its owner, with a plain create:
+   * true when this call made it. A namespace that exists already (another creator was
+   * first) is taken over only when it is this owner's.
+   */
+  private async claimHome(
+    cluster: KaasCluster,
+    plan: TenantPlan,
+  ): Promise<boolean> {
+    const home = plan.manifests[0];
+    // Only marks that never change: labels a plain create sets stay owned by it, so
+    // later applies could not remove them.
+    const body: V1Namespace = {
+      metadata: {
+        name: plan.namespace,
+        labels: {
+          [this.marks.managedBy]: MANAGED_BY_VALUE,
+          [this.marks.tenant]: plan.tenant,
+          [this.marks.isolation]: plan.isolation,
+        },
+        annotations: { [this.marks.owner]: plan.owner },
+      },
+    };
+    const core = cluster.client(CoreV1Api);
+    try {
+      await core.createNamespace({
+        body,
+        fieldManager: this.options.policy.settings.fieldManager,
+      });
+      return true;
+    } catch (error) {
+      if (statusCode(error) !== 409) throw error;
+    }
+    const current = await core.readNamespace({ name: home.metadata.name });
+    const problem = foreignOwnership(
+      { ...current, apiVersion: 'v1', kind: 'Namespace' },
+      { marks: this.marks, tenant: plan.tenant, owner: plan.owner },
+    );
+    if (problem) throw new ConflictError(problem);
+    return false;
+  }
+
+  /** Deletes a home namespace this call claimed, when what should follow failed. */
+  private async releaseHome(
+    cluster: KaasCluster,
+    plan: TenantPlan,
+    logger?: LoggerService,
+  ): Promise<void> {
+    try {
+      await cluster.client(CoreV1Api).deleteNamespace({ name: plan.namespace });
+    } catch (error) {
+      logger?.warn(
+        `could not remove namespace '${plan.namespace}' on cluster '${cluster.name}' after a failed create of tenant '${plan.tenant}': ${error}`,
+      );
+    }
+  }
+
+  /**
+   * The tenant called `name`, from its home namespace's marks, on whichever cluster it is.
+   * Every cluster is asked at once; one that cannot be asked does not hide a tenant found
+   * on another, but without one it fails (ServiceUnavailableError naming the cluster)
+   * rather than saying the tenant does not exist.
+   */
   async get(name: string): Promise<TenantSummary | undefined> {
     const namespace = tenantNamespaceName(name, this.options.policy.settings);
-    const clusters = this.options.clusters
-      .list()
-      .filter(c => c.hasRole('tenants') || c.hasRole('management'));
-    for (const cluster of clusters) {
-      let ns;
-      try {
-        ns = await cluster.client(CoreV1Api).readNamespace({ name: namespace });
-      } catch (error) {
-        if (statusCode(error) === 404) continue;
-        throw error;
-      }
-      const summary = tenantSummaryOf(ns, cluster.name, this.marks);
+    const { answered, failed } = await askEveryCluster(
+      this.tenantClusters(),
+      async cluster => {
+        try {
+          return await cluster
+            .client(CoreV1Api)
+            .readNamespace({ name: namespace });
+        } catch (error) {
+          if (statusCode(error) === 404) return undefined;
+          throw error;
+        }
+      },
+    );
+    for (const { cluster, value: home } of answered) {
+      const summary = home && tenantSummaryOf(home, cluster.name, this.marks);
       if (summary?.name === name) return summary;
+    }
+    if (failed.length) {
+      throw clustersUnavailable(failed, `for tenant '${name}'`);
     }
     return undefined;
   }
 
-  /** Every tenant on the clusters with the `tenants` or `management` role, by name. */
-  async list(): Promise<TenantSummary[]> {
-    const clusters = this.options.clusters
+  private tenantClusters(): KaasCluster[] {
+    return this.options.clusters
       .list()
       .filter(c => c.hasRole('tenants') || c.hasRole('management'));
-    const perCluster = await Promise.all(
-      clusters.map(async cluster => {
+  }
+
+  /** Every tenant on the clusters with the `tenants` or `management` role, by name. */
+  async list(): Promise<TenantSummary[]> {
+    const { answered, failed } = await askEveryCluster(
+      this.tenantClusters(),
+      async cluster => {
         const namespaces = await cluster.client(CoreV1Api).listNamespace({
           labelSelector: `${this.marks.managedBy}=${MANAGED_BY_VALUE},${this.marks.isolation}`,
         });
         return namespaces.items.flatMap(
           ns => tenantSummaryOf(ns, cluster.name, this.marks) ?? [],
         );
-      }),
+      },
     );
-    return perCluster.flat().sort((a, b) => a.name.localeCompare(b.name));
+    if (failed.length) throw clustersUnavailable(failed, 'for tenants');
+    return answered
+      .flatMap(a => a.value)
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Whether the tenant is ready now, and what is missing. */
@@ -332,11 +490,12 @@ export class TenantService {
       owner: tenant.owner,
     };
     const instances = await this.instancesOf(tenant, cluster);
-    const instanceCount = instances.reduce((n, i) => n + i.objects.length, 0);
-    if (instanceCount && !options.deleteInstances) {
+    const instanceObjects = instances.flatMap(i => i.objects);
+    if (instanceObjects.length && !options.deleteInstances) {
       throw new ConflictError(
-        `Tenant '${name}' still has ${instanceCount} XaaS instance(s): ${instances
-          .flatMap(i => i.objects)
+        `Tenant '${name}' still has ${
+          instanceObjects.length
+        } XaaS instance(s): ${instanceObjects
           .map(
             i =>
               `${describeObject(i)} (${
@@ -346,6 +505,19 @@ export class TenantService {
           .join(
             ', ',
           )}; delete them first, or delete the tenant with its instances.`,
+      );
+    }
+    const provisioners = await this.provisionersOf(tenant, api);
+    // Every object is checked before the first is deleted: a label anyone who may write
+    // there can set does not make an object this tenant's.
+    const refused = [...instanceObjects, ...provisioners].flatMap(
+      object => foreignOwnership(object, ownership, 'delete') ?? [],
+    );
+    if (refused.length) {
+      throw new ConflictError(
+        `Tenant '${name}' was not deleted, nor was anything of it: ${refused.join(
+          ' ',
+        )} Ask the platform team to look into these objects.`,
       );
     }
     for (const group of instances) {
@@ -358,26 +530,14 @@ export class TenantService {
     }
     // The per-tenant namespaces that only hold instances (`<namespace>-xaas`) go too.
     for (const group of instances) {
-      for (const namespace of await this.instanceNamespacesOf(
-        name,
-        tenant,
-        group.cluster,
-      )) {
-        const problem = foreignOwnership(namespace, ownership);
-        if (problem) throw new ConflictError(problem);
-        await remove(namespace, {
+      if (group.instanceNamespace) {
+        await remove(group.instanceNamespace, {
           cluster: group.cluster,
           api: DiscoveringObjectApi.forCluster(group.cluster),
         });
       }
     }
-
-    const provisioners = await this.provisionersOf(tenant, api);
-    for (const object of provisioners) {
-      const problem = foreignOwnership(object, ownership);
-      if (problem) throw new ConflictError(problem);
-      await remove(object);
-    }
+    for (const object of provisioners) await remove(object);
     if (!options.dryRun) {
       // Cluster API needs the namespace (its Secrets, the provider objects) to tear the
       // cluster down, so the namespace goes only once the Cluster is gone.
@@ -411,69 +571,77 @@ export class TenantService {
   }
 
   /**
-   * The tenant's XaaS instance objects, by the cluster they live on: only those in the
-   * namespaces its instances are placed in (the home namespace, or its `-xaas`
-   * namespace). A tenant label on an object elsewhere, which anyone who may write there
-   * can set, neither blocks this tenant's deletion nor gets that object deleted.
+   * The tenant's XaaS instance objects, by the (cluster, namespace) they live in: its
+   * home namespace on its own cluster, and for vcluster and cluster tenants its `-xaas`
+   * namespace on each xaas cluster where that namespace is marked for this tenant and
+   * its owner. A namespace of the same name marked for another owner (another cluster's
+   * tenant of the same name) is not this tenant's, and neither is anything labelled as
+   * its instance elsewhere. Fails closed, naming the cluster, when an xaas cluster cannot
+   * be asked: instances there would be left behind.
    */
   private async instancesOf(
     tenant: TenantSummary,
     home: KaasCluster,
-  ): Promise<Array<{ cluster: KaasCluster; objects: KubernetesManifest[] }>> {
-    const { name } = tenant;
-    const placements = new Set([
-      tenant.namespace,
-      ...(tenant.isolation === 'namespace' ? [] : [`${tenant.namespace}-xaas`]),
-    ]);
-    const clusters = [
-      home,
-      ...this.options.clusters
-        .withRole('xaas')
-        .filter(c => c.name !== home.name),
-    ];
-    return Promise.all(
-      clusters.map(async c => ({
-        cluster: c,
-        objects: (
-          await findTenantInstances(
-            c,
-            name,
-            this.marks,
-            this.options.instanceKinds,
-          )
-        ).filter(o => placements.has(o.metadata.namespace ?? '')),
-      })),
-    );
-  }
-
-  /**
-   * Namespaces on `cluster` marked for tenant `name` other than its home namespace: the
-   * `-xaas` namespaces that hold the instances of vcluster and cluster tenants.
-   */
-  private async instanceNamespacesOf(
-    name: string,
-    tenant: TenantSummary,
-    cluster: KaasCluster,
-  ): Promise<KubernetesManifest[]> {
-    const list = await cluster.client(CoreV1Api).listNamespace({
-      labelSelector: `${this.marks.managedBy}=${MANAGED_BY_VALUE},${this.marks.tenant}=${name}`,
-    });
-    return list.items
-      .filter(
-        ns =>
-          !(
-            cluster.name === tenant.cluster &&
-            ns.metadata?.name === tenant.namespace
-          ) && !ns.metadata?.deletionTimestamp,
-      )
-      .map(
-        ns =>
-          ({
-            ...ns,
-            apiVersion: 'v1',
-            kind: 'Namespace',
-          } as KubernetesManifest),
+  ): Promise<
+    Array<{
+      cluster: KaasCluster;
+      objects: KubernetesManifest[];
+      /** The `-xaas` namespace the objects are in, when it is this tenant's. */
+      instanceNamespace?: KubernetesManifest;
+    }>
+  > {
+    const find = (cluster: KaasCluster, namespace: string) =>
+      findTenantInstances(
+        cluster,
+        tenant.name,
+        this.marks,
+        this.options.instanceKinds,
+        namespace,
       );
+    const inHome = {
+      cluster: home,
+      objects: await find(home, tenant.namespace),
+    };
+    if (tenant.isolation === 'namespace') return [inHome];
+
+    const name = `${tenant.namespace}${INSTANCE_NAMESPACE_SUFFIX}`;
+    const { answered, failed } = await askEveryCluster(
+      this.options.clusters.withRole('xaas'),
+      async cluster => {
+        let namespace: V1Namespace;
+        try {
+          namespace = await cluster.client(CoreV1Api).readNamespace({ name });
+        } catch (error) {
+          if (statusCode(error) === 404) return undefined;
+          throw error;
+        }
+        const manifest = {
+          ...namespace,
+          apiVersion: 'v1',
+          kind: 'Namespace',
+        } as KubernetesManifest;
+        const mine = !foreignOwnership(
+          manifest,
+          { marks: this.marks, tenant: tenant.name, owner: tenant.owner },
+          'delete',
+        );
+        if (!mine) return undefined;
+        return {
+          cluster,
+          objects: await find(cluster, name),
+          ...(namespace.metadata?.deletionTimestamp
+            ? {}
+            : { instanceNamespace: manifest }),
+        };
+      },
+    );
+    if (failed.length) {
+      throw clustersUnavailable(
+        failed,
+        `for instances of tenant '${tenant.name}' (nothing was deleted)`,
+      );
+    }
+    return [inHome, ...answered.flatMap(a => a.value ?? [])];
   }
 
   /** The Cluster API Cluster or Crossplane claim of a vcluster/cluster tenant, if present. */

@@ -51,7 +51,8 @@ export async function discoverInstanceKinds(
 
 /**
  * The XaaS instances of a tenant on `cluster`: objects of the given kinds (default: the
- * known operator kinds the cluster serves) labelled with the tenant and a capability.
+ * known operator kinds the cluster serves) labelled with the tenant and a capability,
+ * in `namespace` or, without it, in every namespace.
  *
  * @public
  */
@@ -60,6 +61,7 @@ export async function findTenantInstances(
   tenant: string,
   marks: KaasMarkKeys,
   kinds?: InstanceKind[],
+  namespace?: string,
 ): Promise<KubernetesManifest[]> {
   const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
   const candidates = kinds ?? (await discoverInstanceKinds(cluster));
@@ -69,7 +71,7 @@ export async function findTenantInstances(
       const list = await api.list(
         apiVersion,
         kind,
-        undefined,
+        namespace,
         undefined,
         undefined,
         undefined,

@@ -117,7 +117,10 @@ describe('kaas:tenant:delete against the local control plane, through kaas-node 
           labels: {
             'kaas.internal/tenant': name,
             'kaas.internal/capability': 'postgresql',
+            'kaas.internal/managed-by': 'backstage-kaas',
           },
+          // Marked as instances are: only an object of the tenant's owner is deleted.
+          annotations: { 'kaas.internal/owner': 'group:default/team-a' },
         },
       },
     });

@@ -1,0 +1,65 @@
+import { ServiceUnavailableError } from '@backstage/errors';
+import { statusCode } from '../apply/objectApi';
+import type { KaasCluster } from './ClusterRegistry';
+
+/** What the clusters answered (in the clusters' order), and which could not be asked. @public */
+export interface ClusterAnswers<T> {
+  answered: Array<{ cluster: KaasCluster; value: T }>;
+  failed: Array<{ cluster: KaasCluster; error: unknown }>;
+}
+
+/**
+ * Asks every cluster at once, so one that does not answer delays nothing but its own
+ * answer and fails nothing but its own part.
+ *
+ * @public
+ */
+export async function askEveryCluster<T>(
+  clusters: KaasCluster[],
+  ask: (cluster: KaasCluster) => Promise<T>,
+): Promise<ClusterAnswers<T>> {
+  const settled = await Promise.allSettled(clusters.map(ask));
+  const answers: ClusterAnswers<T> = { answered: [], failed: [] };
+  settled.forEach((outcome, i) => {
+    const cluster = clusters[i];
+    if (outcome.status === 'fulfilled') {
+      answers.answered.push({ cluster, value: outcome.value });
+    } else {
+      answers.failed.push({ cluster, error: outcome.reason });
+    }
+  });
+  return answers;
+}
+
+/** Why a request to a cluster failed, in a few words and without the request's details. */
+export function describeClusterFailure(error: unknown): string {
+  const code = statusCode(error);
+  if (code !== undefined) return `it answered HTTP ${code}`;
+  const { name, code: errno } = (error ?? {}) as {
+    name?: string;
+    code?: string;
+  };
+  if (name === 'AbortError' || name === 'TimeoutError') {
+    return 'it did not answer in time';
+  }
+  if (errno) return `it cannot be reached: ${errno}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The error for answers that did not come: names each cluster, says what could not be
+ * done, and that it is worth trying again.
+ *
+ * @public
+ */
+export function clustersUnavailable(
+  failed: Array<{ cluster: KaasCluster; error: unknown }>,
+  what: string,
+): ServiceUnavailableError {
+  const clusters = failed
+    .map(f => `'${f.cluster.name}' (${describeClusterFailure(f.error)})`)
+    .join(', ');
+  return new ServiceUnavailableError(
+    `Cannot check cluster ${clusters} ${what}; try again later`,
+  );
+}
