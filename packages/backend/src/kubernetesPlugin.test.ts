@@ -275,7 +275,9 @@ describe('the core Kubernetes plugin in the real backend process', () => {
       },
     });
     if (registered.status !== 201) {
-      throw new Error(`bob could not register his location: ${registered.text}`);
+      throw new Error(
+        `bob could not register his location: ${registered.text}`,
+      );
     }
     const started = backend;
     const backendSaid = () =>
@@ -292,7 +294,8 @@ describe('the core Kubernetes plugin in the real backend process', () => {
     ]) {
       await waitFor(() => entity(ref), {
         timeoutMs: 90_000,
-        describe: () => `${ref} in the catalog; backend said:\n${backendSaid()}`,
+        describe: () =>
+          `${ref} in the catalog; backend said:\n${backendSaid()}`,
       });
     }
   }, 300_000);

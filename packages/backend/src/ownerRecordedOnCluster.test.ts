@@ -149,7 +149,9 @@ describe('owner-only routes decide on the owner the cluster records (real backen
     // The catalog read the location and refused the claim (a processing error it logs).
     await waitFor(
       async () =>
-        backend.output().includes(`Resource '${name}' of type 'kubernetes-tenant'`)
+        backend
+          .output()
+          .includes(`Resource '${name}' of type 'kubernetes-tenant'`)
           ? true
           : undefined,
       {
@@ -168,7 +170,10 @@ describe('owner-only routes decide on the owner the cluster records (real backen
         const res = await entity(name);
         return res.status === 200 ? res.json() : undefined;
       },
-      { timeoutMs: 60_000, describe: () => `resource:default/${name} from the provider` },
+      {
+        timeoutMs: 60_000,
+        describe: () => `resource:default/${name} from the provider`,
+      },
     );
     expect(owned.spec).toEqual({
       type: 'kubernetes-tenant',

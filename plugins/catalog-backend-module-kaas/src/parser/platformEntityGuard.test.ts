@@ -1,7 +1,10 @@
 import type { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
 import { platformEntityGuardParser } from './platformEntityGuard';
 
-const location = { type: 'url', target: 'https://example.com/catalog-info.yaml' };
+const location = {
+  type: 'url',
+  target: 'https://example.com/catalog-info.yaml',
+};
 
 async function parse(yaml: string, tenants: string[] = []) {
   const results: CatalogProcessorResult[] = [];
@@ -25,9 +28,10 @@ const resource = (name: string, type: string, namespace?: string) =>
 describe('platformEntityGuardParser', () => {
   it('refuses tenant and instance types, naming the entity and what to do', async () => {
     const results = await parse(
-      [resource('t1', 'kubernetes-tenant'), resource('t1.db', 'xaas-postgresql')].join(
-        '\n---\n',
-      ),
+      [
+        resource('t1', 'kubernetes-tenant'),
+        resource('t1.db', 'xaas-postgresql'),
+      ].join('\n---\n'),
     );
     expect(results.map(r => r.type)).toEqual(['error', 'error']);
     expect((results[0] as any).error.message).toMatch(
@@ -61,6 +65,9 @@ describe('platformEntityGuardParser', () => {
       ['shop'],
     );
     expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ type: 'entity', entity: { kind: 'Component' } });
+    expect(results[0]).toMatchObject({
+      type: 'entity',
+      entity: { kind: 'Component' },
+    });
   });
 });

@@ -37,7 +37,10 @@ export function platformEntityGuardParser(options: {
 }): CatalogProcessorParser {
   return async function* parse({ data, location }) {
     for (const result of parseEntityYaml(data, location)) {
-      if (result.type !== 'entity' || !isResourceInDefaultNamespace(result.entity)) {
+      if (
+        result.type !== 'entity' ||
+        !isResourceInDefaultNamespace(result.entity)
+      ) {
         yield result;
         continue;
       }

@@ -133,8 +133,8 @@ describe('instance credentials route against the local control plane', () => {
     );
 
     const notYet = await request(backend.server)
-        .post(`/api/kaas/tenants/${tenant}/instances/cache2/credentials`)
-        .set('Authorization', alice);
+      .post(`/api/kaas/tenants/${tenant}/instances/cache2/credentials`)
+      .set('Authorization', alice);
     expect(notYet.status).toBe(404);
     expect(notYet.body.error.message).toBe(
       `Secret 't-${tenant}/cache2-app' of instance 'cache2' does not exist yet; wait until the instance is ready`,

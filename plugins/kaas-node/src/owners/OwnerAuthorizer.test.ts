@@ -16,8 +16,7 @@ const CLAIMS: Record<string, string[]> = {
 
 const userInfo = {
   async getUserInfo(credentials: BackstageCredentials) {
-    const ref = (credentials.principal as BackstageUserPrincipal)
-      .userEntityRef;
+    const ref = (credentials.principal as BackstageUserPrincipal).userEntityRef;
     return { userEntityRef: ref, ownershipEntityRefs: CLAIMS[ref] ?? [] };
   },
 };

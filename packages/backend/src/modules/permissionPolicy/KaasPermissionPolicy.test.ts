@@ -32,20 +32,23 @@ describe('KaasPermissionPolicy', () => {
   it.each([
     kaasTenantKubeconfigCreatePermission,
     xaasInstanceCredentialsReadPermission,
-  ])('asks the kaas plugin whether the user is in the owner group recorded on the cluster for $name', async p => {
-    expect(await policy.handle({ permission: p }, alice)).toEqual({
-      result: AuthorizeResult.CONDITIONAL,
-      pluginId: 'kaas',
-      resourceType: 'kaas-tenant',
-      conditions: {
-        rule: 'IS_TENANT_OWNER',
+  ])(
+    'asks the kaas plugin whether the user is in the owner group recorded on the cluster for $name',
+    async p => {
+      expect(await policy.handle({ permission: p }, alice)).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'kaas',
         resourceType: 'kaas-tenant',
-        params: {
-          claims: ['user:default/alice', 'group:default/team-a'],
+        conditions: {
+          rule: 'IS_TENANT_OWNER',
+          resourceType: 'kaas-tenant',
+          params: {
+            claims: ['user:default/alice', 'group:default/team-a'],
+          },
         },
-      },
-    });
-  });
+      });
+    },
+  );
 
   it('allows platform admins to download any kubeconfig, whatever the case of the ref', async () => {
     const admin = user('user:default/petra', 'group:default/Platform-Team');

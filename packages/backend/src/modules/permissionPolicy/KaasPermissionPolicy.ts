@@ -89,5 +89,4 @@ export class KaasPermissionPolicy implements PermissionPolicy {
     if (USERS_ONLY.has(permission.name)) return user ? allow : deny;
     return allow;
   }
-
 }
