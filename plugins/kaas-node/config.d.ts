@@ -28,6 +28,12 @@ export interface Config {
       caFile?: string;
       /** What the cluster is used for. */
       roles: Array<'tenants' | 'management' | 'xaas'>;
+      /**
+       * Longest an API request of the backend to this cluster may take, answer included,
+       * e.g. '20s' or { seconds: 20 }. A cluster that does not answer within it is
+       * reported as unreachable instead of holding every lookup. Default 20 seconds.
+       */
+      requestTimeout?: string | HumanDuration;
       /** How the backend authenticates to the cluster. */
       auth:
         | {

@@ -13,19 +13,20 @@ import type { ClusterConfig } from './clusterConfig';
 import { readClusterConfigs } from './readClusterConfigs';
 
 /**
- * Longest a request of the typed and object clients may take, answer included. client-node
- * sets no limit, so a cluster that accepts connections but never answers (or drops them
- * silently) would hold every lookup that asks it; the platform's own requests take
- * milliseconds. Watches and the inventory's requests have their own limits.
+ * A KubeConfig whose API clients give up on a request after `timeoutMs`, answer
+ * included. client-node sets no limit, so a cluster that accepts connections but never
+ * answers (or drops packets silently) would hold every lookup that asks it. Watches and
+ * the inventory's requests set their own limits and are not affected.
  */
-const REQUEST_TIMEOUT_MS = 20_000;
-
-/** A KubeConfig whose API clients give up on a request after {@link REQUEST_TIMEOUT_MS}. */
 class TimeLimitedKubeConfig extends KubeConfig {
+  constructor(private readonly timeoutMs: number) {
+    super();
+  }
+
   async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
     if (!context.getSignal()) {
-      context.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+      context.setSignal(AbortSignal.timeout(this.timeoutMs));
     }
   }
 }
@@ -66,7 +67,7 @@ export class KaasCluster {
    */
   kubeConfig(): KubeConfig {
     const { auth, name } = this.config;
-    const kubeConfig = new TimeLimitedKubeConfig();
+    const kubeConfig = new TimeLimitedKubeConfig(this.config.requestTimeoutMs);
     if (auth.type === 'kubeconfig') {
       kubeConfig.loadFromFile(auth.kubeconfigPath);
       if (auth.context) kubeConfig.setCurrentContext(auth.context);

@@ -63,3 +63,35 @@ export function clustersUnavailable(
     `Cannot check cluster ${clusters} ${what}; try again later`,
   );
 }
+
+/**
+ * The first thing `find` finds on any cluster, asking every cluster at once: a cluster
+ * that does not answer delays nothing found elsewhere. Undefined when every cluster
+ * answered and none had it; without an answer from some, ServiceUnavailableError naming
+ * them (`what` says what was looked for), since it may be there.
+ *
+ * @public
+ */
+export function findOnAnyCluster<T>(
+  clusters: KaasCluster[],
+  find: (cluster: KaasCluster) => Promise<T | undefined>,
+  what: string,
+): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const lookups = clusters.map(cluster =>
+      find(cluster).then(found => {
+        if (found !== undefined) resolve(found);
+      }),
+    );
+    // Once every cluster has answered or failed: nothing found (a no-op if found).
+    Promise.allSettled(lookups).then(outcomes => {
+      const failed = outcomes.flatMap((outcome, i) =>
+        outcome.status === 'rejected'
+          ? [{ cluster: clusters[i], error: outcome.reason }]
+          : [],
+      );
+      if (failed.length) reject(clustersUnavailable(failed, what));
+      else resolve(undefined);
+    });
+  });
+}

@@ -19,4 +19,6 @@ export interface ClusterConfig {
   caFile?: string;
   roles: ClusterRole[];
   auth: ClusterAuthConfig;
+  /** Longest an API request to the cluster may take, answer included. */
+  requestTimeoutMs: number;
 }

@@ -35,8 +35,25 @@ describe('readClusterConfigs', () => {
         caData: undefined,
         roles: ['tenants', 'management'],
         auth: { type: 'tokenFile', tokenFile },
+        requestTimeoutMs: 20_000,
       },
     ]);
+  });
+
+  it('reads how long a request to the cluster may take', () => {
+    expect(
+      read([{ ...valid(), requestTimeout: '3s' }])[0].requestTimeoutMs,
+    ).toBe(3000);
+    expect(
+      read([{ ...valid(), requestTimeout: { milliseconds: 1500 } }])[0]
+        .requestTimeoutMs,
+    ).toBe(1500);
+    expect(() => read([{ ...valid(), requestTimeout: 'soon' }])).toThrow(
+      /^Invalid cluster configuration at 'kaas\.clusters\[0\]\.requestTimeout': .*use e\.g\. '20s'/,
+    );
+    expect(() => read([{ ...valid(), requestTimeout: '10ms' }])).toThrow(
+      "Invalid cluster configuration at 'kaas.clusters[0].requestTimeout': is 10 ms; give requests at least 100 ms",
+    );
   });
 
   it.each<[string, (c: any) => unknown, RegExp]>([

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '@backstage/config';
+import { readDurationFromConfig, type Config } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   CLUSTER_ROLES,
@@ -182,6 +183,7 @@ function readCluster(config: Config, key: string): ClusterConfig {
   return {
     name,
     title: config.getOptionalString('title') ?? name,
+    requestTimeoutMs: readRequestTimeout(config, `${key}.requestTimeout`),
     url,
     ...(publicUrl ? { publicUrl } : {}),
     caData,
@@ -189,6 +191,34 @@ function readCluster(config: Config, key: string): ClusterConfig {
     roles: roles as ClusterConfig['roles'],
     auth,
   };
+}
+
+/** Default of `kaas.clusters[].requestTimeout`. @public */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
+
+function readRequestTimeout(config: Config, key: string): number {
+  if (!config.has('requestTimeout')) return DEFAULT_REQUEST_TIMEOUT_MS;
+  let milliseconds: number;
+  try {
+    milliseconds = durationToMilliseconds(
+      readDurationFromConfig(config, { key: 'requestTimeout' }),
+    );
+  } catch (error) {
+    throw new ClusterConfigError(
+      key,
+      `${(error as Error).message.replace(
+        /^.*config at '[^']*', (Error: )?/,
+        '',
+      )}; use e.g. '20s' or { seconds: 20 }`,
+    );
+  }
+  if (milliseconds < 100) {
+    throw new ClusterConfigError(
+      key,
+      `is ${milliseconds} ms; give requests at least 100 ms`,
+    );
+  }
+  return milliseconds;
 }
 
 /**

@@ -20,6 +20,7 @@ import { waitUntilAbsent } from '../apply/waitUntilAbsent';
 import {
   askEveryCluster,
   clustersUnavailable,
+  findOnAnyCluster,
 } from '../clusters/askEveryCluster';
 import type { ClusterRegistry, KaasCluster } from '../clusters/ClusterRegistry';
 import { ensurePlatformNamespace } from '../platform/platformNamespace';
@@ -322,33 +323,30 @@ export class TenantService {
 
   /**
    * The tenant called `name`, from its home namespace's marks, on whichever cluster it is.
-   * Every cluster is asked at once; one that cannot be asked does not hide a tenant found
-   * on another, but without one it fails (ServiceUnavailableError naming the cluster)
+   * Every cluster is asked at once and the first to have it answers; one that cannot be
+   * asked neither hides nor delays a tenant found on another, but when no cluster has it
+   * and one could not be asked this fails (ServiceUnavailableError naming the cluster)
    * rather than saying the tenant does not exist.
    */
   async get(name: string): Promise<TenantSummary | undefined> {
     const namespace = tenantNamespaceName(name, this.options.policy.settings);
-    const { answered, failed } = await askEveryCluster(
+    return findOnAnyCluster(
       this.tenantClusters(),
       async cluster => {
+        let home: V1Namespace;
         try {
-          return await cluster
+          home = await cluster
             .client(CoreV1Api)
             .readNamespace({ name: namespace });
         } catch (error) {
           if (statusCode(error) === 404) return undefined;
           throw error;
         }
+        const summary = tenantSummaryOf(home, cluster.name, this.marks);
+        return summary?.name === name ? summary : undefined;
       },
+      `for tenant '${name}'`,
     );
-    for (const { cluster, value: home } of answered) {
-      const summary = home && tenantSummaryOf(home, cluster.name, this.marks);
-      if (summary?.name === name) return summary;
-    }
-    if (failed.length) {
-      throw clustersUnavailable(failed, `for tenant '${name}'`);
-    }
-    return undefined;
   }
 
   private tenantClusters(): KaasCluster[] {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -336,4 +337,94 @@ describe('TenantService across two local control planes (the shared one and a se
       `with cluster 'second' stopped: get ${found.ms} ms, create refused in ${refused.ms} ms, unknown name ${unknown.ms} ms, ready ${readiness.ms} ms, delete (until gone) ${deleted.ms} ms`,
     );
   }, 120_000);
+});
+
+describe('TenantService with a cluster that accepts connections and never answers (a loopback socket that stays silent)', () => {
+  const first = testCluster();
+  let silent: net.Server;
+  let tenants: TenantService;
+
+  beforeAll(async () => {
+    silent = net.createServer(() => {});
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const config = tenantTestConfig([
+      {
+        name: 'local',
+        url: first.url,
+        caFile: first.caFile,
+        roles: ['tenants', 'management', 'xaas'],
+        auth: { type: 'tokenFile', tokenFile: first.backendTokenFile },
+      },
+      {
+        name: 'silent',
+        url: `https://127.0.0.1:${port}`,
+        caFile: first.caFile,
+        roles: ['tenants'],
+        auth: { type: 'tokenFile', tokenFile: first.backendTokenFile },
+        requestTimeout: '1s',
+      },
+    ]);
+    tenants = TenantService.fromConfig(config, {
+      clusters: ClusterRegistry.fromConfig(config),
+    });
+  });
+
+  afterAll(async () => {
+    silent.close();
+  });
+
+  it('serves a tenant of the answering cluster without waiting for the silent one, and refuses a new name naming the silent one once its request timeout passes', async () => {
+    const name = uniqueName('patient');
+    const started = Date.now();
+    const created = tenants.create(
+      tenants.validate({
+        name,
+        owner: 'team-a',
+        isolation: 'namespace',
+        profile: 'small',
+      }),
+    );
+    await expect(created).rejects.toThrow(ServiceUnavailableError);
+    await expect(created).rejects.toThrow(
+      `Cannot check cluster 'silent' (it did not answer in time) for a tenant named '${name}' elsewhere; try again later`,
+    );
+    const refusedMs = Date.now() - started;
+    expect(refusedMs).toBeLessThan(3_000);
+
+    // Made through a configuration without the silent cluster, then looked up with it.
+    const config = tenantTestConfig([
+      {
+        name: 'local',
+        url: first.url,
+        caFile: first.caFile,
+        roles: ['tenants', 'management', 'xaas'],
+        auth: { type: 'tokenFile', tokenFile: first.backendTokenFile },
+      },
+    ]);
+    const direct = TenantService.fromConfig(config, {
+      clusters: ClusterRegistry.fromConfig(config),
+    });
+    await direct.create(
+      direct.validate({
+        name,
+        owner: 'team-a',
+        isolation: 'namespace',
+        profile: 'small',
+      }),
+    );
+    const lookup = Date.now();
+    await expect(tenants.get(name)).resolves.toMatchObject({
+      name,
+      cluster: 'local',
+    });
+    const foundMs = Date.now() - lookup;
+    // Found on the answering cluster without waiting for the silent one to time out.
+    expect(foundMs).toBeLessThan(900);
+    // eslint-disable-next-line no-console
+    console.log(
+      `with cluster 'silent' (requestTimeout 1s): create refused in ${refusedMs} ms, get ${foundMs} ms`,
+    );
+    await direct.delete(name);
+  }, 30_000);
 });
