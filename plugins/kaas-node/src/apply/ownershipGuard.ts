@@ -35,10 +35,24 @@ export function foreignOwnership(
   existing: KubernetesObject,
   expected: OwnershipMarks,
   purpose: 'write' | 'delete' = 'write',
+  context: {
+    /**
+     * Owners of namespaces already found to be `expected`'s. Inside them, a marked object
+     * without an owner annotation takes the namespace's: earlier versions recorded the
+     * owner on home namespaces and instances only, and nobody but the owner group, the
+     * platform and cluster admins can write inside such a namespace.
+     */
+    namespaceOwners?: ReadonlyMap<string, string>;
+  } = {},
 ): string | undefined {
   const { marks } = expected;
   const labels = existing.metadata?.labels ?? {};
-  const owner = existing.metadata?.annotations?.[marks.owner];
+  const namespace = existing.metadata?.namespace;
+  const owner =
+    existing.metadata?.annotations?.[marks.owner] ??
+    (existing.kind !== 'Namespace' && namespace
+      ? context.namespaceOwners?.get(namespace)
+      : undefined);
   let what = `${describeObject(existing)} already exists and`;
   let advice =
     expected.instance === undefined
@@ -137,13 +151,21 @@ export async function guardOwnership(
       }
     }
     existing.set(objectKey(manifest), current);
-    return current ? foreignOwnership(current, expected) : undefined;
+    return current
+      ? foreignOwnership(current, expected, 'write', { namespaceOwners })
+      : undefined;
   };
+  const namespaceOwners = new Map<string, string>();
 
   // Nothing can exist inside a namespace that does not exist: for a new tenant one read
   // of its namespace replaces a read per object.
   const namespaces = manifests.filter(m => m.kind === 'Namespace');
   const problems = await Promise.all(namespaces.map(m => check(m, true)));
+  namespaces.forEach((m, i) => {
+    if (!problems[i] && existing.get(objectKey(m))) {
+      namespaceOwners.set(m.metadata.name, expected.owner);
+    }
+  });
   const absentNamespaces = new Set(
     namespaces
       .filter(m => existing.get(objectKey(m)) === undefined)

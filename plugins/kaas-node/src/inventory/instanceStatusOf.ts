@@ -1,4 +1,8 @@
-import { instanceEntityRef, parseGroupRef } from '@internal/plugin-kaas-common';
+import {
+  instanceEntityRef,
+  kubernetesGroupName,
+  parseGroupRef,
+} from '@internal/plugin-kaas-common';
 import { substituteInstancePlaceholders } from '../instances/instanceTemplates';
 import type { LoadedCapability } from '../instances/readCapabilities';
 import { staticConnection } from '../instances/staticConnection';
@@ -42,7 +46,10 @@ export function instanceStatusOf(options: {
         name: tenant.name,
         namespace: tenant.namespace,
         owner: tenant.owner,
-        ownerName: 'group' in ownerRef ? ownerRef.group.name : tenant.owner,
+        ownerName:
+          'group' in ownerRef
+            ? kubernetesGroupName(ownerRef.group)
+            : tenant.owner,
         isolation: tenant.isolation,
         profile: tenant.profile,
       },

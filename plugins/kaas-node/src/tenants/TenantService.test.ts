@@ -667,6 +667,57 @@ describe('TenantService against the local control plane with the backend credent
     ).toEqual([]);
   }, 60_000);
 
+  it('takes up, inside its own home namespace, objects an earlier version wrote without an owner annotation, and deletes a tenant whose Cluster records none', async () => {
+    const name = uniqueName('legacy');
+    const namespace = `t-${name}`;
+    await tenants.create(request(name, { isolation: 'vcluster' }));
+    const ownerOf = async (kind: string, object: string) =>
+      (
+        await kubectl(
+          'get',
+          kind,
+          object,
+          '-n',
+          namespace,
+          '-o',
+          "jsonpath={.metadata.annotations['kaas\\.internal/owner']}",
+        )
+      ).trim();
+    // Before owners were recorded on every object, only the namespace and instances had one.
+    const forget = async () => {
+      for (const [kind, object] of [
+        ['resourcequota', 'tenant-quota'],
+        ['clusters.cluster.x-k8s.io', name],
+      ]) {
+        await kubectl(
+          'annotate',
+          kind,
+          object,
+          '-n',
+          namespace,
+          'kaas.internal/owner-',
+        );
+        expect(await ownerOf(kind, object)).toBe('');
+      }
+    };
+    await forget();
+
+    await tenants.create(request(name, { isolation: 'vcluster' }));
+    expect(await ownerOf('resourcequota', 'tenant-quota')).toBe(
+      'group:default/team-a',
+    );
+    expect(await ownerOf('clusters.cluster.x-k8s.io', name)).toBe(
+      'group:default/team-a',
+    );
+
+    await forget();
+    const deleted = await tenants.delete(name, {
+      waitUntilGone: true,
+      timeoutMs: 90_000,
+    });
+    expect(deleted.deleted.map(d => d.kind)).toEqual(['Cluster', 'Namespace']);
+  }, 150_000);
+
   it('binds an owner group outside the default catalog namespace under its namespaced name, which the same-named default group does not hold', async () => {
     // The test baseline labels namespaces with the owner name, which cannot hold a '/'.
     const withoutTeamLabel = new ConfigReader({

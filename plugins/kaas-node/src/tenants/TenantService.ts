@@ -508,8 +508,12 @@ export class TenantService {
     const provisioners = await this.provisionersOf(tenant, api);
     // Every object is checked before the first is deleted: a label anyone who may write
     // there can set does not make an object this tenant's.
+    const homeOwner = new Map([[tenant.namespace, tenant.owner]]);
     const refused = [...instanceObjects, ...provisioners].flatMap(
-      object => foreignOwnership(object, ownership, 'delete') ?? [],
+      object =>
+        foreignOwnership(object, ownership, 'delete', {
+          namespaceOwners: homeOwner,
+        }) ?? [],
     );
     if (refused.length) {
       throw new ConflictError(
