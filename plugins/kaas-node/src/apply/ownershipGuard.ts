@@ -121,6 +121,7 @@ export async function guardOwnership(
   expected: OwnershipMarks,
 ): Promise<Map<string, KubernetesObject | undefined>> {
   const existing = new Map<string, KubernetesObject | undefined>();
+  const namespaceOwners = new Map<string, string>();
   const check = async (manifest: KubernetesManifest, mayExist: boolean) => {
     const resource = await api.discover(manifest.apiVersion, manifest.kind);
     if (!resource) {
@@ -155,7 +156,6 @@ export async function guardOwnership(
       ? foreignOwnership(current, expected, 'write', { namespaceOwners })
       : undefined;
   };
-  const namespaceOwners = new Map<string, string>();
 
   // Nothing can exist inside a namespace that does not exist: for a new tenant one read
   // of its namespace replaces a read per object.
