@@ -112,6 +112,40 @@ describe('owner-only routes decide on the owner the cluster records (real backen
     expect((await refused.json()).error.message).toMatch(
       /Only members of group:default\/team-a and platform admins/,
     );
+
+    // What the tenant page asks (usePermission with the tenant as resourceRef): the
+    // permission backend resolves the conditional decision through the kaas plugin.
+    const decide = async (token: string, resourceRef: string) => {
+      const answer = await fetch(
+        `${backend.baseUrl}/api/permission/authorize`,
+        {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({
+            items: [
+              {
+                id: '1',
+                permission: {
+                  type: 'resource',
+                  name: 'kaas.tenant.kubeconfig.create',
+                  attributes: { action: 'create' },
+                  resourceType: 'kaas-tenant',
+                },
+                resourceRef,
+              },
+            ],
+          }),
+        },
+      );
+      expect(answer.status).toBe(200);
+      return (await answer.json()).items[0].result;
+    };
+    expect(await decide(alice, name)).toBe('ALLOW');
+    expect(await decide(bob, name)).toBe('DENY');
+    expect(await decide(alice, `resource:default/${name}`)).toBe('DENY');
   });
 
   it("refuses bob alice's kubeconfig although he registered a location claiming her tenant's entity before it existed", async () => {

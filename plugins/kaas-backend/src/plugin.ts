@@ -11,6 +11,7 @@ import {
   kaasTenantListPermission,
   kaasTenantKubeconfigCreatePermission,
   kaasTenantReadPermission,
+  tenantNameProblem,
   xaasInstanceCredentialsReadPermission,
 } from '@internal/plugin-kaas-common';
 import {
@@ -93,6 +94,10 @@ export const kaasPlugin = createBackendPlugin({
           getResources: names =>
             Promise.all(
               names.map(async name => {
+                // A resourceRef that cannot name a tenant (an entity ref, say) is none.
+                if (tenantNameProblem(name, tenants.policy.settings)) {
+                  return undefined;
+                }
                 const tenant = await tenants.get(name);
                 return tenant && { name: tenant.name, owner: tenant.owner };
               }),

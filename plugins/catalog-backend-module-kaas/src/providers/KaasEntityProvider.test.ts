@@ -459,7 +459,7 @@ describe('KaasEntityProvider with two control planes, the second stopped at star
       await until(
         () => connection.count('full') > 0 && connection.entity(ref(gone)),
         () => 'no full mutation with the second cluster after it came up',
-        60_000,
+        150_000,
       );
       expect(connection.entity(ref(keep))).toBeDefined();
       expect(connection.entity(ref(before))).toBeDefined();
@@ -526,7 +526,7 @@ describe('KaasEntityProvider with two control planes, the second stopped at star
         () => !connection.entity(ref(gone)),
         () =>
           `${gone} still in the catalog after the second cluster listed again`,
-        60_000,
+        150_000,
       );
       expect(connection.entity(ref(keep))).toBeDefined();
       expect(connection.entity(ref(after))).toBeDefined();

@@ -65,33 +65,34 @@ export function clustersUnavailable(
 }
 
 /**
- * The first thing `find` finds on any cluster, asking every cluster at once: a cluster
- * that does not answer delays nothing found elsewhere. Undefined when every cluster
- * answered and none had it; without an answer from some, ServiceUnavailableError naming
- * them (`what` says what was looked for), since it may be there.
+ * What `find` finds on the earliest cluster (in configuration order) that has it, asking
+ * every cluster at once. An answer is used once every cluster before it has answered or
+ * failed, so two lookups of the same name agree on where it is; a cluster that fails is
+ * passed over, and one that does not answer delays only what is found after it.
+ * Undefined when every cluster answered and none had it; without an answer from some,
+ * ServiceUnavailableError naming them (`what` says what was looked for), since it may be
+ * there.
  *
  * @public
  */
-export function findOnAnyCluster<T>(
+export async function findOnAnyCluster<T>(
   clusters: KaasCluster[],
   find: (cluster: KaasCluster) => Promise<T | undefined>,
   what: string,
 ): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const lookups = clusters.map(cluster =>
-      find(cluster).then(found => {
-        if (found !== undefined) resolve(found);
-      }),
-    );
-    // Once every cluster has answered or failed: nothing found (a no-op if found).
-    Promise.allSettled(lookups).then(outcomes => {
-      const failed = outcomes.flatMap((outcome, i) =>
-        outcome.status === 'rejected'
-          ? [{ cluster: clusters[i], error: outcome.reason }]
-          : [],
-      );
-      if (failed.length) reject(clustersUnavailable(failed, what));
-      else resolve(undefined);
-    });
-  });
+  const lookups = clusters.map(cluster =>
+    find(cluster).then(
+      value => ({ value, error: undefined, failed: false }),
+      (error: unknown) => ({ value: undefined, error, failed: true }),
+    ),
+  );
+  const failed: Array<{ cluster: KaasCluster; error: unknown }> = [];
+  for (const [i, lookup] of lookups.entries()) {
+    const outcome = await lookup;
+    if (outcome.failed)
+      failed.push({ cluster: clusters[i], error: outcome.error });
+    else if (outcome.value !== undefined) return outcome.value;
+  }
+  if (failed.length) throw clustersUnavailable(failed, what);
+  return undefined;
 }

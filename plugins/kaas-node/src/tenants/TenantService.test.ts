@@ -718,6 +718,23 @@ describe('TenantService against the local control plane with the backend credent
     expect(deleted.deleted.map(d => d.kind)).toEqual(['Cluster', 'Namespace']);
   }, 150_000);
 
+  it('deletes only the tenant the caller checked: a summary of another owner or cluster deletes nothing', async () => {
+    const name = uniqueName('pinned');
+    await tenants.create(request(name));
+    const checked = (await tenants.get(name))!;
+    for (const other of [
+      { ...checked, owner: 'group:default/team-b' },
+      { ...checked, cluster: 'elsewhere' },
+    ]) {
+      await expect(tenants.delete(other)).rejects.toThrow(
+        `Tenant '${name}' is now found on cluster 'local' for group:default/team-a, not on cluster '${other.cluster}' for ${other.owner} as when it was checked; nothing was deleted, try again`,
+      );
+      expect(await namespaceExists(`t-${name}`)).toBe(true);
+    }
+    await tenants.delete(checked, { waitUntilGone: true });
+    expect(await namespaceExists(`t-${name}`)).toBe(false);
+  }, 60_000);
+
   it('binds an owner group outside the default catalog namespace under its namespaced name, which the same-named default group does not hold', async () => {
     // The test baseline labels namespaces with the owner name, which cannot hold a '/'.
     const withoutTeamLabel = new ConfigReader({

@@ -7,6 +7,7 @@ import {
   MANAGED_BY_VALUE,
   describeTenantRequestIssues,
   kaasMarkKeys,
+  sameEntityRef,
   tenantNamespaceName,
   tenantRequestSchema,
   type KaasMarkKeys,
@@ -274,8 +275,10 @@ export class TenantService {
     plan: TenantPlan,
   ): Promise<boolean> {
     const home = plan.manifests[0];
-    // Only marks that never change: labels a plain create sets stay owned by it, so
-    // later applies could not remove them.
+    // Only marks every apply writes too: what a plain create sets stays co-owned by it,
+    // so a later apply could not remove it. The request (spec) is among them so that
+    // nobody reading the namespace meanwhile sees a tenant without its profile.
+    const spec = home.metadata.annotations?.[this.marks.spec];
     const body: V1Namespace = {
       metadata: {
         name: plan.namespace,
@@ -284,7 +287,10 @@ export class TenantService {
           [this.marks.tenant]: plan.tenant,
           [this.marks.isolation]: plan.isolation,
         },
-        annotations: { [this.marks.owner]: plan.owner },
+        annotations: {
+          [this.marks.owner]: plan.owner,
+          ...(spec ? { [this.marks.spec]: spec } : {}),
+        },
       },
     };
     const core = cluster.client(CoreV1Api);
@@ -438,13 +444,27 @@ export class TenantService {
   /**
    * Deletes a tenant: its Cluster API / Crossplane objects first, then the home
    * namespace. Refuses (ConflictError) while XaaS instances of the tenant exist, unless
-   * `deleteInstances`.
+   * `deleteInstances`. Given the summary the caller checked (an action checks its owner),
+   * refuses when the name now leads to another cluster or owner.
    */
   async delete(
-    name: string,
+    nameOrTenant: string | TenantSummary,
     options: TenantDeleteOptions = {},
   ): Promise<TenantDeleteResult> {
+    const name =
+      typeof nameOrTenant === 'string' ? nameOrTenant : nameOrTenant.name;
     const tenant = await this.get(name);
+    // The caller authorised one tenant (cluster and owner); never delete another by name.
+    if (
+      tenant &&
+      typeof nameOrTenant !== 'string' &&
+      (tenant.cluster !== nameOrTenant.cluster ||
+        !sameEntityRef(tenant.owner, nameOrTenant.owner))
+    ) {
+      throw new ConflictError(
+        `Tenant '${name}' is now found on cluster '${tenant.cluster}' for ${tenant.owner}, not on cluster '${nameOrTenant.cluster}' for ${nameOrTenant.owner} as when it was checked; nothing was deleted, try again`,
+      );
+    }
     if (!tenant) {
       throw new NotFoundError(
         `Tenant '${name}' does not exist (no namespace '${tenantNamespaceName(

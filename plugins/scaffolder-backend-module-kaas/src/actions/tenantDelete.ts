@@ -82,7 +82,7 @@ export function createKaasTenantDeleteAction(options: {
           summary.cluster
         }'${deleteInstances ? ', including its XaaS instances' : ''}`,
       );
-      const result = await tenants.delete(name, {
+      const result = await tenants.delete(summary, {
         deleteInstances,
         waitUntilGone,
         timeoutMs: timeoutSeconds * 1000,

@@ -41,12 +41,11 @@ function Copyable(props: { text: string; label: string }) {
 export function ConnectionCard(props: {
   tenant: string;
   instance: string;
-  entityRef: string;
   owner?: string;
   /** Reloads the details when the instance becomes ready. */
   ready: boolean;
 }) {
-  const { tenant, instance, entityRef, owner, ready } = props;
+  const { tenant, instance, owner, ready } = props;
   const kaasApi = useApi(kaasApiRef);
   const connection = useAsyncRetry(
     () => kaasApi.getConnection(tenant, instance),
@@ -113,7 +112,6 @@ export function ConnectionCard(props: {
             <CredentialsReveal
               tenant={tenant}
               instance={instance}
-              entityRef={entityRef}
               owner={owner}
             />
           </Box>

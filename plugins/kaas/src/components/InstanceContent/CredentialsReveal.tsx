@@ -22,15 +22,14 @@ import { SecretValueRow } from './SecretValueRow';
 export function CredentialsReveal(props: {
   tenant: string;
   instance: string;
-  /** The instance's catalog entity, the resource the permission is checked on. */
-  entityRef: string;
   owner?: string;
 }) {
-  const { tenant, instance, entityRef, owner } = props;
+  const { tenant, instance, owner } = props;
   const kaasApi = useApi(kaasApiRef);
   const permission = usePermission({
     permission: xaasInstanceCredentialsReadPermission,
-    resourceRef: entityRef,
+    // A kaas-tenant resource: decided on the owner the cluster records for the tenant.
+    resourceRef: tenant,
   });
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<Error | undefined>();

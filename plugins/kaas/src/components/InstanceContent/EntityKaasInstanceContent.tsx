@@ -1,4 +1,3 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EmptyState,
   Progress,
@@ -20,10 +19,9 @@ import { ParametersCard } from './ParametersCard';
 function InstanceContent(props: {
   tenant: string;
   instance: string;
-  entityRef: string;
   entityOwner?: string;
 }) {
-  const { tenant, instance, entityRef, entityOwner } = props;
+  const { tenant, instance, entityOwner } = props;
   const kaasApi = useApi(kaasApiRef);
   const {
     value: status,
@@ -77,7 +75,6 @@ function InstanceContent(props: {
         <ConnectionCard
           tenant={tenant}
           instance={instance}
-          entityRef={entityRef}
           owner={status.owner || entityOwner}
           ready={status.ready}
         />
@@ -106,7 +103,6 @@ export function EntityKaasInstanceContent() {
     <InstanceContent
       tenant={names.tenant}
       instance={names.instance}
-      entityRef={stringifyEntityRef(entity)}
       entityOwner={entity.spec?.owner as string | undefined}
     />
   );

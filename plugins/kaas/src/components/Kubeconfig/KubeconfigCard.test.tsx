@@ -33,7 +33,6 @@ function renderCard(
   return renderWithKaas(
     <KubeconfigCard
       tenant="team-a-dev"
-      entityRef="resource:default/team-a-dev"
       owner="group:default/team-a"
       modes={['token']}
       {...props}

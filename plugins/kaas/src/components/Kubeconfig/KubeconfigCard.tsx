@@ -23,16 +23,15 @@ const ACCESS_TEXT: Record<KaasKubeconfigMode, string> = {
  */
 export function KubeconfigCard(props: {
   tenant: string;
-  /** The tenant's catalog entity, the resource the permission is checked on. */
-  entityRef: string;
   owner?: string;
   modes: KaasKubeconfigMode[];
 }) {
-  const { tenant, entityRef, owner, modes } = props;
+  const { tenant, owner, modes } = props;
   const [open, setOpen] = useState(false);
   const permission = usePermission({
     permission: kaasTenantKubeconfigCreatePermission,
-    resourceRef: entityRef,
+    // A kaas-tenant resource: decided on the owner the cluster records for the tenant.
+    resourceRef: tenant,
   });
   const denied = !permission.loading && !permission.allowed;
   const reason = `Only members of ${ownerName(

@@ -1,4 +1,3 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EmptyState,
   Progress,
@@ -32,7 +31,6 @@ export function EntityKaasTenantContent() {
   const kaasApi = useApi(kaasApiRef);
   // The entity is named after the tenant (docs/tenant-pages-contracts.md).
   const tenant = entity.metadata.name;
-  const entityRef = stringifyEntityRef(entity);
   const {
     value: status,
     error,
@@ -78,7 +76,6 @@ export function EntityKaasTenantContent() {
       <Grid item xs={12} md={6}>
         <KubeconfigCard
           tenant={tenant}
-          entityRef={entityRef}
           owner={status.owner || (entity.spec?.owner as string | undefined)}
           modes={status.kubeconfigModes}
         />
