@@ -49,34 +49,28 @@ type bootstrapTokens struct {
 	kubernetesReader []byte
 }
 
-// waitReady polls the apiserver's /readyz until it answers ok, the context
-// ends, or the apiserver process exits.
-func waitReady(ctx context.Context, cfg *rest.Config, apiserver *child, timeout time.Duration) error {
-	client, err := kubernetes.NewForConfig(cfg)
+// runBootstrap is up's last phase: the backend's and the Kubernetes plugin's identities
+// in the cluster, and their tokens and kubeconfigs in the data directory.
+func (r *upRun) runBootstrap(adminCfg *rest.Config) error {
+	st, ca := r.st, r.pki.CACert()
+	tokens, err := bootstrap(r.ctx, adminCfg)
 	if err != nil {
+		return runError(r.ctx, fmt.Errorf("bootstrap: %w", err))
+	}
+	if err := writeFileAtomic(st.BackendToken, tokens.backend, 0o600); err != nil {
 		return err
 	}
-	deadline := time.Now().Add(timeout)
-	var last error
-	for {
-		reqCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		body, err := client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(reqCtx)
-		cancel()
-		if err == nil && bytes.Equal(bytes.TrimSpace(body), []byte("ok")) {
-			return nil
-		}
-		last = err
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-apiserver.exited:
-			return &childExited{apiserver}
-		case <-time.After(250 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("kube-apiserver not ready after %s: %v", timeout, last)
-		}
+	if err := writeKubeconfig(st.BackendKubeconfig, st.Server, ca, kubeconfigUser{
+		name: "backstage-kaas", context: "kaas-local-backend", token: string(tokens.backend),
+	}); err != nil {
+		return err
 	}
+	if err := writeFileAtomic(st.KubernetesReaderToken, tokens.kubernetesReader, 0o600); err != nil {
+		return err
+	}
+	return writeKubeconfig(st.KubernetesReaderKubeconfig, st.Server, ca, kubeconfigUser{
+		name: "backstage-kubernetes-reader", context: "kaas-local-kubernetes-reader", token: string(tokens.kubernetesReader),
+	})
 }
 
 // bootstrap applies the embedded manifests with server-side apply (idempotent:

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"time"
 
 	"go.etcd.io/etcd/client/pkg/v3/transport"
@@ -17,6 +18,32 @@ type etcdOptions struct {
 	pki         pki
 	noFsync     bool
 	startupWait time.Duration
+}
+
+// runEtcd is up's second phase: etcd inside this process, ending the run should it
+// fail. stop closes it.
+func (r *upRun) runEtcd() (etcdURL string, stop func(), err error) {
+	etcd, etcdURL, err := startEtcd(etcdOptions{
+		dataDir: filepath.Join(r.o.dataDir, "etcd"), logFile: filepath.Join(r.logDir, "etcd.log"),
+		clientPort: r.o.etcdPort, peerPort: r.o.etcdPeerPort, pki: r.pki, noFsync: r.o.etcdNoFsync, startupWait: time.Minute,
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	go func() {
+		select {
+		case e := <-etcd.Err():
+			if e != nil {
+				r.cancel(fmt.Errorf("etcd: %w", e))
+			}
+		case <-r.ctx.Done():
+		}
+	}()
+	logf("etcd ready on %s (%s)", etcdURL, r.since())
+	return etcdURL, func() {
+		etcd.Close()
+		logf("etcd stopped")
+	}, nil
 }
 
 // startEtcd runs a single-member etcd inside this process, on loopback only,

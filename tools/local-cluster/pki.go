@@ -52,6 +52,36 @@ type leafSpec struct {
 	ips    []net.IP
 }
 
+// writePKI is up's first phase: the certificates (kept across restarts), the log
+// directory and state of this run, the CA file and the admin's and controller
+// manager's kubeconfigs.
+func (r *upRun) writePKI() error {
+	r.pki = pki{dir: filepath.Join(r.o.dataDir, "pki")}
+	p := r.pki
+	if err := p.ensure(net.ParseIP(kubernetesServiceIP)); err != nil {
+		return fmt.Errorf("pki: %w", err)
+	}
+	if err := r.newState(); err != nil {
+		return err
+	}
+	caPEM, err := os.ReadFile(p.CACert())
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(r.st.CAFile, caPEM, 0o644); err != nil {
+		return err
+	}
+	if err := writeKubeconfig(r.st.AdminKubeconfig, r.st.Server, p.CACert(), kubeconfigUser{
+		name: "kaas-admin", context: "kaas-local-admin", certFile: p.Cert("admin"), keyFile: p.Key("admin"),
+	}); err != nil {
+		return err
+	}
+	return writeKubeconfig(r.kcmKubeconfig(), r.st.Server, p.CACert(), kubeconfigUser{
+		name: "kube-controller-manager", context: "kaas-local-controller-manager",
+		certFile: p.Cert("controller-manager"), keyFile: p.Key("controller-manager"),
+	})
+}
+
 // ensure creates whatever is missing: the cluster CA (also the signer of
 // kube-controller-manager's CSR signing), a separate CA for etcd (so no
 // certificate a cluster user can obtain through a CSR opens etcd), the

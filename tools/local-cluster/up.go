@@ -2,21 +2,19 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"syscall"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 )
 
 const (
@@ -101,8 +99,82 @@ func runUp(args []string) int {
 	return 0
 }
 
-func up(o upOptions) (err error) {
+// upRun is what the phases of one `up` share.
+type upRun struct {
+	o         upOptions
+	t0        time.Time
+	ctx       context.Context // ended by a signal or a dead component
+	cancel    context.CancelCauseFunc
+	statePath string
+	st        *state
+	pki       pki
+	logDir    string
+	spawn     *spawner
+	children  []*child // in start order; stopped in reverse
+}
+
+// up runs the control plane in phases until a signal or a failing component ends it:
+// PKI and kubeconfigs, etcd, kube-apiserver, kube-controller-manager, bootstrap.
+func up(o upOptions) error {
 	t0 := time.Now()
+	if err := o.resolve(); err != nil {
+		return err
+	}
+	r := &upRun{o: o, t0: t0, statePath: filepath.Join(o.dataDir, "state.json")}
+	lock, err := acquireLock(filepath.Join(o.dataDir, "lock"))
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	r.endPreviousRun()
+
+	r.ctx, r.cancel = context.WithCancelCause(context.Background())
+	defer r.cancel(nil)
+	defer r.cancelOnSignal()()
+
+	if err := r.choosePorts(); err != nil {
+		return err
+	}
+	if err := r.writePKI(); err != nil {
+		return err
+	}
+	etcdURL, stopEtcd, err := r.runEtcd()
+	if err != nil {
+		return err
+	}
+	defer stopEtcd()
+
+	r.spawn = newSpawner()
+	if r.o.exitWithParent {
+		if err := r.spawn.exitWithParent(); err != nil {
+			return fmt.Errorf("exit-with-parent: %w", err)
+		}
+	}
+	defer r.stopChildren()
+	adminCfg, err := r.runAPIServer(etcdURL)
+	if err != nil {
+		return err
+	}
+	if err := r.runControllerManager(); err != nil {
+		return err
+	}
+	if err := r.runBootstrap(adminCfg); err != nil {
+		return err
+	}
+	if err := r.waitControllerManager(); err != nil {
+		return err
+	}
+	if err := r.markReady(adminCfg); err != nil {
+		return err
+	}
+
+	<-r.ctx.Done()
+	return runError(r.ctx, nil)
+}
+
+// resolve makes the data directory (absolute, created), finds the component binaries
+// and checks the authentication config before anything starts.
+func (o *upOptions) resolve() (err error) {
 	if o.dataDir, err = filepath.Abs(o.dataDir); err != nil {
 		return err
 	}
@@ -116,9 +188,7 @@ func up(o upOptions) (err error) {
 		}
 		o.binDir = filepath.Dir(exe)
 	}
-	apiserverBin := filepath.Join(o.binDir, "kube-apiserver")
-	kcmBin := filepath.Join(o.binDir, "kube-controller-manager")
-	for _, b := range []string{apiserverBin, kcmBin} {
+	for _, b := range []string{o.apiserverBin(), o.kcmBin()} {
 		if !fileExists(b) {
 			return fmt.Errorf("%s not found: run tools/local-cluster/build.sh (or pass --bin-dir)", b)
 		}
@@ -131,67 +201,70 @@ func up(o upOptions) (err error) {
 			return fmt.Errorf("--authentication-config %s: file not found", o.authnConfig)
 		}
 	}
+	return nil
+}
 
-	lock, err := acquireLock(filepath.Join(o.dataDir, "lock"))
-	if err != nil {
-		return err
+func (o *upOptions) apiserverBin() string { return filepath.Join(o.binDir, "kube-apiserver") }
+func (o *upOptions) kcmBin() string       { return filepath.Join(o.binDir, "kube-controller-manager") }
+
+// endPreviousRun: a previous supervisor killed with SIGKILL takes its children along
+// (Pdeathsig); should any still run, end them before taking their ports.
+func (r *upRun) endPreviousRun() {
+	if old, err := readState(r.statePath); err == nil {
+		killStale([]int{old.Pids["kubeControllerManager"], old.Pids["kubeApiserver"]}, r.o.dataDir)
+		_ = os.Remove(r.statePath)
 	}
-	defer lock.Close()
+}
 
-	// A previous supervisor killed with SIGKILL takes its children along
-	// (Pdeathsig); should any still run, end them before taking their ports.
-	statePath := filepath.Join(o.dataDir, "state.json")
-	if old, err := readState(statePath); err == nil {
-		killStale([]int{old.Pids["kubeControllerManager"], old.Pids["kubeApiserver"]}, o.dataDir)
-		_ = os.Remove(statePath)
-	}
-
-	// Signals and child failures both end the run through this context.
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
+// cancelOnSignal ends the run on SIGINT or SIGTERM; call the returned func to stop listening.
+func (r *upRun) cancelOnSignal() (stop func()) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
 	// A harness that closes our stdout/stderr pipes must not kill us mid-run.
 	signal.Ignore(syscall.SIGPIPE)
 	go func() {
 		if s, ok := <-sigs; ok {
 			logf("received %s, stopping", s)
-			cancel(errSignal)
+			r.cancel(errSignal)
 		}
 	}()
+	return func() { signal.Stop(sigs) }
+}
 
-	// Every listener stays open until all four ports are chosen: closed one by one, the
-	// kernel may hand the same free port out twice (etcd and the controller manager
-	// once got the same one, and the controller manager failed to start).
+// choosePorts fixes every port that is 0 to a free one. Every listener stays open until
+// all four ports are chosen: closed one by one, the kernel may hand the same free port
+// out twice (etcd and the controller manager once got the same one, and the controller
+// manager failed to start).
+func (r *upRun) choosePorts() error {
+	o := &r.o
 	var held []net.Listener
+	defer func() {
+		for _, h := range held {
+			h.Close()
+		}
+	}()
 	for _, p := range []*int{&o.port, &o.etcdPort, &o.etcdPeerPort, &o.kcmPort} {
 		l, err := listenOn(*p)
 		if err != nil {
-			for _, h := range held {
-				h.Close()
-			}
 			return err
 		}
 		held = append(held, l)
 		*p = l.Addr().(*net.TCPAddr).Port
 	}
-	for _, h := range held {
-		h.Close()
-	}
+	return nil
+}
 
-	p := pki{dir: filepath.Join(o.dataDir, "pki")}
-	if err := p.ensure(net.ParseIP(kubernetesServiceIP)); err != nil {
-		return fmt.Errorf("pki: %w", err)
-	}
-	logDir := filepath.Join(o.dataDir, "logs")
-	if err := os.MkdirAll(logDir, 0o755); err != nil {
+// newState makes the log directory and the state.json content of this run (written
+// once a component starts).
+func (r *upRun) newState() error {
+	o := r.o
+	r.logDir = filepath.Join(o.dataDir, "logs")
+	if err := os.MkdirAll(r.logDir, 0o755); err != nil {
 		return err
 	}
-	server := fmt.Sprintf("https://127.0.0.1:%d", o.port)
-	st := &state{
+	r.st = &state{
 		DataDir:           o.dataDir,
-		Server:            server,
+		Server:            fmt.Sprintf("https://127.0.0.1:%d", o.port),
 		Ports:             map[string]int{"apiserver": o.port, "etcdClient": o.etcdPort, "etcdPeer": o.etcdPeerPort, "controllerManager": o.kcmPort},
 		Pids:              map[string]int{"supervisor": os.Getpid()},
 		AdminKubeconfig:   filepath.Join(o.dataDir, "admin.kubeconfig"),
@@ -199,206 +272,62 @@ func up(o upOptions) (err error) {
 		BackendToken:      filepath.Join(o.dataDir, "backend.token"),
 		CAFile:            filepath.Join(o.dataDir, "ca.crt"),
 		Kubectl:           filepath.Join(o.binDir, "kubectl"),
-		LogDir:            logDir,
-		StartedAt:         t0,
+		LogDir:            r.logDir,
+		StartedAt:         r.t0,
 
 		KubernetesReaderKubeconfig: filepath.Join(o.dataDir, "kubernetes-reader.kubeconfig"),
 		KubernetesReaderToken:      filepath.Join(o.dataDir, "kubernetes-reader.token"),
 	}
-	caPEM, err := os.ReadFile(p.CACert())
-	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(st.CAFile, caPEM, 0o644); err != nil {
-		return err
-	}
-	if err := writeKubeconfig(st.AdminKubeconfig, server, p.CACert(), kubeconfigUser{
-		name: "kaas-admin", context: "kaas-local-admin", certFile: p.Cert("admin"), keyFile: p.Key("admin"),
-	}); err != nil {
-		return err
-	}
-	kcmKubeconfig := filepath.Join(o.dataDir, "controller-manager.kubeconfig")
-	if err := writeKubeconfig(kcmKubeconfig, server, p.CACert(), kubeconfigUser{
-		name: "kube-controller-manager", context: "kaas-local-controller-manager",
-		certFile: p.Cert("controller-manager"), keyFile: p.Key("controller-manager"),
-	}); err != nil {
-		return err
-	}
+	return nil
+}
 
-	// etcd
-	etcd, etcdURL, err := startEtcd(etcdOptions{
-		dataDir: filepath.Join(o.dataDir, "etcd"), logFile: filepath.Join(logDir, "etcd.log"),
-		clientPort: o.etcdPort, peerPort: o.etcdPeerPort, pki: p, noFsync: o.etcdNoFsync, startupWait: time.Minute,
-	})
-	if err != nil {
-		return err
-	}
-	defer func() {
-		etcd.Close()
-		logf("etcd stopped")
-	}()
+// watch records a started component in state.json and ends the run when it exits.
+func (r *upRun) watch(c *child) {
+	r.children = append(r.children, c)
+	r.st.Pids[pidKey(c.name)] = c.pid()
+	_ = writeState(r.statePath, r.st)
 	go func() {
 		select {
-		case e := <-etcd.Err():
-			if e != nil {
-				cancel(fmt.Errorf("etcd: %w", e))
-			}
-		case <-ctx.Done():
+		case <-c.exited:
+			r.cancel(&childExited{c})
+		case <-r.ctx.Done():
 		}
 	}()
-	logf("etcd ready on %s (%s)", etcdURL, time.Since(t0).Round(time.Millisecond))
+}
 
-	spawn := newSpawner()
-	if o.exitWithParent {
-		if err := spawn.exitWithParent(); err != nil {
-			return fmt.Errorf("exit-with-parent: %w", err)
-		}
+// stopChildren stops the components in reverse start order and removes state.json.
+func (r *upRun) stopChildren() {
+	for i := len(r.children) - 1; i >= 0; i-- {
+		c := r.children[i]
+		c.stop(r.o.stopGrace)
+		logf("%s stopped", c.name)
 	}
-	var children []*child // in start order; stopped in reverse
-	defer func() {
-		for i := len(children) - 1; i >= 0; i-- {
-			c := children[i]
-			c.stop(o.stopGrace)
-			logf("%s stopped", c.name)
-		}
-		_ = os.Remove(statePath)
-	}()
-	watch := func(c *child) {
-		children = append(children, c)
-		st.Pids[pidKey(c.name)] = c.pid()
-		_ = writeState(statePath, st)
-		go func() {
-			select {
-			case <-c.exited:
-				cancel(&childExited{c})
-			case <-ctx.Done():
-			}
-		}()
-	}
+	_ = os.Remove(r.statePath)
+}
 
-	// kube-apiserver
-	apiserverArgs := []string{
-		"--bind-address=127.0.0.1",
-		"--advertise-address=127.0.0.1",
-		"--secure-port=" + strconv.Itoa(o.port),
-		// Endpoints may not hold loopback addresses, so the `kubernetes`
-		// Service gets no endpoints (nothing in-cluster needs them here).
-		"--endpoint-reconciler-type=none",
-		"--tls-cert-file=" + p.Cert("apiserver"),
-		"--tls-private-key-file=" + p.Key("apiserver"),
-		"--client-ca-file=" + p.CACert(),
-		"--etcd-servers=" + etcdURL,
-		"--etcd-cafile=" + p.EtcdCACert(),
-		"--etcd-certfile=" + p.Cert("apiserver-etcd-client"),
-		"--etcd-keyfile=" + p.Key("apiserver-etcd-client"),
-		"--requestheader-client-ca-file=" + p.Cert("front-proxy-ca"),
-		"--requestheader-allowed-names=front-proxy-client",
-		"--requestheader-username-headers=X-Remote-User",
-		"--requestheader-group-headers=X-Remote-Group",
-		"--requestheader-extra-headers-prefix=X-Remote-Extra-",
-		"--proxy-client-cert-file=" + p.Cert("front-proxy-client"),
-		"--proxy-client-key-file=" + p.Key("front-proxy-client"),
-		"--service-account-issuer=" + saIssuer,
-		"--service-account-key-file=" + p.SAPub(),
-		"--service-account-signing-key-file=" + p.SAKey(),
-		// No TokenRequest outlives the longest kubeconfig the platform issues
-		// (kaas.kubeconfig.maxTtl, 8h by default); kubelets' projected tokens keep
-		// the lifetime they ask for instead of being stretched to a year.
-		"--service-account-max-token-expiration=8h",
-		"--service-account-extend-token-expiration=false",
-		"--authorization-mode=Node,RBAC",
-		"--service-cluster-ip-range=" + serviceCIDR,
-		"--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,PodSecurity,DefaultStorageClass,NodeRestriction",
-		"--allow-privileged=true",
-		"--profiling=false",
-	}
-	if o.authnConfig != "" {
-		apiserverArgs = append(apiserverArgs, "--authentication-config="+o.authnConfig)
-	}
-	apiserverArgs = append(apiserverArgs, o.apiserverArgs...)
-	apiserver, err := spawn.start("kube-apiserver", apiserverBin, apiserverArgs, filepath.Join(logDir, "kube-apiserver.log"))
-	if err != nil {
-		return err
-	}
-	watch(apiserver)
-
-	adminCfg, err := restConfigFromKubeconfig(st.AdminKubeconfig)
-	if err != nil {
-		return err
-	}
-	if err := waitReady(ctx, adminCfg, apiserver, o.readyTimeout); err != nil {
-		return runError(ctx, err)
-	}
-	logf("kube-apiserver ready on %s (%s)", server, time.Since(t0).Round(time.Millisecond))
-
-	// kube-controller-manager: started once the apiserver answers, because it
-	// gives up if the apiserver is not healthy within 10s.
-	kcmArgs := []string{
-		"--kubeconfig=" + kcmKubeconfig,
-		"--authentication-kubeconfig=" + kcmKubeconfig,
-		"--authorization-kubeconfig=" + kcmKubeconfig,
-		"--bind-address=127.0.0.1",
-		"--secure-port=" + strconv.Itoa(o.kcmPort),
-		"--service-account-private-key-file=" + p.SAKey(),
-		"--root-ca-file=" + p.CACert(),
-		"--cluster-signing-cert-file=" + p.CACert(),
-		"--cluster-signing-key-file=" + p.CAKey(),
-		"--use-service-account-credentials=true",
-		"--controllers=*",
-		"--leader-elect=false",
-		"--cluster-name=" + clusterName,
-		"--service-cluster-ip-range=" + serviceCIDR,
-		"--profiling=false",
-	}
-	kcmArgs = append(kcmArgs, o.kcmArgs...)
-	kcm, err := spawn.start("kube-controller-manager", kcmBin, kcmArgs, filepath.Join(logDir, "kube-controller-manager.log"))
-	if err != nil {
-		return err
-	}
-	watch(kcm)
-
-	tokens, err := bootstrap(ctx, adminCfg)
-	if err != nil {
-		return runError(ctx, fmt.Errorf("bootstrap: %w", err))
-	}
-	if err := writeFileAtomic(st.BackendToken, tokens.backend, 0o600); err != nil {
-		return err
-	}
-	if err := writeKubeconfig(st.BackendKubeconfig, server, p.CACert(), kubeconfigUser{
-		name: "backstage-kaas", context: "kaas-local-backend", token: string(tokens.backend),
-	}); err != nil {
-		return err
-	}
-	if err := writeFileAtomic(st.KubernetesReaderToken, tokens.kubernetesReader, 0o600); err != nil {
-		return err
-	}
-	if err := writeKubeconfig(st.KubernetesReaderKubeconfig, server, p.CACert(), kubeconfigUser{
-		name: "backstage-kubernetes-reader", context: "kaas-local-kubernetes-reader", token: string(tokens.kubernetesReader),
-	}); err != nil {
-		return err
-	}
-	if err := waitHealthz(ctx, o.kcmPort, o.readyTimeout); err != nil {
-		return runError(ctx, fmt.Errorf("kube-controller-manager: %w", err))
-	}
+// markReady records the server's version and readiness in state.json and tells the
+// harness (the READY line on stdout).
+func (r *upRun) markReady(adminCfg *rest.Config) error {
+	st := r.st
 	if client, err := kubernetes.NewForConfig(adminCfg); err == nil {
 		if v, err := client.Discovery().ServerVersion(); err == nil {
 			st.KubernetesVersion = v.GitVersion
 		}
 	}
-
 	st.Ready = true
-	st.ReadySeconds = time.Since(t0).Seconds()
-	if err := writeState(statePath, st); err != nil {
+	st.ReadySeconds = time.Since(r.t0).Seconds()
+	if err := writeState(r.statePath, st); err != nil {
 		return err
 	}
-	logf("ready in %.1fs: Kubernetes %s at %s", st.ReadySeconds, st.KubernetesVersion, server)
+	logf("ready in %.1fs: Kubernetes %s at %s", st.ReadySeconds, st.KubernetesVersion, st.Server)
 	logf("  kubectl --kubeconfig %s get ns", st.AdminKubeconfig)
-	logf("  backend credential: %s, logs: %s", st.BackendKubeconfig, logDir)
+	logf("  backend credential: %s, logs: %s", st.BackendKubeconfig, r.logDir)
 	fmt.Printf("READY %s\n", st.AdminKubeconfig)
-
-	<-ctx.Done()
-	return runError(ctx, nil)
+	return nil
 }
+
+// since is the time since up started, for the log.
+func (r *upRun) since() time.Duration { return time.Since(r.t0).Round(time.Millisecond) }
 
 // childExited is the cancel cause when a component dies on its own.
 type childExited struct{ c *child }
@@ -433,35 +362,6 @@ func listenOn(p int) (net.Listener, error) {
 		return nil, fmt.Errorf("port %d on 127.0.0.1 is in use (pick another with the port flags, or 0 for a free one): %w", p, err)
 	}
 	return l, nil
-}
-
-// waitHealthz polls kube-controller-manager's /healthz (always allowed, served
-// with a self-signed certificate on loopback).
-func waitHealthz(ctx context.Context, port int, timeout time.Duration) error {
-	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{
-		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, Proxy: nil,
-	}}
-	url := fmt.Sprintf("https://127.0.0.1:%d/healthz", port)
-	deadline := time.Now().Add(timeout)
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		resp, err := client.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("%s: %s", url, resp.Status)
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("not healthy after %s: %v", timeout, err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(250 * time.Millisecond):
-		}
-	}
 }
 
 func writeState(path string, st *state) error {
