@@ -30,3 +30,20 @@ export function instanceEntityName(tenant: string, name: string): string {
 export function instanceEntityRef(tenant: string, name: string): string {
   return `resource:default/${instanceEntityName(tenant, name)}`;
 }
+
+/**
+ * The kaas tab of a tenant's or instance's entity page, e.g.
+ * `https://backstage.example.com/catalog/default/resource/<entity name>/kaas`: absolute,
+ * since entity links and scaffolder outputs leave the app.
+ *
+ * @public
+ */
+export function kaasEntityPageUrl(
+  appBaseUrl: string,
+  entityName: string,
+): string {
+  return `${appBaseUrl.replace(
+    /\/+$/,
+    '',
+  )}/catalog/default/resource/${encodeURIComponent(entityName)}/kaas`;
+}

@@ -130,9 +130,3 @@ export {
 } from './inventory/KaasInventory';
 export { kaasInventoryServiceRef } from './inventory/kaasInventoryServiceRef';
 export type { InventoryRequestCounts } from './inventory/kubeRequest';
-export type {
-  InstanceStatus,
-  ObjectCondition,
-  QuotaUsage,
-  TenantStatus,
-} from './inventory/statusTypes';

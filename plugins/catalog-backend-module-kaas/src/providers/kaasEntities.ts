@@ -8,6 +8,7 @@ import {
   TENANT_ENTITY_TYPE,
   instanceEntityName,
   instanceEntityType,
+  kaasEntityPageUrl,
   kaasMarkKeys,
   tenantEntityRef,
 } from '@internal/plugin-kaas-common';
@@ -27,13 +28,6 @@ export interface KaasEntityOptions {
   markPrefix: string;
   /** `app.baseUrl`: entity links must be absolute URLs. */
   appBaseUrl: string;
-}
-
-function pageUrl(appBaseUrl: string, name: string): string {
-  return `${appBaseUrl.replace(
-    /\/+$/,
-    '',
-  )}/catalog/default/resource/${name}/kaas`;
 }
 
 /** Location of every entity of one cluster, e.g. `kaas-cluster:local`. @public */
@@ -81,7 +75,7 @@ export function tenantEntity(
       },
       links: [
         {
-          url: pageUrl(appBaseUrl, tenant.name),
+          url: kaasEntityPageUrl(appBaseUrl, tenant.name),
           title: 'Tenant page',
         },
       ],
@@ -126,7 +120,7 @@ export function instanceEntity(
       },
       links: [
         {
-          url: pageUrl(appBaseUrl, name),
+          url: kaasEntityPageUrl(appBaseUrl, name),
           title: 'Instance page',
         },
       ],

@@ -12,6 +12,7 @@ import {
   instanceRequestSchema,
   kaasMarkKeys,
   type Capability,
+  type ConnectionDetails,
   type InstanceRequest,
   type KaasMarkKeys,
 } from '@internal/plugin-kaas-common';
@@ -87,17 +88,7 @@ export interface InstanceWaitOptions {
   onProgress?(message: string): void;
 }
 
-/** Where to reach an instance. Secret values other than `showKeys` never appear here. @public */
-export interface ConnectionDetails {
-  host?: string;
-  port?: number;
-  /** Empty when the capability declares no Secret. */
-  secretName: string;
-  /** Values of the Secret's keys the capability declares safe to show. */
-  shownValues: Record<string, string>;
-  /** Names (only) of the Secret's other keys. */
-  hiddenKeys: string[];
-}
+export type { ConnectionDetails } from '@internal/plugin-kaas-common';
 
 /** Options of {@link InstanceService.delete}. @public */
 export interface InstanceDeleteOptions {

@@ -1,20 +1,10 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { KaasMarkKeys } from '@internal/plugin-kaas-common';
+import type {
+  InstanceSummary,
+  KaasMarkKeys,
+} from '@internal/plugin-kaas-common';
 
-/** An instance, as the marks of its main object describe it. @public */
-export interface InstanceSummary {
-  tenant: string;
-  name: string;
-  capability: string;
-  plan: string;
-  owner: string;
-  cluster: string;
-  namespace: string;
-  /** The parameters the request set (without the plan's). */
-  parameters: Record<string, unknown>;
-  /** ISO timestamp of the main object's creation. */
-  createdAt: string;
-}
+export type { InstanceSummary };
 
 /** The instance whose main object `object` is, or undefined when it lacks the instance marks. */
 export function instanceSummaryOf(

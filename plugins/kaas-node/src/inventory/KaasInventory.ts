@@ -3,7 +3,9 @@ import type { Config } from '@backstage/config';
 import {
   kaasMarkKeys,
   tenantNamespaceName,
+  type InstanceStatus,
   type KaasMarkKeys,
+  type TenantStatus,
 } from '@internal/plugin-kaas-common';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
 import {
@@ -19,7 +21,6 @@ import { ClusterWatches } from './ClusterWatches';
 import { instanceStatusOf } from './instanceStatusOf';
 import { RequestCounter, type InventoryRequestCounts } from './kubeRequest';
 import type { ListWatchChange } from './ListWatch';
-import type { InstanceStatus, TenantStatus } from './statusTypes';
 import { tenantStatusOf } from './tenantStatusOf';
 
 /** What {@link KaasInventory.subscribe} listeners are told. @public */

@@ -2,13 +2,13 @@ import {
   instanceEntityRef,
   kubernetesGroupName,
   parseGroupRef,
+  type InstanceStatus,
 } from '@internal/plugin-kaas-common';
 import { substituteInstancePlaceholders } from '../instances/instanceTemplates';
 import type { LoadedCapability } from '../instances/readCapabilities';
 import { staticConnection } from '../instances/staticConnection';
 import type { TenantSummary } from '../tenants/tenantSummary';
 import type { InstanceProjection } from './objectProjections';
-import type { InstanceStatus } from './statusTypes';
 
 /**
  * An instance's status from its watched main object: readiness as its capability's rule

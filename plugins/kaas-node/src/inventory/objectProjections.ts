@@ -6,7 +6,10 @@
  * `_default`) and times are strings.
  */
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
-import type { KaasMarkKeys } from '@internal/plugin-kaas-common';
+import type {
+  KaasMarkKeys,
+  ObjectCondition,
+} from '@internal/plugin-kaas-common';
 import { readInstanceReadiness, valueAt } from '../instances/instanceReadiness';
 import {
   instanceSummaryOf,
@@ -14,7 +17,6 @@ import {
 } from '../instances/instanceSummary';
 import type { LoadedCapability } from '../instances/readCapabilities';
 import { tenantSummaryOf, type TenantSummary } from '../tenants/tenantSummary';
-import type { ObjectCondition } from './statusTypes';
 
 /** A tenant's home namespace. */
 export interface NamespaceProjection {

@@ -1,6 +1,7 @@
 import {
   kubeconfigModesFor,
   tenantEntityRef,
+  type TenantStatus,
 } from '@internal/plugin-kaas-common';
 import {
   tenantProvisioner,
@@ -10,7 +11,6 @@ import type { TenantPolicy } from '../tenants/tenantPolicy';
 import type { ClusterWatches } from './ClusterWatches';
 import type { NamespaceProjection } from './objectProjections';
 import { quotaFraction } from './quantity';
-import type { TenantStatus } from './statusTypes';
 
 /**
  * A tenant's status from the watches of its cluster: the readiness conditions exactly as

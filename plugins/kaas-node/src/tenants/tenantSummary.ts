@@ -3,19 +3,10 @@ import {
   MANAGED_BY_VALUE,
   type KaasMarkKeys,
   type TenantIsolation,
+  type TenantSummary,
 } from '@internal/plugin-kaas-common';
 
-/** A tenant as its home namespace's marks describe it. @public */
-export interface TenantSummary {
-  name: string;
-  namespace: string;
-  cluster: string;
-  isolation: TenantIsolation;
-  owner: string;
-  profile: string;
-  /** ISO timestamp of the home namespace's creation. */
-  createdAt: string;
-}
+export type { TenantSummary };
 
 /** The tenant whose home namespace `ns` is, or undefined when `ns` is no platform home namespace. */
 export function tenantSummaryOf(

@@ -1,8 +1,8 @@
 import type {
-  KaasApi,
-  KaasInstanceStatus,
-  KaasTenantStatus,
-} from '../api/KaasApi';
+  InstanceStatus,
+  TenantStatus,
+} from '@internal/plugin-kaas-common';
+import type { KaasApi } from '../api/KaasApi';
 
 /** A KaasApi whose methods reject unless a test gives them: a test states what it uses. */
 export function fakeKaasApi(overrides: Partial<KaasApi> = {}): KaasApi {
@@ -28,8 +28,8 @@ export function fakeKaasApi(overrides: Partial<KaasApi> = {}): KaasApi {
 
 /** A namespace tenant of team-a as `GET /tenants/team-a-dev` returns it. */
 export function tenantStatus(
-  overrides: Partial<KaasTenantStatus> = {},
-): KaasTenantStatus {
+  overrides: Partial<TenantStatus> = {},
+): TenantStatus {
   return {
     name: 'team-a-dev',
     namespace: 't-team-a-dev',
@@ -105,8 +105,8 @@ export function tenantStatus(
 
 /** A PostgreSQL instance `db` of tenant team-a-dev. */
 export function instanceStatus(
-  overrides: Partial<KaasInstanceStatus> = {},
-): KaasInstanceStatus {
+  overrides: Partial<InstanceStatus> = {},
+): InstanceStatus {
   return {
     tenant: 'team-a-dev',
     name: 'db',

@@ -1,20 +1,20 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
-  KaasApi,
-  KaasCapabilityInfo,
-  KaasClusterInfo,
-  KaasConnectionDetails,
-  KaasInstanceCredentials,
-  KaasInstanceStatus,
-  KaasIssuedKubeconfig,
-  KaasKubeconfigIssuance,
-  KaasKubeconfigMode,
-  KaasKubeconfigOptions,
-  KaasProfileInfo,
-  KaasTenantInfo,
-  KaasTenantStatus,
-} from './KaasApi';
+  CapabilityInfo,
+  ClusterInfo,
+  ConnectionDetails,
+  InstanceCredentials,
+  InstanceStatus,
+  IssuedKubeconfig,
+  KubeconfigIssuance,
+  KubeconfigMode,
+  KubeconfigOptions,
+  ProfileInfo,
+  TenantStatus,
+  TenantSummary,
+} from '@internal/plugin-kaas-common';
+import type { KaasApi } from './KaasApi';
 
 /** Calls the kaas backend with the signed-in user's token. @public */
 export class KaasClient implements KaasApi {
@@ -25,64 +25,57 @@ export class KaasClient implements KaasApi {
     },
   ) {}
 
-  async listClusters(): Promise<KaasClusterInfo[]> {
-    return (await this.request<{ items: KaasClusterInfo[] }>('/clusters'))
-      .items;
+  async listClusters(): Promise<ClusterInfo[]> {
+    return (await this.request<{ items: ClusterInfo[] }>('/clusters')).items;
   }
 
-  async listProfiles(): Promise<KaasProfileInfo[]> {
-    return (await this.request<{ items: KaasProfileInfo[] }>('/profiles'))
-      .items;
+  async listProfiles(): Promise<ProfileInfo[]> {
+    return (await this.request<{ items: ProfileInfo[] }>('/profiles')).items;
   }
 
   async listTenants(
     options: { mine?: boolean; owner?: string } = {},
-  ): Promise<KaasTenantInfo[]> {
+  ): Promise<TenantSummary[]> {
     const query = new URLSearchParams();
     if (options.mine) query.set('mine', 'true');
     if (options.owner) query.set('owner', options.owner);
     const suffix = query.size ? `?${query}` : '';
-    return (
-      await this.request<{ items: KaasTenantInfo[] }>(`/tenants${suffix}`)
-    ).items;
+    return (await this.request<{ items: TenantSummary[] }>(`/tenants${suffix}`))
+      .items;
   }
 
-  async listCapabilities(): Promise<KaasCapabilityInfo[]> {
-    return (
-      await this.request<{ items: KaasCapabilityInfo[] }>('/capabilities')
-    ).items;
+  async listCapabilities(): Promise<CapabilityInfo[]> {
+    return (await this.request<{ items: CapabilityInfo[] }>('/capabilities'))
+      .items;
   }
 
-  async getTenantStatus(tenant: string): Promise<KaasTenantStatus> {
+  async getTenantStatus(tenant: string): Promise<TenantStatus> {
     return this.request(tenantPath(tenant));
   }
 
-  async listTenantInstances(tenant: string): Promise<KaasInstanceStatus[]> {
+  async listTenantInstances(tenant: string): Promise<InstanceStatus[]> {
     return (
-      await this.request<{ items: KaasInstanceStatus[] }>(
+      await this.request<{ items: InstanceStatus[] }>(
         `${tenantPath(tenant)}/instances`,
       )
     ).items;
   }
 
-  async getInstance(
-    tenant: string,
-    instance: string,
-  ): Promise<KaasInstanceStatus> {
+  async getInstance(tenant: string, instance: string): Promise<InstanceStatus> {
     return this.request(instancePath(tenant, instance));
   }
 
   async getConnection(
     tenant: string,
     instance: string,
-  ): Promise<KaasConnectionDetails> {
+  ): Promise<ConnectionDetails> {
     return this.request(`${instancePath(tenant, instance)}/connection`);
   }
 
   async readCredentials(
     tenant: string,
     instance: string,
-  ): Promise<KaasInstanceCredentials> {
+  ): Promise<InstanceCredentials> {
     return this.request(`${instancePath(tenant, instance)}/credentials`, {
       method: 'POST',
     });
@@ -90,17 +83,17 @@ export class KaasClient implements KaasApi {
 
   async issueKubeconfig(
     tenant: string,
-    request: { mode: KaasKubeconfigMode; ttlSeconds?: number },
-  ): Promise<KaasIssuedKubeconfig> {
+    request: { mode: KubeconfigMode; ttlSeconds?: number },
+  ): Promise<IssuedKubeconfig> {
     return this.request(`${tenantPath(tenant)}/kubeconfig`, {
       method: 'POST',
       body: request,
     });
   }
 
-  async listKubeconfigs(tenant: string): Promise<KaasKubeconfigIssuance[]> {
+  async listKubeconfigs(tenant: string): Promise<KubeconfigIssuance[]> {
     return (
-      await this.request<{ items: KaasKubeconfigIssuance[] }>(
+      await this.request<{ items: KubeconfigIssuance[] }>(
         `${tenantPath(tenant)}/kubeconfigs`,
       )
     ).items;
@@ -112,7 +105,7 @@ export class KaasClient implements KaasApi {
     });
   }
 
-  async getKubeconfigOptions(): Promise<KaasKubeconfigOptions> {
+  async getKubeconfigOptions(): Promise<KubeconfigOptions> {
     return this.request('/kubeconfig-options');
   }
 

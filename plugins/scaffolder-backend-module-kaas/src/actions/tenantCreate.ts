@@ -1,7 +1,11 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { kaasTenantCreatePermission } from '@internal/plugin-kaas-common';
+import {
+  kaasEntityPageUrl,
+  kaasTenantCreatePermission,
+  tenantEntityRef,
+} from '@internal/plugin-kaas-common';
 import type {
   OwnerAuthorizer,
   TenantService,
@@ -11,7 +15,6 @@ import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
 import { requirePermission } from './requirePermission';
 import { examples } from './tenantCreate.examples';
-import { tenantEntityRef, tenantStatusUrl } from './tenantLinks';
 
 /**
  * Creates a tenant, or brings an existing one back to what the input asks: the home
@@ -85,7 +88,7 @@ export function createKaasTenantCreateAction(options: {
       ctx.output('cluster', result.cluster);
       ctx.output('isolation', result.isolation);
       ctx.output('entityRef', tenantEntityRef(result.tenant));
-      ctx.output('statusUrl', tenantStatusUrl(appBaseUrl, result.tenant));
+      ctx.output('statusUrl', kaasEntityPageUrl(appBaseUrl, result.tenant));
       if (dryRun) {
         // Plain JSON: the task log and the template editor show outputs as JSON.
         ctx.output(

@@ -1,6 +1,9 @@
 import { usePermission } from '@backstage/plugin-permission-react';
 import { useApi } from '@backstage/core-plugin-api';
-import { xaasInstanceCredentialsReadPermission } from '@internal/plugin-kaas-common';
+import {
+  xaasInstanceCredentialsReadPermission,
+  type InstanceCredentials,
+} from '@internal/plugin-kaas-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
@@ -10,7 +13,7 @@ import Typography from '@material-ui/core/Typography';
 import LockOpenIcon from '@material-ui/icons/LockOpen';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
-import { kaasApiRef, KaasInstanceCredentials } from '../../api/KaasApi';
+import { kaasApiRef } from '../../api/KaasApi';
 import { ownerName } from '../Kubeconfig/ownerName';
 import { errorMessage } from '../shared/errorMessage';
 import { SecretValueRow } from './SecretValueRow';
@@ -34,7 +37,7 @@ export function CredentialsReveal(props: {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<Error | undefined>();
   const [credentials, setCredentials] = useState<
-    KaasInstanceCredentials | undefined
+    InstanceCredentials | undefined
   >();
   const denied = !permission.loading && !permission.allowed;
   const reason = `Only members of ${ownerName(

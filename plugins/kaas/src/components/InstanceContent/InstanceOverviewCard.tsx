@@ -1,13 +1,15 @@
 import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { tenantEntityRef } from '@internal/plugin-kaas-common';
+import {
+  tenantEntityRef,
+  type InstanceStatus,
+} from '@internal/plugin-kaas-common';
 import Box from '@material-ui/core/Box';
-import type { KaasInstanceStatus } from '../../api/KaasApi';
 import { formatDateTime } from '../shared/formatTime';
 import { PhaseChip } from '../shared/StatusChips';
 
 /** What the instance is: capability, the tenant it runs in, where, who owns it. */
-export function InstanceOverviewCard(props: { instance: KaasInstanceStatus }) {
+export function InstanceOverviewCard(props: { instance: InstanceStatus }) {
   const { instance } = props;
   const phase = instance.phase ?? (instance.ready ? 'Ready' : 'Provisioning');
   return (

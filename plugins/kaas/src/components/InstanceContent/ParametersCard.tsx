@@ -1,13 +1,13 @@
 import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
-import type { KaasInstanceStatus } from '../../api/KaasApi';
+import type { InstanceStatus } from '@internal/plugin-kaas-common';
 
 function shown(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** The plan the instance was requested with and the parameters set on top of it. */
-export function ParametersCard(props: { instance: KaasInstanceStatus }) {
+export function ParametersCard(props: { instance: InstanceStatus }) {
   const { plan, parameters } = props.instance;
   const entries = Object.entries(parameters ?? {});
   return (

@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { KaasIssuedKubeconfig } from '../../api/KaasApi';
+import type { IssuedKubeconfig } from '@internal/plugin-kaas-common';
 import { fakeKaasApi } from '../../__testUtils__/fakeKaasApi';
 import { renderWithKaas } from '../../__testUtils__/renderWithKaas';
 import { KubeconfigCard } from './KubeconfigCard';
@@ -12,7 +12,7 @@ const options = {
   minTtlSeconds: 600,
 };
 
-const issued: KaasIssuedKubeconfig = {
+const issued: IssuedKubeconfig = {
   tenant: 'team-a-dev',
   cluster: 'local',
   namespace: 't-team-a-dev',

@@ -1,5 +1,8 @@
 import { InfoCard } from '@backstage/core-components';
-import { kaasTenantKubeconfigCreatePermission } from '@internal/plugin-kaas-common';
+import {
+  kaasTenantKubeconfigCreatePermission,
+  type KubeconfigMode,
+} from '@internal/plugin-kaas-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -7,11 +10,10 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import { useState } from 'react';
-import type { KaasKubeconfigMode } from '../../api/KaasApi';
 import { KubeconfigDialog } from './KubeconfigDialog';
 import { ownerName } from './ownerName';
 
-const ACCESS_TEXT: Record<KaasKubeconfigMode, string> = {
+const ACCESS_TEXT: Record<KubeconfigMode, string> = {
   token: 'a short-lived token limited to the tenant',
   oidc: 'your own login (OIDC)',
   cluster: "the cluster's own credentials",
@@ -24,7 +26,7 @@ const ACCESS_TEXT: Record<KaasKubeconfigMode, string> = {
 export function KubeconfigCard(props: {
   tenant: string;
   owner?: string;
-  modes: KaasKubeconfigMode[];
+  modes: KubeconfigMode[];
 }) {
   const { tenant, owner, modes } = props;
   const [open, setOpen] = useState(false);

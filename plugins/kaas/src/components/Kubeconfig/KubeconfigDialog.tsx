@@ -13,11 +13,11 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useEffect, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import {
-  kaasApiRef,
-  KaasIssuedKubeconfig,
-  KaasKubeconfigMode,
-} from '../../api/KaasApi';
+import type {
+  IssuedKubeconfig,
+  KubeconfigMode,
+} from '@internal/plugin-kaas-common';
+import { kaasApiRef } from '../../api/KaasApi';
 import { errorMessage } from '../shared/errorMessage';
 import {
   formatDateTime,
@@ -28,7 +28,7 @@ import { IssuedKubeconfigs } from './IssuedKubeconfigs';
 import { saveTextFile } from './saveTextFile';
 import { ttlChoices } from './ttlChoices';
 
-const MODE_TEXT: Record<KaasKubeconfigMode, { label: string; help: string }> = {
+const MODE_TEXT: Record<KubeconfigMode, { label: string; help: string }> = {
   token: {
     label: 'Short-lived token',
     help: 'A ServiceAccount token limited to the tenant, valid for the time you choose; it can be revoked here.',
@@ -55,7 +55,7 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-function IssuedResult(props: { issued: KaasIssuedKubeconfig }) {
+function IssuedResult(props: { issued: IssuedKubeconfig }) {
   const classes = useStyles();
   const { issued } = props;
   let expiry: string;
@@ -111,18 +111,18 @@ function IssuedResult(props: { issued: KaasIssuedKubeconfig }) {
  */
 export function KubeconfigDialog(props: {
   tenant: string;
-  modes: KaasKubeconfigMode[];
+  modes: KubeconfigMode[];
   open: boolean;
   onClose: () => void;
 }) {
   const { tenant, modes, open, onClose } = props;
   const kaasApi = useApi(kaasApiRef);
   const options = useAsync(() => kaasApi.getKubeconfigOptions(), [kaasApi]);
-  const [mode, setMode] = useState<KaasKubeconfigMode | undefined>(modes[0]);
+  const [mode, setMode] = useState<KubeconfigMode | undefined>(modes[0]);
   const [ttlSeconds, setTtlSeconds] = useState<number | undefined>();
   const [issuing, setIssuing] = useState(false);
   const [error, setError] = useState<Error | undefined>();
-  const [issued, setIssued] = useState<KaasIssuedKubeconfig | undefined>();
+  const [issued, setIssued] = useState<IssuedKubeconfig | undefined>();
 
   useEffect(() => {
     if (ttlSeconds === undefined && options.value) {
@@ -196,9 +196,7 @@ export function KubeconfigDialog(props: {
               id="kaas-kubeconfig-mode"
               label="Mode"
               value={mode ?? ''}
-              onChange={event =>
-                setMode(event.target.value as KaasKubeconfigMode)
-              }
+              onChange={event => setMode(event.target.value as KubeconfigMode)}
               SelectProps={{ native: true }}
               inputProps={{ 'data-testid': 'kaas-kubeconfig-mode' }}
               helperText={mode ? MODE_TEXT[mode]?.help : undefined}

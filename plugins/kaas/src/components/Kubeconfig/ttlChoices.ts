@@ -1,4 +1,4 @@
-import type { KaasKubeconfigOptions } from '../../api/KaasApi';
+import type { KubeconfigOptions } from '@internal/plugin-kaas-common';
 
 const COMMON_TTLS_SECONDS = [
   600,
@@ -12,7 +12,7 @@ const COMMON_TTLS_SECONDS = [
 ];
 
 /** The token lifetimes to offer: common ones within [min, max], plus the default and the max. */
-export function ttlChoices(options: KaasKubeconfigOptions): number[] {
+export function ttlChoices(options: KubeconfigOptions): number[] {
   const { minTtlSeconds, maxTtlSeconds, defaultTtlSeconds } = options;
   const all = new Set(
     [...COMMON_TTLS_SECONDS, defaultTtlSeconds, maxTtlSeconds].filter(

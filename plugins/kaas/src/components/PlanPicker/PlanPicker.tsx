@@ -1,7 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import useAsync from 'react-use/esm/useAsync';
-import { kaasApiRef, type KaasPlanInfo } from '../../api/KaasApi';
+import type { PlanInfo } from '@internal/plugin-kaas-common';
+import { kaasApiRef } from '../../api/KaasApi';
 import { OptionPicker } from '../OptionPicker';
 
 /** `ui:options` of the PlanPicker field. */
@@ -10,7 +11,7 @@ export interface PlanPickerUiOptions {
   capability?: string;
 }
 
-function describePlan(plan: KaasPlanInfo): string {
+function describePlan(plan: PlanInfo): string {
   const sizes = Object.entries(plan.parameters)
     .map(([key, value]) => `${key} ${String(value)}`)
     .join(', ');

@@ -1,7 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import useAsync from 'react-use/esm/useAsync';
-import { kaasApiRef, type KaasProfileInfo } from '../../api/KaasApi';
+import type { ProfileInfo } from '@internal/plugin-kaas-common';
+import { kaasApiRef } from '../../api/KaasApi';
 import { OptionPicker } from '../OptionPicker';
 
 /** `ui:options` of the ProfilePicker field. */
@@ -10,7 +11,7 @@ export interface ProfilePickerUiOptions {
   isolation?: 'namespace' | 'vcluster' | 'cluster';
 }
 
-function describeProfile(profile: KaasProfileInfo): string | undefined {
+function describeProfile(profile: ProfileInfo): string | undefined {
   const quota = Object.entries(profile.quota)
     .map(([resource, amount]) => `${resource} ${amount}`)
     .join(', ');

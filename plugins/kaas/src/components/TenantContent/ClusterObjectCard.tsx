@@ -1,12 +1,12 @@
 import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import type { KaasTenantStatus } from '../../api/KaasApi';
+import type { TenantStatus } from '@internal/plugin-kaas-common';
 import { ConditionsTable, PhaseChip } from '../shared/StatusChips';
 
 /** The Cluster API `Cluster` (or Crossplane claim) behind a vcluster or cluster tenant. */
 export function ClusterObjectCard(props: {
-  clusterObject?: KaasTenantStatus['clusterObject'];
+  clusterObject?: TenantStatus['clusterObject'];
 }) {
   const { clusterObject } = props;
   if (!clusterObject) {

@@ -6,7 +6,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import type { KaasTenantStatus } from '../../api/KaasApi';
+import type { TenantStatus } from '@internal/plugin-kaas-common';
 
 function quantities(values?: Record<string, string>): string {
   if (!values) return '';
@@ -17,7 +17,7 @@ function quantities(values?: Record<string, string>): string {
 
 /** The defaults and bounds every container of the tenant gets from its LimitRanges. */
 export function LimitRangesCard(props: {
-  limitRanges: KaasTenantStatus['limitRanges'];
+  limitRanges: TenantStatus['limitRanges'];
 }) {
   const { limitRanges } = props;
   return (

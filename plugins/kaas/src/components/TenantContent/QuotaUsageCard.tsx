@@ -3,7 +3,7 @@ import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import type { KaasQuotaResource, KaasTenantStatus } from '../../api/KaasApi';
+import type { QuotaUsage, TenantStatus } from '@internal/plugin-kaas-common';
 
 /** Where a quota bar turns from normal to warning, and from warning to exhausted. */
 const WARNING_FRACTION = 0.8;
@@ -26,7 +26,7 @@ export function quotaLevel(
   return 'normal';
 }
 
-function QuotaBar(props: { item: KaasQuotaResource }) {
+function QuotaBar(props: { item: QuotaUsage }) {
   const classes = useStyles();
   const { resource, used, hard, fraction } = props.item;
   const level = quotaLevel(fraction);
@@ -52,7 +52,7 @@ function QuotaBar(props: { item: KaasQuotaResource }) {
 }
 
 /** Usage of every ResourceQuota of the tenant, one bar per resource. */
-export function QuotaUsageCard(props: { quotas: KaasTenantStatus['quotas'] }) {
+export function QuotaUsageCard(props: { quotas: TenantStatus['quotas'] }) {
   const { quotas } = props;
   return (
     <InfoCard title="Quota usage">

@@ -6,10 +6,10 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
-import type { KaasEvent } from '../../api/KaasApi';
+import type { TenantEvent } from '@internal/plugin-kaas-common';
 import { formatDateTime } from '../shared/formatTime';
 
-const columns: TableColumn<KaasEvent>[] = [
+const columns: TableColumn<TenantEvent>[] = [
   {
     title: 'Type',
     field: 'type',
@@ -36,7 +36,7 @@ const columns: TableColumn<KaasEvent>[] = [
  * (the backend shows them to the owner group and platform admins only).
  */
 export function TenantEventsCard(props: {
-  events: KaasEvent[];
+  events: TenantEvent[];
   hidden?: boolean;
   owner?: string;
 }) {
@@ -55,7 +55,7 @@ export function TenantEventsCard(props: {
     );
   }
   return (
-    <Table<KaasEvent>
+    <Table<TenantEvent>
       title="Recent events"
       columns={columns}
       data={props.events.map(event => ({ ...event }))}

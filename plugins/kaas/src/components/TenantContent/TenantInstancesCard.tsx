@@ -10,12 +10,13 @@ import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { kaasApiRef, KaasInstanceStatus } from '../../api/KaasApi';
+import type { InstanceStatus } from '@internal/plugin-kaas-common';
+import { kaasApiRef } from '../../api/KaasApi';
 import { useVisiblePolling } from '../../hooks/useVisiblePolling';
 import { errorMessage } from '../shared/errorMessage';
 import { formatDateTime } from '../shared/formatTime';
 
-const columns: TableColumn<KaasInstanceStatus>[] = [
+const columns: TableColumn<InstanceStatus>[] = [
   {
     title: 'Instance',
     field: 'name',
@@ -62,7 +63,7 @@ export function TenantInstancesCard(props: { tenant: string }) {
           Could not refresh the instances: {errorMessage(error)}
         </Typography>
       )}
-      <Table<KaasInstanceStatus>
+      <Table<InstanceStatus>
         title="Instances"
         columns={columns}
         data={(value ?? []).map(instance => ({ ...instance }))}

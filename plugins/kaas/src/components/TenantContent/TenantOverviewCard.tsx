@@ -2,18 +2,18 @@ import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import type { KaasTenantStatus } from '../../api/KaasApi';
+import type { TenantStatus } from '@internal/plugin-kaas-common';
 import { formatDateTime } from '../shared/formatTime';
 import { PhaseChip } from '../shared/StatusChips';
 
-const ISOLATION_TEXT: Record<KaasTenantStatus['isolation'], string> = {
+const ISOLATION_TEXT: Record<TenantStatus['isolation'], string> = {
   namespace: 'Namespace (shared cluster)',
   vcluster: 'Virtual cluster',
   cluster: 'Dedicated cluster',
 };
 
 /** What the tenant is: isolation, where it lives, who owns it, which profile it got. */
-export function TenantOverviewCard(props: { status: KaasTenantStatus }) {
+export function TenantOverviewCard(props: { status: TenantStatus }) {
   const { status } = props;
   return (
     <InfoCard

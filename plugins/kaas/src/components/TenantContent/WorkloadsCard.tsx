@@ -2,7 +2,7 @@ import { InfoCard } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import type { KaasTenantStatus } from '../../api/KaasApi';
+import type { TenantStatus } from '@internal/plugin-kaas-common';
 
 function Count(props: { label: string; value: string | number; id: string }) {
   return (
@@ -20,9 +20,7 @@ function Count(props: { label: string; value: string | number; id: string }) {
 }
 
 /** How many pods, Deployments and StatefulSets run in the tenant's namespace. */
-export function WorkloadsCard(props: {
-  workloads: KaasTenantStatus['workloads'];
-}) {
+export function WorkloadsCard(props: { workloads: TenantStatus['workloads'] }) {
   const { pods, podsRunning, deployments, statefulSets } = props.workloads;
   return (
     <InfoCard title="Workloads">

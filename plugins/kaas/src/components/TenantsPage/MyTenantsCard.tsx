@@ -9,10 +9,13 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { tenantEntityRef } from '@internal/plugin-kaas-common';
+import {
+  tenantEntityRef,
+  type TenantSummary,
+} from '@internal/plugin-kaas-common';
 import Tooltip from '@material-ui/core/Tooltip';
 import useAsync from 'react-use/esm/useAsync';
-import { kaasApiRef, KaasTenantInfo } from '../../api/KaasApi';
+import { kaasApiRef } from '../../api/KaasApi';
 import { errorMessage } from '../shared/errorMessage';
 import { PhaseChip } from '../shared/StatusChips';
 import { TENANT_TEMPLATES, templatePath } from './templateLinks';
@@ -65,7 +68,7 @@ export function MyTenantsCard() {
     );
   }
 
-  const columns: TableColumn<KaasTenantInfo>[] = [
+  const columns: TableColumn<TenantSummary>[] = [
     {
       title: 'Tenant',
       field: 'name',
@@ -95,7 +98,7 @@ export function MyTenantsCard() {
     { title: 'Profile', field: 'profile' },
   ];
   return (
-    <Table<KaasTenantInfo>
+    <Table<TenantSummary>
       title="Your tenants"
       columns={columns}
       data={tenants.value.map(tenant => ({ ...tenant }))}

@@ -1,11 +1,11 @@
 import { screen } from '@testing-library/react';
-import type { KaasTenantInfo } from '../../api/KaasApi';
+import type { TenantSummary } from '@internal/plugin-kaas-common';
 import { fakeKaasApi, tenantStatus } from '../../__testUtils__/fakeKaasApi';
 import { renderWithKaas } from '../../__testUtils__/renderWithKaas';
 import { mapConcurrently } from './mapConcurrently';
 import { TenantsPageContent } from './TenantsPageContent';
 
-const tenant = (name: string): KaasTenantInfo => ({
+const tenant = (name: string): TenantSummary => ({
   name,
   namespace: `t-${name}`,
   cluster: 'local',

@@ -1,6 +1,7 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { useEffect, useState } from 'react';
-import { kaasApiRef, KaasTenantStatus } from '../../api/KaasApi';
+import type { TenantStatus } from '@internal/plugin-kaas-common';
+import { kaasApiRef } from '../../api/KaasApi';
 import { mapConcurrently } from './mapConcurrently';
 
 /** How many tenant statuses are fetched at once for the list. */
@@ -8,7 +9,7 @@ const STATUS_CONCURRENCY = 4;
 
 /** A tenant's phase as the list shows it. */
 export type TenantPhase =
-  | { phase: KaasTenantStatus['phase']; ready: boolean }
+  | { phase: TenantStatus['phase']; ready: boolean }
   | { error: Error };
 
 /** The phase of each named tenant, filled in as the statuses arrive (a few at a time). */

@@ -1,12 +1,12 @@
 import { InfoCard, StatusOK, StatusPending } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
-import type { KaasCondition } from '../../api/KaasApi';
+import type { ObjectCondition } from '@internal/plugin-kaas-common';
 import { ConditionsTable } from './StatusChips';
 
 /** Whether the tenant (or instance) is ready, and the conditions that say why. */
 export function ReadinessCard(props: {
   ready: boolean;
-  conditions: KaasCondition[];
+  conditions: ObjectCondition[];
   /** What is still missing when not ready. */
   message?: string;
 }) {

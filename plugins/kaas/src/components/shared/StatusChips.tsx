@@ -13,7 +13,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
-import type { KaasCondition } from '../../api/KaasApi';
+import type { ObjectCondition } from '@internal/plugin-kaas-common';
 
 /** The status icon of a phase: Ready/Running/Provisioned are fine, Terminating/Deleting end, the rest pend. */
 function PhaseStatus(props: { phase: string; children: ReactNode }) {
@@ -55,7 +55,7 @@ export function ConditionStatus(props: { status: string }) {
 
 /** Kubernetes conditions as a compact table; a caption when there are none. */
 export function ConditionsTable(props: {
-  conditions: KaasCondition[];
+  conditions: ObjectCondition[];
   emptyText?: string;
 }) {
   if (!props.conditions.length) {

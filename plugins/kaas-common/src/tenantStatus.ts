@@ -1,12 +1,23 @@
 /**
- * The tenant and instance bodies of the REST API (docs/tenant-pages-contracts.md): what
- * the inventory serves and the tenant pages show.
+ * The tenant bodies of the REST API (docs/tenant-pages-contracts.md): what the inventory
+ * serves and the tenant pages show.
  */
-import type { KubeconfigMode } from '@internal/plugin-kaas-common';
-import type { InstanceSummary } from '../instances/instanceSummary';
-import type { TenantSummary } from '../tenants/tenantSummary';
+import type { KubeconfigMode } from './kubeconfig';
+import type { TenantIsolation } from './tenantRequest';
 
-/** A Kubernetes-style condition as an operator reports it. @public */
+/** A tenant as its home namespace's marks describe it: an item of `GET /tenants`. @public */
+export interface TenantSummary {
+  name: string;
+  namespace: string;
+  cluster: string;
+  isolation: TenantIsolation;
+  owner: string;
+  profile: string;
+  /** ISO timestamp of the home namespace's creation. */
+  createdAt: string;
+}
+
+/** A Kubernetes-style condition as an operator reports it (`status` is `True`, `False` or `Unknown`). @public */
 export interface ObjectCondition {
   type: string;
   status: string;
@@ -23,7 +34,27 @@ export interface QuotaUsage {
   fraction: number;
 }
 
-/** What the tenant page shows about a tenant, from the backend's informer cache. @public */
+/** One item of a tenant's LimitRange. @public */
+export interface LimitRangeItem {
+  type: string;
+  default?: Record<string, string>;
+  defaultRequest?: Record<string, string>;
+  max?: Record<string, string>;
+  min?: Record<string, string>;
+}
+
+/** A recent Kubernetes event in a tenant's namespace. @public */
+export interface TenantEvent {
+  type: string;
+  reason: string;
+  message: string;
+  /** `Kind/name` of the object the event is about. */
+  object: string;
+  count: number;
+  lastSeen: string;
+}
+
+/** `GET /tenants/:tenant`: what the tenant page shows, from the backend's informer cache. @public */
 export interface TenantStatus extends TenantSummary {
   /** `resource:default/<tenant>` */
   entityRef: string;
@@ -38,16 +69,7 @@ export interface TenantStatus extends TenantSummary {
     message: string;
   }>;
   quotas: Array<{ name: string; resources: QuotaUsage[] }>;
-  limitRanges: Array<{
-    name: string;
-    limits: Array<{
-      type: string;
-      default?: Record<string, string>;
-      defaultRequest?: Record<string, string>;
-      max?: Record<string, string>;
-      min?: Record<string, string>;
-    }>;
-  }>;
+  limitRanges: Array<{ name: string; limits: LimitRangeItem[] }>;
   networkPolicies: Array<{ name: string; policyTypes: string[] }>;
   workloads: {
     pods: number;
@@ -61,15 +83,7 @@ export interface TenantStatus extends TenantSummary {
    */
   eventsHidden?: boolean;
   /** Newest first, at most 20. */
-  events: Array<{
-    type: string;
-    reason: string;
-    message: string;
-    /** `Kind/name` of the object the event is about. */
-    object: string;
-    count: number;
-    lastSeen: string;
-  }>;
+  events: TenantEvent[];
   /** The Cluster API `Cluster` or Crossplane claim of a vcluster/cluster tenant. */
   clusterObject?: {
     apiVersion: string;
@@ -82,25 +96,4 @@ export interface TenantStatus extends TenantSummary {
   kubeconfigModes: KubeconfigMode[];
   /** ISO time of the last change the cache saw for this tenant. */
   observedAt: string;
-}
-
-/** What the instance page shows about an instance, from the backend's informer cache. @public */
-export interface InstanceStatus extends InstanceSummary {
-  /** `resource:default/<tenant>.<name>` */
-  entityRef: string;
-  /** The capability's title. */
-  title: string;
-  ready: boolean;
-  /** What the capability's readiness rule saw. */
-  message: string;
-  /** `status.phase` when the object has one. */
-  phase?: string;
-  conditions: ObjectCondition[];
-  /** Where the connection details are; never their values. */
-  connection: {
-    secretName: string;
-    host?: string;
-    port?: number;
-    showKeys: string[];
-  };
 }
