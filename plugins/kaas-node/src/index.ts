@@ -47,6 +47,7 @@ export {
   type TenantReadiness,
 } from './tenants/tenantReadiness';
 export {
+  capabilityInstanceKinds,
   findTenantInstances,
   type InstanceKind,
 } from './tenants/tenantInstances';
@@ -94,7 +95,6 @@ export {
 } from './instances/renderInstance';
 export {
   InstanceService,
-  capabilityInstanceKinds,
   type ConnectionDetails,
   type InstanceApplyResult,
   type InstanceDeleteOptions,

@@ -1,10 +1,6 @@
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KaasCluster } from '../clusters/ClusterRegistry';
-import {
-  describeObject,
-  type KubernetesManifest,
-} from '../tenants/kubernetesManifest';
+import type { KubernetesManifest } from '../tenants/kubernetesManifest';
 import { DiscoveringObjectApi } from './objectApi';
 import {
   guardOwnership,
@@ -33,7 +29,6 @@ export interface ApplyOptions extends OwnershipMarks {
    * validated. Without it they are returned as rendered, validated client-side only.
    */
   dryRunNamespace?: string;
-  logger?: LoggerService;
 }
 
 /** The outcome of {@link applyManifests}. @public */
@@ -69,9 +64,9 @@ export async function applyManifests(
   const namespaceIsNew =
     first?.kind === 'Namespace' && before.get(objectKey(first)) === undefined;
 
-  const apply = async (manifest: KubernetesManifest) => {
-    // Force is safe here: the guard refused every object that is not ours.
-    const applied = await api.patch(
+  // Force is safe here: the guard refused every object that is not ours.
+  const apply = (manifest: KubernetesManifest) =>
+    api.patch(
       manifest,
       undefined,
       dryRun,
@@ -79,13 +74,6 @@ export async function applyManifests(
       true,
       PatchStrategy.ServerSideApply,
     );
-    options.logger?.info(
-      `${options.dryRun ? 'dry-run applied' : 'applied'} ${describeObject(
-        manifest,
-      )} on cluster '${cluster.name}'`,
-    );
-    return applied;
-  };
 
   // A dry run cannot put objects into a namespace that does not exist yet (the API
   // server answers 404 for the namespace). Validate them in the platform's own namespace

@@ -21,7 +21,8 @@ import {
 import { parse } from 'yaml';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { TenantService } from '../tenants/TenantService';
-import { InstanceService, capabilityInstanceKinds } from './InstanceService';
+import { capabilityInstanceKinds } from '../tenants/tenantInstances';
+import { InstanceService } from './InstanceService';
 import { readCapabilities } from './readCapabilities';
 
 const execFileAsync = promisify(execFile);

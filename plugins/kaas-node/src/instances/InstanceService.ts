@@ -17,6 +17,10 @@ import {
   type KaasMarkKeys,
 } from '@internal/plugin-kaas-common';
 import { applyManifests, type AppliedObject } from '../apply/applyManifests';
+import {
+  describeAppliedObject,
+  describeDeletedObject,
+} from '../apply/describeOutcome';
 import { DiscoveringObjectApi, statusCode } from '../apply/objectApi';
 import { foreignOwnership } from '../apply/ownershipGuard';
 import { waitUntilAbsent } from '../apply/waitUntilAbsent';
@@ -30,7 +34,7 @@ import {
   describeObject,
   type KubernetesManifest,
 } from '../tenants/kubernetesManifest';
-import type { InstanceKind } from '../tenants/tenantInstances';
+import { capabilityInstanceKinds } from '../tenants/tenantInstances';
 import type { TenantService } from '../tenants/TenantService';
 import type { TenantSummary } from '../tenants/tenantSummary';
 import { loadCapabilities, type LoadedCapability } from './readCapabilities';
@@ -95,6 +99,7 @@ export interface InstanceDeleteOptions {
   waitUntilGone?: boolean;
   timeoutMs?: number;
   dryRun?: boolean;
+  /** Where each deleted object is reported (a scaffolder task's log); default: the service's. */
   logger?: LoggerService;
 }
 
@@ -115,19 +120,6 @@ export interface InstanceDeleteResult {
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-/** The distinct kinds of the capabilities' objects, for finding instances. @public */
-export function capabilityInstanceKinds(
-  capabilities: Capability[],
-): InstanceKind[] {
-  const kinds = new Map<string, InstanceKind>();
-  for (const capability of capabilities) {
-    for (const { apiVersion, kind } of capability.objects) {
-      kinds.set(`${apiVersion}/${kind}`, { apiVersion, kind });
-    }
-  }
-  return [...kinds.values()];
-}
 
 /**
  * Creates, reads, waits for and deletes XaaS instances of the configured capabilities
@@ -204,6 +196,8 @@ export class InstanceService {
   /**
    * Creates or updates an instance: the tenant must exist; ownership guard first
    * (nothing is written when any object is foreign), then server-side apply. Idempotent.
+   * Each object and what happened to it goes to `options.logger` (a scaffolder task's
+   * log), or else the service's.
    */
   async create(
     request: InstanceRequest,
@@ -236,8 +230,11 @@ export class InstanceService {
       owner: tenant.owner,
       capability: valid.capability,
       instance: valid.name,
-      logger: options.logger ?? this.options.logger,
     });
+    const logger = options.logger ?? this.options.logger;
+    for (const object of result.objects) {
+      logger?.info(describeAppliedObject(object));
+    }
     return {
       tenant: plan.tenant,
       capability: plan.capability,
@@ -552,17 +549,14 @@ export class InstanceService {
     const deleted: InstanceDeleteResult['deleted'] = [];
     for (const object of objects) {
       await api.delete(object, undefined, options.dryRun ? 'All' : undefined);
-      deleted.push({
+      const entry = {
         apiVersion: object.apiVersion,
         kind: object.kind,
         name: object.metadata.name,
         namespace: summary.namespace,
-      });
-      logger?.info(
-        `${options.dryRun ? 'dry-run deleted' : 'deleted'} ${describeObject(
-          object,
-        )} of instance '${name}' on cluster '${cluster.name}'`,
-      );
+      };
+      deleted.push(entry);
+      logger?.info(describeDeletedObject(entry, !!options.dryRun));
     }
     if (!options.dryRun) {
       await this.removeEmptyXaasNamespace(found.tenantSummary, cluster, logger);
@@ -626,7 +620,10 @@ export class InstanceService {
     }
     await core.deleteNamespace({ name: placement.namespace });
     logger?.info(
-      `deleted Namespace '${placement.namespace}' of tenant '${tenant.name}' on cluster '${cluster.name}': its last instance is gone`,
+      `${describeDeletedObject(
+        { kind: 'Namespace', name: placement.namespace },
+        false,
+      )}: tenant '${tenant.name}' has no instance left`,
     );
   }
 

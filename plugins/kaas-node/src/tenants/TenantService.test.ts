@@ -119,8 +119,10 @@ describe('TenantService against the local control plane with the backend credent
       auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
     },
   ]);
+  // The kind the instance tests below create; a backend takes it from kaas.capabilities.
   const tenants = TenantService.fromConfig(config, {
     clusters: ClusterRegistry.fromConfig(config),
+    instanceKinds: [{ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' }],
   });
   const admin = adminKubeConfig();
   const core = admin.makeApiClient(CoreV1Api);

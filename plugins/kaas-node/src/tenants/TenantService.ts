@@ -15,6 +15,10 @@ import {
   type TenantRequest,
 } from '@internal/plugin-kaas-common';
 import { applyManifests, type AppliedObject } from '../apply/applyManifests';
+import {
+  describeAppliedObject,
+  describeDeletedObject,
+} from '../apply/describeOutcome';
 import { DiscoveringObjectApi, statusCode } from '../apply/objectApi';
 import { foreignOwnership } from '../apply/ownershipGuard';
 import { waitUntilAbsent } from '../apply/waitUntilAbsent';
@@ -24,13 +28,18 @@ import {
   findOnAnyCluster,
 } from '../clusters/askEveryCluster';
 import type { ClusterRegistry, KaasCluster } from '../clusters/ClusterRegistry';
+import { readCapabilities } from '../instances/readCapabilities';
 import { ensurePlatformNamespace } from '../platform/platformNamespace';
 import { describeObject, type KubernetesManifest } from './kubernetesManifest';
 import { readTenantPolicy } from './readTenantPolicy';
 import { CLUSTER_API_VERSION } from './renderClusterApi';
 import { renderTenant, type TenantPlan } from './renderTenant';
 import { chooseTenantCluster } from './tenantCluster';
-import { findTenantInstances, type InstanceKind } from './tenantInstances';
+import {
+  capabilityInstanceKinds,
+  findTenantInstances,
+  type InstanceKind,
+} from './tenantInstances';
 import type { TenantPolicy } from './tenantPolicy';
 import { readTenantReadiness, type TenantReadiness } from './tenantReadiness';
 import { tenantSummaryOf, type TenantSummary } from './tenantSummary';
@@ -61,6 +70,8 @@ export interface TenantDeleteOptions {
   waitUntilGone?: boolean;
   timeoutMs?: number;
   dryRun?: boolean;
+  /** Where each deleted object is reported (a scaffolder task's log); default: the service's. */
+  logger?: LoggerService;
 }
 
 /** What {@link TenantService.delete} deleted (or would delete, in a dry run). @public */
@@ -98,10 +109,17 @@ export class TenantService {
     options: {
       clusters: ClusterRegistry;
       logger?: LoggerService;
+      /** Kinds of XaaS instance objects; default: those of `kaas.capabilities`. */
       instanceKinds?: InstanceKind[];
     },
   ): TenantService {
-    return new TenantService({ ...options, policy: readTenantPolicy(config) });
+    return new TenantService({
+      ...options,
+      policy: readTenantPolicy(config),
+      instanceKinds:
+        options.instanceKinds ??
+        capabilityInstanceKinds(readCapabilities(config)),
+    });
   }
 
   private readonly marks: KaasMarkKeys;
@@ -111,8 +129,8 @@ export class TenantService {
       clusters: ClusterRegistry;
       policy: TenantPolicy;
       logger?: LoggerService;
-      /** Kinds of XaaS instance objects; default: the known operator kinds each cluster serves. */
-      instanceKinds?: InstanceKind[];
+      /** Kinds of XaaS instance objects, looked for before a tenant is deleted. */
+      instanceKinds: InstanceKind[];
     },
   ) {
     this.marks = kaasMarkKeys(options.policy.settings.markPrefix);
@@ -155,7 +173,8 @@ export class TenantService {
    * cluster cannot be asked. A new tenant's namespace is claimed with a plain create, so
    * of two simultaneous creators the second fails (409) before it writes anything; then
    * the ownership guard (nothing is written when any object is foreign) and server-side
-   * apply. Idempotent.
+   * apply. Idempotent. Each object and what happened to it goes to `options.logger` (a
+   * scaffolder task's log), or else the service's.
    */
   async create(
     request: TenantRequest,
@@ -189,22 +208,24 @@ export class TenantService {
         marks: this.marks,
         tenant: plan.tenant,
         owner: plan.owner,
-        logger,
       });
     } catch (error) {
       // A tenant that could not be made whole leaves nothing behind.
       if (claimed) await this.releaseHome(cluster, plan, logger);
       throw error;
     }
+    // The claim created the namespace; apply only completed it.
+    const objects = result.objects.map(
+      (object, i): AppliedObject =>
+        claimed && i === 0 ? { ...object, action: 'created' } : object,
+    );
+    for (const object of objects) logger?.info(describeAppliedObject(object));
     return {
       tenant: plan.tenant,
       namespace: plan.namespace,
       cluster: plan.cluster,
       isolation: plan.isolation,
-      // The claim created the namespace; apply only completed it.
-      objects: result.objects.map((object, i) =>
-        claimed && i === 0 ? { ...object, action: 'created' } : object,
-      ),
+      objects,
       ...(options.dryRun
         ? { manifests: result.manifests as KubernetesManifest[] }
         : {}),
@@ -478,6 +499,7 @@ export class TenantService {
     const cluster = this.options.clusters.get(tenant.cluster);
     const dryRun = options.dryRun ? 'All' : undefined;
     const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
+    const logger = options.logger ?? this.options.logger;
     const deleted: TenantDeleteResult['deleted'] = [];
     const remove = async (
       object: KubernetesManifest,
@@ -487,18 +509,23 @@ export class TenantService {
       },
     ) => {
       await on.api.delete(object, undefined, dryRun);
-      deleted.push({
+      const entry = {
         apiVersion: object.apiVersion,
         kind: object.kind,
         name: object.metadata.name,
         ...(object.metadata.namespace
           ? { namespace: object.metadata.namespace }
           : {}),
-      });
-      this.options.logger?.info(
-        `${options.dryRun ? 'dry-run deleted' : 'deleted'} ${describeObject(
-          object,
-        )} of tenant '${name}' on cluster '${on.cluster.name}'`,
+      };
+      deleted.push(entry);
+      // A task log names the tenant's cluster once, up front; only objects elsewhere
+      // (instances on an xaas cluster) say where they were.
+      logger?.info(
+        describeDeletedObject(
+          entry,
+          !!options.dryRun,
+          on.cluster.name === cluster.name ? undefined : on.cluster.name,
+        ),
       );
     };
 

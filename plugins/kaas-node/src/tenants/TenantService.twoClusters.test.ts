@@ -165,6 +165,7 @@ describe('TenantService across two local control planes (the shared one and a se
     ]);
     tenants = TenantService.fromConfig(config, {
       clusters: ClusterRegistry.fromConfig(config),
+      instanceKinds: [CNPG_CLUSTER],
     });
   }, 300_000);
 

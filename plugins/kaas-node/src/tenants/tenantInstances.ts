@@ -1,5 +1,4 @@
-import { ApiextensionsV1Api } from '@kubernetes/client-node';
-import type { KaasMarkKeys } from '@internal/plugin-kaas-common';
+import type { Capability, KaasMarkKeys } from '@internal/plugin-kaas-common';
 import type { KaasCluster } from '../clusters/ClusterRegistry';
 import { DiscoveringObjectApi } from '../apply/objectApi';
 import type { KubernetesManifest } from './kubernetesManifest';
@@ -10,49 +9,23 @@ export interface InstanceKind {
   kind: string;
 }
 
-/**
- * API groups of the operators whose objects are XaaS instances, used when no capability
- * says which kinds to look for.
- */
-export const KNOWN_INSTANCE_GROUPS = [
-  'postgresql.cnpg.io',
-  'moco.cybozu.com',
-  'planetscale.com',
-  'kafka.strimzi.io',
-];
-
-/** The namespaced kinds of the known operator groups that `cluster` serves. */
-export async function discoverInstanceKinds(
-  cluster: KaasCluster,
-): Promise<InstanceKind[]> {
-  const crds = await cluster
-    .client(ApiextensionsV1Api)
-    .listCustomResourceDefinition({});
-  return crds.items
-    .filter(
-      crd =>
-        KNOWN_INSTANCE_GROUPS.includes(crd.spec.group) &&
-        crd.spec.scope === 'Namespaced',
-    )
-    .flatMap(crd => {
-      const version =
-        crd.spec.versions.find(v => v.storage && v.served) ??
-        crd.spec.versions.find(v => v.served);
-      return version
-        ? [
-            {
-              apiVersion: `${crd.spec.group}/${version.name}`,
-              kind: crd.spec.names.kind,
-            },
-          ]
-        : [];
-    });
+/** The distinct kinds of the capabilities' objects, for finding instances. @public */
+export function capabilityInstanceKinds(
+  capabilities: Capability[],
+): InstanceKind[] {
+  const kinds = new Map<string, InstanceKind>();
+  for (const capability of capabilities) {
+    for (const { apiVersion, kind } of capability.objects) {
+      kinds.set(`${apiVersion}/${kind}`, { apiVersion, kind });
+    }
+  }
+  return [...kinds.values()];
 }
 
 /**
- * The XaaS instances of a tenant on `cluster`: objects of the given kinds (default: the
- * known operator kinds the cluster serves) labelled with the tenant and a capability,
- * in `namespace` or, without it, in every namespace.
+ * The XaaS instances of a tenant on `cluster`: objects of the given kinds (those of the
+ * configured capabilities, {@link capabilityInstanceKinds}) labelled with the tenant and
+ * a capability, in `namespace` or, without it, in every namespace.
  *
  * @public
  */
@@ -60,13 +33,12 @@ export async function findTenantInstances(
   cluster: KaasCluster,
   tenant: string,
   marks: KaasMarkKeys,
-  kinds?: InstanceKind[],
+  kinds: InstanceKind[],
   namespace?: string,
 ): Promise<KubernetesManifest[]> {
   const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
-  const candidates = kinds ?? (await discoverInstanceKinds(cluster));
   const lists = await Promise.all(
-    candidates.map(async ({ apiVersion, kind }) => {
+    kinds.map(async ({ apiVersion, kind }) => {
       if (!(await api.discover(apiVersion, kind))) return [];
       const list = await api.list(
         apiVersion,

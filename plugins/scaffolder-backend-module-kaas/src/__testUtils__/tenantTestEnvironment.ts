@@ -142,8 +142,8 @@ export function testConfig(): ConfigReader {
 
 /**
  * The real kaas-node services, as a backend builds them, over the test cluster.
- * `instanceKinds` says which kinds count as XaaS instances (default: the known operator
- * kinds the cluster serves, of which the test cluster has none).
+ * `instanceKinds` says which kinds count as XaaS instances (default: those of the
+ * shipped capabilities, as a backend reads them from `kaas.capabilities`).
  */
 export function tenantTestEnvironment(
   options: { instanceKinds?: InstanceKind[] } = {},

@@ -10,7 +10,6 @@ import type {
   OwnerAuthorizer,
   TenantService,
 } from '@internal/plugin-kaas-node';
-import { describeAppliedObject } from './describeAppliedObject';
 import { examples } from './instanceCreate.examples';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
@@ -81,10 +80,11 @@ export function createXaasInstanceCreateAction(options: {
           request.plan
         }') for ${tenant.owner}`,
       );
-      const result = await instances.create(request, { dryRun });
-      for (const object of result.objects) {
-        ctx.logger.info(describeAppliedObject(object));
-      }
+      // The service logs each object it applied, and how, to the task log.
+      const result = await instances.create(request, {
+        dryRun,
+        logger: ctx.logger,
+      });
 
       ctx.output('instance', `${result.tenant}/${result.name}`);
       ctx.output('namespace', result.namespace);

@@ -89,12 +89,13 @@ export function createXaasInstanceDeleteAction(options: {
           summary.namespace
         }' on cluster '${summary.cluster}'`,
       );
-      let result;
       try {
-        result = await instances.delete(tenant, name, {
+        await instances.delete(tenant, name, {
           waitUntilGone,
           timeoutMs: timeoutSeconds * 1000,
           dryRun,
+          // The service logs each object it deletes to the task log.
+          logger: ctx.logger,
         });
       } catch (error) {
         // Deleted by someone else since it was looked up: what was asked for is done.
@@ -102,14 +103,6 @@ export function createXaasInstanceDeleteAction(options: {
         ctx.logger.info(`Instance '${instance}' is already gone`);
         ctx.output('deleted', !dryRun);
         return;
-      }
-      for (const object of result.deleted) {
-        const where = object.namespace
-          ? `${object.namespace}/${object.name}`
-          : object.name;
-        ctx.logger.info(
-          `${object.kind} ${where}: ${dryRun ? 'would be deleted' : 'deleted'}`,
-        );
       }
       if (dryRun) {
         ctx.logger.info(

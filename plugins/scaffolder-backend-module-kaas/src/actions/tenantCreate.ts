@@ -10,7 +10,6 @@ import type {
   OwnerAuthorizer,
   TenantService,
 } from '@internal/plugin-kaas-node';
-import { describeAppliedObject } from './describeAppliedObject';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
 import { requirePermission } from './requirePermission';
@@ -78,10 +77,11 @@ export function createKaasTenantCreateAction(options: {
           request.owner
         }`,
       );
-      const result = await tenants.create(request, { dryRun });
-      for (const object of result.objects) {
-        ctx.logger.info(describeAppliedObject(object));
-      }
+      // The service logs each object it applied, and how, to the task log.
+      const result = await tenants.create(request, {
+        dryRun,
+        logger: ctx.logger,
+      });
 
       ctx.output('tenant', result.tenant);
       ctx.output('namespace', result.namespace);

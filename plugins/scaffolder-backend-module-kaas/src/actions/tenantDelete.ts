@@ -82,20 +82,14 @@ export function createKaasTenantDeleteAction(options: {
           summary.cluster
         }'${deleteInstances ? ', including its XaaS instances' : ''}`,
       );
-      const result = await tenants.delete(summary, {
+      await tenants.delete(summary, {
         deleteInstances,
         waitUntilGone,
         timeoutMs: timeoutSeconds * 1000,
         dryRun,
+        // The service logs each object it deletes to the task log.
+        logger: ctx.logger,
       });
-      for (const object of result.deleted) {
-        const where = object.namespace
-          ? `${object.namespace}/${object.name}`
-          : object.name;
-        ctx.logger.info(
-          `${object.kind} ${where}: ${dryRun ? 'would be deleted' : 'deleted'}`,
-        );
-      }
       if (dryRun) {
         ctx.logger.info(
           `Dry run: tenant '${name}' and everything in namespace '${summary.namespace}' would be deleted`,
