@@ -77,18 +77,18 @@ describe('the Backstage backend process (packages/backend)', () => {
       // The catalog reads the demo organisation into PostgreSQL.
       let groups: string[] = [];
       const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline && !groups.includes('team-b')) {
+      const demoGroups = ['platform-team', 'team-a', 'team-b'];
+      const allThere = () => demoGroups.every(g => groups.includes(g));
+      // Entities of one file are stitched one by one: wait for all of them.
+      while (Date.now() < deadline && !allThere()) {
         const res = await get(
           '/api/catalog/entities/by-query?filter=kind=group',
         );
         expect(res.status).toBe(200);
         groups = (await res.json()).items.map((e: any) => e.metadata.name);
-        if (!groups.includes('team-b'))
-          await new Promise(r => setTimeout(r, 500));
+        if (!allThere()) await new Promise(r => setTimeout(r, 500));
       }
-      expect(groups).toEqual(
-        expect.arrayContaining(['platform-team', 'team-a', 'team-b']),
-      );
+      expect(groups).toEqual(expect.arrayContaining(demoGroups));
 
       const clusters = await get('/api/kaas/clusters');
       expect(clusters.status).toBe(200);

@@ -458,7 +458,17 @@ describe('KaasEntityProvider with two control planes, the second stopped at star
       second = await startLocalCluster({ dataDir, port });
       await until(
         () => connection.count('full') > 0 && connection.entity(ref(gone)),
-        () => 'no full mutation with the second cluster after it came up',
+        () =>
+          `no full mutation with the second cluster after it came up: ${connection.count(
+            'full',
+          )} full mutation(s), ${ref(gone)} ${
+            connection.entity(ref(gone)) ? 'present' : 'absent'
+          }, inventory synced ${inventory.synced()}, out of sync: ${inventory
+            .clustersOutOfSync()
+            .join(', ')}; watches: ${inventory
+            .clusters()
+            .map(c => `${c.name} ${c.hasSynced()}/${c.inSync()}`)
+            .join(', ')}`,
         150_000,
       );
       expect(connection.entity(ref(keep))).toBeDefined();

@@ -302,7 +302,13 @@ export class ClusterWatches {
       try {
         await this.discover();
         failures = 0;
-        this.discovered = true;
+        if (!this.discovered) {
+          this.discovered = true;
+          // hasSynced() may have just become true without any watch listing again (a
+          // cluster that serves none of the optional kinds): say so, or a full mutation
+          // waiting for every cluster to sync would wait for an unrelated change.
+          this.options.onChange({ type: 'resync' });
+        }
       } catch (error) {
         failures += 1;
         this.options.logger.warn(
