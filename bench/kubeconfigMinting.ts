@@ -25,10 +25,9 @@ import {
 import {
   buildLocalCluster,
   KUBECTL,
-  REPO_ROOT,
+  repoKaasConfigData,
   startLocalCluster,
 } from '@internal/kaas-test-cluster';
-import YAML from 'yaml';
 
 const execFileAsync = promisify(execFile);
 
@@ -75,23 +74,7 @@ async function main() {
   const cluster = await startLocalCluster({ dataDir });
   try {
     // The platform policy of the local default (app-config.yaml), on this cluster.
-    const appConfig = YAML.parse(
-      fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
-    );
-    const config = new ConfigReader({
-      kaas: {
-        ...appConfig.kaas,
-        clusters: [
-          {
-            name: 'bench',
-            url: cluster.url,
-            caFile: cluster.caFile,
-            roles: ['tenants', 'management', 'xaas'],
-            auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-          },
-        ],
-      },
-    });
+    const config = new ConfigReader(repoKaasConfigData(cluster));
     const clusters = ClusterRegistry.fromConfig(config);
     const tenants = TenantService.fromConfig(config, { clusters });
     const issuer = KubeconfigIssuer.fromConfig(config, { clusters, tenants });
@@ -102,7 +85,6 @@ async function main() {
         owner: 'group:default/team-a',
         isolation: 'namespace',
         profile: 'small',
-        cluster: 'bench',
       }),
     );
 

@@ -24,7 +24,7 @@ import {
 } from '@internal/plugin-kaas-node';
 import {
   buildLocalCluster,
-  REPO_ROOT,
+  repoKaasConfigData,
   startLocalCluster,
 } from '@internal/kaas-test-cluster';
 import YAML from 'yaml';
@@ -66,23 +66,8 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-bench-'));
   const cluster = await startLocalCluster({ dataDir });
   try {
-    const appConfig = YAML.parse(
-      fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
-    );
-    const config = new ConfigReader({
-      kaas: {
-        ...appConfig.kaas,
-        clusters: [
-          {
-            name: 'bench',
-            url: cluster.url,
-            caFile: cluster.caFile,
-            roles: ['tenants', 'management', 'xaas'],
-            auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-          },
-        ],
-      },
-    });
+    // The platform policy of the local default (app-config.yaml), on this cluster.
+    const config = new ConfigReader(repoKaasConfigData(cluster));
     const clusters = ClusterRegistry.fromConfig(config);
     const tenants = TenantService.fromConfig(config, { clusters });
     const issuer = KubeconfigIssuer.fromConfig(config, { clusters, tenants });
@@ -93,7 +78,6 @@ async function main() {
         owner: 'group:default/team-a',
         isolation: 'namespace',
         profile: 'small',
-        cluster: 'bench',
       }),
     );
     const ca = fs.readFileSync(cluster.caFile);

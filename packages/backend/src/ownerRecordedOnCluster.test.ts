@@ -8,7 +8,7 @@ import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
 import {
   type BackstageBackend,
   demoUserToken,
-  localClusterEntry,
+  repoKaasConfigData,
   startPlatformBackend,
   testCluster,
   uniqueName,
@@ -30,23 +30,8 @@ describe('owner-only routes decide on the owner the cluster records (real backen
     res.writeHead(body ? 200 : 404, { 'Content-Type': 'text/yaml' });
     res.end(body ?? '');
   });
-  const config = new ConfigReader({
-    kaas: {
-      clusters: [localClusterEntry(cluster)],
-      tenantProfiles: {
-        small: {
-          title: 'Small',
-          quota: { hard: { pods: '10' } },
-          limitRange: {
-            default: { cpu: '500m' },
-            defaultRequest: { cpu: '100m' },
-          },
-          podSecurity: 'restricted',
-          networkPolicy: 'none',
-        },
-      },
-    },
-  } as any);
+  // The same policy the backend process reads (app-config.yaml).
+  const config = new ConfigReader(repoKaasConfigData(cluster));
   const tenants = TenantService.fromConfig(config, {
     clusters: ClusterRegistry.fromConfig(config),
   });
