@@ -9,7 +9,8 @@ export {
   ClusterConfigError,
   readClusterConfigs,
 } from './clusters/readClusterConfigs';
-export { ClusterRegistry, KaasCluster } from './clusters/ClusterRegistry';
+export { ClusterRegistry } from './clusters/ClusterRegistry';
+export { KaasCluster } from './clusters/KaasCluster';
 export { clusterRegistryServiceRef } from './clusters/clusterRegistryServiceRef';
 
 export * from './tenants/tenantPolicy';
@@ -120,7 +121,6 @@ export {
   type OidcSettings,
 } from './kubeconfig/readKubeconfigSettings';
 export { kubeconfigIssuerServiceRef } from './kubeconfig/kubeconfigIssuerServiceRef';
-export { keepAliveClient } from './clusters/keepAliveClient';
 
 export {
   DefaultKaasInventory,
@@ -129,4 +129,4 @@ export {
   type KaasInventoryEvent,
 } from './inventory/KaasInventory';
 export { kaasInventoryServiceRef } from './inventory/kaasInventoryServiceRef';
-export type { InventoryRequestCounts } from './inventory/kubeRequest';
+export type { InventoryRequestCounts } from './inventory/requestCounter';

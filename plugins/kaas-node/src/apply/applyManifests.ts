@@ -1,7 +1,6 @@
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import type { KaasCluster } from '../clusters/ClusterRegistry';
+import type { KaasCluster } from '../clusters/KaasCluster';
 import type { KubernetesManifest } from '../tenants/kubernetesManifest';
-import { DiscoveringObjectApi } from './objectApi';
 import {
   guardOwnership,
   objectKey,
@@ -57,7 +56,7 @@ export async function applyManifests(
   manifests: KubernetesManifest[],
   options: ApplyOptions,
 ): Promise<ApplyResult> {
-  const api = DiscoveringObjectApi.forCluster(cluster);
+  const api = cluster.objects();
   const before = await guardOwnership(api, manifests, options);
   const dryRun = options.dryRun ? 'All' : undefined;
   const [first, ...rest] = manifests;

@@ -9,7 +9,8 @@ import {
   describeObject,
   type KubernetesManifest,
 } from '../tenants/kubernetesManifest';
-import { DiscoveringObjectApi, statusCode } from './objectApi';
+import type { ClusterObjectApi } from '../clusters/ClusterObjectApi';
+import { statusCode } from '../clusters/statusCode';
 
 /** Whom the objects being written must belong to. @public */
 export interface OwnershipMarks {
@@ -116,7 +117,7 @@ export function objectKey(object: KubernetesObject): string {
  * @public
  */
 export async function guardOwnership(
-  api: DiscoveringObjectApi,
+  api: ClusterObjectApi,
   manifests: KubernetesManifest[],
   expected: OwnershipMarks,
 ): Promise<Map<string, KubernetesObject | undefined>> {

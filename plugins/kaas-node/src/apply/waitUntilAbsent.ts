@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describeObject } from '../tenants/kubernetesManifest';
-import { DiscoveringObjectApi, statusCode } from './objectApi';
+import type { ClusterObjectApi } from '../clusters/ClusterObjectApi';
+import { statusCode } from '../clusters/statusCode';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -9,7 +10,7 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
  * naming the object: a deletion that never ends is almost always a stuck finalizer.
  */
 export async function waitUntilAbsent(
-  api: DiscoveringObjectApi,
+  api: ClusterObjectApi,
   object: KubernetesObject,
   deadline: number,
 ): Promise<void> {

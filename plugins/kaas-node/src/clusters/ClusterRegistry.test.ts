@@ -51,7 +51,7 @@ describe('ClusterRegistry against the local control plane with the backend crede
   });
 
   it('creates and deletes a platform-marked namespace with the backend credential', async () => {
-    const core = registry.get('local').client(CoreV1Api);
+    const core = registry.get('local').api(CoreV1Api);
     const name = uniqueName('reg');
     const created = await core.createNamespace({
       body: {
@@ -66,8 +66,8 @@ describe('ClusterRegistry against the local control plane with the backend crede
   });
 
   it('is confined to platform-marked namespaces by the admission policy', async () => {
-    const core = registry.get('local').client(CoreV1Api);
-    const rbac = registry.get('local').client(RbacAuthorizationV1Api);
+    const core = registry.get('local').api(CoreV1Api);
+    const rbac = registry.get('local').api(RbacAuthorizationV1Api);
 
     const unmarked = core.createNamespace({
       body: { metadata: { name: uniqueName('unmarked') } },
@@ -112,7 +112,7 @@ describe('ClusterRegistry against the local control plane with the backend crede
   });
 
   it('is refused what only cluster-admin may do', async () => {
-    const rbac = registry.get('local').client(RbacAuthorizationV1Api);
+    const rbac = registry.get('local').api(RbacAuthorizationV1Api);
     const name = uniqueName('escalate');
     const attempt = rbac.createClusterRoleBinding({
       body: {
@@ -133,7 +133,7 @@ describe('ClusterRegistry against the local control plane with the backend crede
     });
     await expect(attempt).rejects.toMatchObject({ code: 403 });
 
-    const core = registry.get('local').client(CoreV1Api);
+    const core = registry.get('local').api(CoreV1Api);
     const nodeList = core.deleteCollectionNode({});
     await expect(nodeList).rejects.toMatchObject({ code: 403 });
 

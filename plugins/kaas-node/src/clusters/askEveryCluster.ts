@@ -1,6 +1,6 @@
 import { ServiceUnavailableError } from '@backstage/errors';
-import { statusCode } from '../apply/objectApi';
-import type { KaasCluster } from './ClusterRegistry';
+import { statusCode } from '../clusters/statusCode';
+import type { KaasCluster } from './KaasCluster';
 
 /** What the clusters answered (in the clusters' order), and which could not be asked. @public */
 export interface ClusterAnswers<T> {

@@ -21,14 +21,15 @@ import {
   describeAppliedObject,
   describeDeletedObject,
 } from '../apply/describeOutcome';
-import { DiscoveringObjectApi, statusCode } from '../apply/objectApi';
+import { statusCode } from '../clusters/statusCode';
 import { foreignOwnership } from '../apply/ownershipGuard';
 import { waitUntilAbsent } from '../apply/waitUntilAbsent';
 import {
   askEveryCluster,
   clustersUnavailable,
 } from '../clusters/askEveryCluster';
-import type { ClusterRegistry, KaasCluster } from '../clusters/ClusterRegistry';
+import type { ClusterRegistry } from '../clusters/ClusterRegistry';
+import type { KaasCluster } from '../clusters/KaasCluster';
 import { ensurePlatformNamespace } from '../platform/platformNamespace';
 import {
   describeObject,
@@ -480,7 +481,7 @@ export class InstanceService {
     instance: string,
   ): Promise<V1Secret> {
     try {
-      return await cluster.client(CoreV1Api).readNamespacedSecret({
+      return await cluster.api(CoreV1Api).readNamespacedSecret({
         name: secretName,
         namespace,
       });
@@ -508,7 +509,7 @@ export class InstanceService {
       );
     }
     const { summary, loaded, cluster } = found;
-    const api = DiscoveringObjectApi.forCluster(cluster);
+    const api = cluster.objects();
     const selector = this.selector({
       tenant,
       instance: name,
@@ -602,7 +603,7 @@ export class InstanceService {
       `${this.marks.tenant}=${tenant.name}`,
     );
     if (remaining.length) return;
-    const core = cluster.client(CoreV1Api);
+    const core = cluster.api(CoreV1Api);
     let namespace;
     try {
       namespace = await core.readNamespace({ name: placement.namespace });
@@ -697,7 +698,7 @@ export class InstanceService {
     extraSelector: string | undefined,
     instance?: string,
   ): Promise<InstanceSummary[]> {
-    const api = DiscoveringObjectApi.forCluster(cluster);
+    const api = cluster.objects();
     const perCapability = await Promise.all(
       this.options.capabilities.map(async ({ capability }) => {
         const main = capability.objects[capability.readiness.object ?? 0];
@@ -771,7 +772,7 @@ export class InstanceService {
     const manifest =
       rendered.manifests[rendered.templateIndexes.indexOf(templateIndex)];
     try {
-      return await DiscoveringObjectApi.forCluster(cluster).read({
+      return await cluster.objects().read({
         apiVersion: manifest.apiVersion,
         kind: manifest.kind,
         metadata: {

@@ -4,15 +4,16 @@ import {
   MANAGED_BY_VALUE,
   type KaasMarkKeys,
 } from '@internal/plugin-kaas-common';
-import type { KaasCluster } from '../clusters/ClusterRegistry';
+import type { KaasCluster } from '../clusters/KaasCluster';
 import type { LoadedCapability } from '../instances/readCapabilities';
 import { backoffDelay } from './backoff';
-import { KubeApiError, getJson, type RequestCounter } from './kubeRequest';
+import { KubeApiError } from '../clusters/streamingGet';
+import type { RequestCounter } from './requestCounter';
 import {
-  ListWatch,
-  type ListWatchChange,
+  KindWatch,
+  type KindWatchChange,
   type WatchedResource,
-} from './ListWatch';
+} from './KindWatch';
 import {
   projectClusterObject,
   projectEvent,
@@ -40,7 +41,7 @@ interface OptionalKind {
   kind: string;
   labelSelector: string;
   project(object: KubernetesObject): unknown;
-  watch?: ListWatch<unknown>;
+  watch?: KindWatch<unknown>;
   /** Discoveries in a row that found the kind not served while it was watched. */
   misses: number;
 }
@@ -57,7 +58,7 @@ export interface ClusterWatchesOptions {
   capabilities: LoadedCapability[];
   counter: RequestCounter;
   logger: LoggerService;
-  onChange(change: ListWatchChange): void;
+  onChange(change: KindWatchChange): void;
   /** How often kinds that are not installed are looked for again. Default 60 s. */
   rediscoverMs?: number;
 }
@@ -72,16 +73,16 @@ const DISCOVERY_TIMEOUT_MS = 15_000;
  * first, and looked for again every minute while they are missing.
  */
 export class ClusterWatches {
-  readonly namespaces?: ListWatch<NamespaceProjection>;
-  readonly quotas?: ListWatch<QuotaProjection>;
-  readonly limitRanges?: ListWatch<LimitRangeProjection>;
-  readonly networkPolicies?: ListWatch<NetworkPolicyProjection>;
-  readonly pods?: ListWatch<string>;
-  readonly deployments?: ListWatch<true>;
-  readonly statefulSets?: ListWatch<true>;
-  readonly events?: ListWatch<EventProjection>;
-  readonly kubeconfigSecrets?: ListWatch<true>;
-  private readonly core: Array<ListWatch<unknown>> = [];
+  readonly namespaces?: KindWatch<NamespaceProjection>;
+  readonly quotas?: KindWatch<QuotaProjection>;
+  readonly limitRanges?: KindWatch<LimitRangeProjection>;
+  readonly networkPolicies?: KindWatch<NetworkPolicyProjection>;
+  readonly pods?: KindWatch<string>;
+  readonly deployments?: KindWatch<true>;
+  readonly statefulSets?: KindWatch<true>;
+  readonly events?: KindWatch<EventProjection>;
+  readonly kubeconfigSecrets?: KindWatch<true>;
+  private readonly core: Array<KindWatch<unknown>> = [];
   private readonly optional = new Map<string, OptionalKind>();
   private discovered = false;
   private firstDiscovery?: Promise<void>;
@@ -264,7 +265,7 @@ export class ClusterWatches {
   }
 
   /** Every watch of this cluster that is running, e.g. to drop their connections in tests. */
-  watches(): Array<ListWatch<unknown>> {
+  watches(): Array<KindWatch<unknown>> {
     return [
       ...this.core,
       ...[...this.optional.values()].flatMap(k => (k.watch ? [k.watch] : [])),
@@ -277,17 +278,17 @@ export class ClusterWatches {
     metadataOnly?: boolean;
     project(object: any): P | undefined;
     perNamespace?: { limit: number; rank(p: P): number };
-  }): ListWatch<P> {
+  }): KindWatch<P> {
     const { cluster, counter, logger, onChange } = this.options;
-    const watch = new ListWatch<P>({
+    const watch = new KindWatch<P>({
       ...spec,
       description: `${spec.resource.kind}s on cluster '${cluster.name}'`,
-      kubeConfig: () => cluster.kubeConfig(),
+      cluster,
       counter,
       logger,
       onChange,
     });
-    this.core.push(watch as ListWatch<unknown>);
+    this.core.push(watch as KindWatch<unknown>);
     return watch;
   }
 
@@ -346,10 +347,9 @@ export class ClusterWatches {
         let served: Map<string, string>;
         counter.count('discovery');
         try {
-          const list = await getJson<{
+          const list = await cluster.getJson<{
             resources?: Array<{ name: string; kind: string }>;
           }>(
-            cluster.kubeConfig(),
             // The core group (`v1`) is served under /api, every other under /apis.
             apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`,
             {},
@@ -395,9 +395,9 @@ export class ClusterWatches {
 
   private startOptional(kind: OptionalKind, plural: string) {
     const { cluster, counter, logger, onChange } = this.options;
-    kind.watch = new ListWatch<unknown>({
+    kind.watch = new KindWatch<unknown>({
       description: `${kind.kind}s (${kind.apiVersion}) on cluster '${cluster.name}'`,
-      kubeConfig: () => cluster.kubeConfig(),
+      cluster,
       resource: { apiVersion: kind.apiVersion, kind: kind.kind, plural },
       labelSelector: kind.labelSelector,
       project: kind.project,

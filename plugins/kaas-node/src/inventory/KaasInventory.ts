@@ -19,8 +19,8 @@ import type { TenantPolicy } from '../tenants/tenantPolicy';
 import type { TenantSummary } from '../tenants/tenantSummary';
 import { ClusterWatches } from './ClusterWatches';
 import { instanceStatusOf } from './instanceStatusOf';
-import { RequestCounter, type InventoryRequestCounts } from './kubeRequest';
-import type { ListWatchChange } from './ListWatch';
+import { RequestCounter, type InventoryRequestCounts } from './requestCounter';
+import type { KindWatchChange } from './KindWatch';
 import { tenantStatusOf } from './tenantStatusOf';
 
 /** What {@link KaasInventory.subscribe} listeners are told. @public */
@@ -282,7 +282,7 @@ export class DefaultKaasInventory implements KaasInventory {
     return this.watches!;
   }
 
-  private changed(cluster: string, change: ListWatchChange) {
+  private changed(cluster: string, change: KindWatchChange) {
     // Change times are kept for tenant home namespaces only, and forgotten with them:
     // every namespace's pods and events pass through here.
     if (change.type === 'change') {

@@ -21,9 +21,9 @@ import {
   type KubeconfigOptions,
   type TenantIsolation,
 } from '@internal/plugin-kaas-common';
-import { statusCode } from '../apply/objectApi';
-import type { ClusterRegistry, KaasCluster } from '../clusters/ClusterRegistry';
-import { keepAliveClient } from '../clusters/keepAliveClient';
+import { statusCode } from '../clusters/statusCode';
+import type { ClusterRegistry } from '../clusters/ClusterRegistry';
+import type { KaasCluster } from '../clusters/KaasCluster';
 import { kubeconfigSecretName } from '../tenants/renderClusterApi';
 import type { TenantService } from '../tenants/TenantService';
 import type { TenantSummary } from '../tenants/tenantSummary';
@@ -233,12 +233,8 @@ export class KubeconfigIssuer {
     return tenant;
   }
 
-  /** Issuing is a handful of requests in a row: they share TLS connections. */
   private core(tenant: TenantSummary): CoreV1Api {
-    return keepAliveClient(
-      this.options.clusters.get(tenant.cluster),
-      CoreV1Api,
-    );
+    return this.options.clusters.get(tenant.cluster).api(CoreV1Api);
   }
 
   private checkTtl(ttlSeconds: number | undefined): number {

@@ -10,9 +10,8 @@ import {
   type KaasMarkKeys,
 } from '@internal/plugin-kaas-common';
 import { applyManifests } from '../apply/applyManifests';
-import { statusCode } from '../apply/objectApi';
-import type { KaasCluster } from '../clusters/ClusterRegistry';
-import { keepAliveClient } from '../clusters/keepAliveClient';
+import { statusCode } from '../clusters/statusCode';
+import type { KaasCluster } from '../clusters/KaasCluster';
 import { ensurePlatformNamespace } from '../platform/platformNamespace';
 import type { KubernetesManifest } from '../tenants/kubernetesManifest';
 import type { TenantSettings } from '../tenants/tenantPolicy';
@@ -102,7 +101,7 @@ export class KubeconfigServiceAccounts {
     tenant: TenantSummary,
   ): Promise<KubeconfigAccount> {
     const namespace = await ensurePlatformNamespace(cluster, this.settings);
-    const home = await keepAliveClient(cluster, CoreV1Api).readNamespace({
+    const home = await cluster.api(CoreV1Api).readNamespace({
       name: tenant.namespace,
     });
     const ownerReference: V1OwnerReference = {
@@ -169,8 +168,8 @@ export class KubeconfigServiceAccounts {
     cluster: KaasCluster,
     tenant: TenantSummary,
   ): Promise<number> {
-    const core = keepAliveClient(cluster, CoreV1Api);
-    const rbac = keepAliveClient(cluster, RbacAuthorizationV1Api);
+    const core = cluster.api(CoreV1Api);
+    const rbac = cluster.api(RbacAuthorizationV1Api);
     const namespace = tenant.namespace;
     const records = (
       await core.listNamespacedSecret({

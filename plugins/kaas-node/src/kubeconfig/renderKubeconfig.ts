@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
-import type { KaasCluster } from '../clusters/ClusterRegistry';
+import type { KaasCluster } from '../clusters/KaasCluster';
 import type { OidcSettings } from './readKubeconfigSettings';
 
 /** The exec credential plugin entry of a kubeconfig user (client.authentication.k8s.io/v1). */

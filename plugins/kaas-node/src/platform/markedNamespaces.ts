@@ -1,6 +1,6 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { MANAGED_BY_VALUE, kaasMarkKeys } from '@internal/plugin-kaas-common';
-import type { KaasCluster } from '../clusters/ClusterRegistry';
+import type { KaasCluster } from '../clusters/KaasCluster';
 import type { TenantSettings } from '../tenants/tenantPolicy';
 
 /**
@@ -30,7 +30,7 @@ export async function listMarkedNamespaces(
   settings: Pick<TenantSettings, 'markPrefix'>,
 ): Promise<Map<string, MarkedNamespace>> {
   const marks = kaasMarkKeys(settings.markPrefix);
-  const list = await cluster.client(CoreV1Api).listNamespace({
+  const list = await cluster.api(CoreV1Api).listNamespace({
     labelSelector: `${marks.managedBy}=${MANAGED_BY_VALUE}`,
   });
   const marked = new Map<string, MarkedNamespace>();

@@ -1,8 +1,8 @@
 import { ConflictError } from '@backstage/errors';
 import { CoreV1Api, type V1Namespace } from '@kubernetes/client-node';
 import { MANAGED_BY_VALUE, kaasMarkKeys } from '@internal/plugin-kaas-common';
-import { statusCode } from '../apply/objectApi';
-import type { KaasCluster } from '../clusters/ClusterRegistry';
+import { statusCode } from '../clusters/statusCode';
+import type { KaasCluster } from '../clusters/KaasCluster';
 import type { TenantSettings } from '../tenants/tenantPolicy';
 
 /** Value of the `<markPrefix>/role` label of the platform namespace. @public */
@@ -54,7 +54,7 @@ async function createOrCheck(
 ): Promise<string> {
   const name = settings.platformNamespace;
   const labels = platformNamespaceLabels(settings);
-  const core = cluster.client(CoreV1Api);
+  const core = cluster.api(CoreV1Api);
   let namespace: V1Namespace;
   try {
     namespace = await core.readNamespace({ name });
@@ -74,7 +74,9 @@ async function createOrCheck(
   );
   if (missing.length) {
     throw new ConflictError(
-      `Namespace '${name}' on cluster '${cluster.name}' exists but is not the platform namespace (it lacks ${missing
+      `Namespace '${name}' on cluster '${
+        cluster.name
+      }' exists but is not the platform namespace (it lacks ${missing
         .map(k => `${k}=${labels[k]}`)
         .join(
           ', ',

@@ -19,7 +19,8 @@ import {
   describeAppliedObject,
   describeDeletedObject,
 } from '../apply/describeOutcome';
-import { DiscoveringObjectApi, statusCode } from '../apply/objectApi';
+import type { ClusterObjectApi } from '../clusters/ClusterObjectApi';
+import { statusCode } from '../clusters/statusCode';
 import { foreignOwnership } from '../apply/ownershipGuard';
 import { waitUntilAbsent } from '../apply/waitUntilAbsent';
 import {
@@ -27,7 +28,8 @@ import {
   clustersUnavailable,
   findOnAnyCluster,
 } from '../clusters/askEveryCluster';
-import type { ClusterRegistry, KaasCluster } from '../clusters/ClusterRegistry';
+import type { ClusterRegistry } from '../clusters/ClusterRegistry';
+import type { KaasCluster } from '../clusters/KaasCluster';
 import { readCapabilities } from '../instances/readCapabilities';
 import { ensurePlatformNamespace } from '../platform/platformNamespace';
 import { describeObject, type KubernetesManifest } from './kubernetesManifest';
@@ -248,7 +250,7 @@ export class TenantService {
       this.options.clusters.list(),
       async cluster =>
         (
-          await cluster.client(CoreV1Api).listNamespace({
+          await cluster.api(CoreV1Api).listNamespace({
             labelSelector: `${this.marks.managedBy}=${MANAGED_BY_VALUE},${this.marks.tenant}=${plan.tenant}`,
           })
         ).items.filter(ns => !ns.metadata?.deletionTimestamp),
@@ -314,7 +316,7 @@ export class TenantService {
         },
       },
     };
-    const core = cluster.client(CoreV1Api);
+    const core = cluster.api(CoreV1Api);
     try {
       await core.createNamespace({
         body,
@@ -340,7 +342,7 @@ export class TenantService {
     logger?: LoggerService,
   ): Promise<void> {
     try {
-      await cluster.client(CoreV1Api).deleteNamespace({ name: plan.namespace });
+      await cluster.api(CoreV1Api).deleteNamespace({ name: plan.namespace });
     } catch (error) {
       logger?.warn(
         `could not remove namespace '${plan.namespace}' on cluster '${cluster.name}' after a failed create of tenant '${plan.tenant}': ${error}`,
@@ -363,7 +365,7 @@ export class TenantService {
         let home: V1Namespace;
         try {
           home = await cluster
-            .client(CoreV1Api)
+            .api(CoreV1Api)
             .readNamespace({ name: namespace });
         } catch (error) {
           if (statusCode(error) === 404) return undefined;
@@ -387,7 +389,7 @@ export class TenantService {
     const { answered, failed } = await askEveryCluster(
       this.tenantClusters(),
       async cluster => {
-        const namespaces = await cluster.client(CoreV1Api).listNamespace({
+        const namespaces = await cluster.api(CoreV1Api).listNamespace({
           labelSelector: `${this.marks.managedBy}=${MANAGED_BY_VALUE},${this.marks.isolation}`,
         });
         return namespaces.items.flatMap(
@@ -498,12 +500,12 @@ export class TenantService {
     const deadline = Date.now() + timeoutMs;
     const cluster = this.options.clusters.get(tenant.cluster);
     const dryRun = options.dryRun ? 'All' : undefined;
-    const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
+    const api = cluster.objects();
     const logger = options.logger ?? this.options.logger;
     const deleted: TenantDeleteResult['deleted'] = [];
     const remove = async (
       object: KubernetesManifest,
-      on: { cluster: KaasCluster; api: DiscoveringObjectApi } = {
+      on: { cluster: KaasCluster; api: ClusterObjectApi } = {
         cluster,
         api,
       },
@@ -573,7 +575,7 @@ export class TenantService {
       // Instances of vcluster/cluster tenants may live on another (xaas) cluster.
       const on = {
         cluster: group.cluster,
-        api: DiscoveringObjectApi.forCluster(group.cluster),
+        api: group.cluster.objects(),
       };
       for (const instance of group.objects) await remove(instance, on);
     }
@@ -582,7 +584,7 @@ export class TenantService {
       if (group.instanceNamespace) {
         await remove(group.instanceNamespace, {
           cluster: group.cluster,
-          api: DiscoveringObjectApi.forCluster(group.cluster),
+          api: group.cluster.objects(),
         });
       }
     }
@@ -659,7 +661,7 @@ export class TenantService {
       async cluster => {
         let namespace: V1Namespace;
         try {
-          namespace = await cluster.client(CoreV1Api).readNamespace({ name });
+          namespace = await cluster.api(CoreV1Api).readNamespace({ name });
         } catch (error) {
           if (statusCode(error) === 404) return undefined;
           throw error;
@@ -696,7 +698,7 @@ export class TenantService {
   /** The Cluster API Cluster or Crossplane claim of a vcluster/cluster tenant, if present. */
   private async provisionersOf(
     tenant: TenantSummary,
-    api: DiscoveringObjectApi,
+    api: ClusterObjectApi,
   ): Promise<KubernetesManifest[]> {
     if (tenant.isolation === 'namespace') return [];
     const crossplane =

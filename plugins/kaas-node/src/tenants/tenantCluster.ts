@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import type { ClusterRole, TenantRequest } from '@internal/plugin-kaas-common';
-import type { ClusterRegistry, KaasCluster } from '../clusters/ClusterRegistry';
+import type { ClusterRegistry } from '../clusters/ClusterRegistry';
+import type { KaasCluster } from '../clusters/KaasCluster';
 
 /** The cluster role a tenant of this isolation needs: namespaces on `tenants`, the rest on `management`. */
 export function requiredClusterRole(

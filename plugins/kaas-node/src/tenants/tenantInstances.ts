@@ -1,6 +1,5 @@
 import type { Capability, KaasMarkKeys } from '@internal/plugin-kaas-common';
-import type { KaasCluster } from '../clusters/ClusterRegistry';
-import { DiscoveringObjectApi } from '../apply/objectApi';
+import type { KaasCluster } from '../clusters/KaasCluster';
 import type { KubernetesManifest } from './kubernetesManifest';
 
 /** A kind of object that XaaS instances are made of. @public */
@@ -36,7 +35,7 @@ export async function findTenantInstances(
   kinds: InstanceKind[],
   namespace?: string,
 ): Promise<KubernetesManifest[]> {
-  const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
+  const api = cluster.objects();
   const lists = await Promise.all(
     kinds.map(async ({ apiVersion, kind }) => {
       if (!(await api.discover(apiVersion, kind))) return [];

@@ -3,8 +3,8 @@ import type {
   KaasMarkKeys,
   TenantIsolation,
 } from '@internal/plugin-kaas-common';
-import type { KaasCluster } from '../clusters/ClusterRegistry';
-import { DiscoveringObjectApi, statusCode } from '../apply/objectApi';
+import type { KaasCluster } from '../clusters/KaasCluster';
+import { statusCode } from '../clusters/statusCode';
 import { CLUSTER_API_VERSION, kubeconfigSecretName } from './renderClusterApi';
 import type { CrossplaneProfile } from './tenantPolicy';
 
@@ -195,7 +195,7 @@ export async function readTenantReadiness(
   },
   marks: KaasMarkKeys,
 ): Promise<TenantReadiness> {
-  const core = cluster.client(CoreV1Api);
+  const core = cluster.api(CoreV1Api);
   const ns = await readOptional(() =>
     core.readNamespace({ name: tenant.namespace }),
   );
@@ -210,7 +210,7 @@ export async function readTenantReadiness(
   let clusterObject: ClusterLike | undefined;
   let kubeconfigSecret = false;
   if (tenant.isolation !== 'namespace') {
-    const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
+    const api = cluster.objects();
     const { secretName, ...header } = tenantProvisioner(tenant);
     clusterObject = (await readOptional(() => api.read(header))) as
       | ClusterLike

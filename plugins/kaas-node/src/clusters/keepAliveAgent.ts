@@ -2,13 +2,11 @@ import https from 'node:https';
 import {
   ServerConfiguration,
   createConfiguration,
-  type ApiConstructor,
-  type ApiType,
+  type Configuration,
   type KubeConfig,
   type RequestContext,
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
-import type { KaasCluster } from './ClusterRegistry';
 
 /** A cluster's shared agent is replaced this often, so a rotated CA or client certificate is picked up. */
 const AGENT_TTL_MS = 60_000;
@@ -16,7 +14,7 @@ const AGENT_TTL_MS = 60_000;
 const IDLE_SOCKET_MS = 30_000;
 
 const agents = new WeakMap<
-  KaasCluster,
+  object,
   { agent: Promise<https.Agent>; expires: number }
 >();
 
@@ -40,14 +38,14 @@ async function tlsAgent(kubeConfig: KubeConfig): Promise<https.Agent> {
 }
 
 function sharedAgent(
-  cluster: KaasCluster,
+  owner: object,
   kubeConfig: KubeConfig,
 ): Promise<https.Agent> {
-  const cached = agents.get(cluster);
+  const cached = agents.get(owner);
   if (cached && cached.expires > Date.now()) return cached.agent;
   const agent = tlsAgent(kubeConfig);
-  agents.set(cluster, { agent, expires: Date.now() + AGENT_TTL_MS });
-  agent.catch(() => agents.delete(cluster));
+  agents.set(owner, { agent, expires: Date.now() + AGENT_TTL_MS });
+  agent.catch(() => agents.delete(owner));
   return agent;
 }
 
@@ -69,28 +67,25 @@ class KeepAliveAuthentication implements SecurityAuthentication {
 }
 
 /**
- * Like `cluster.client(Api)`, but its requests reuse TLS connections: client-node gives
- * every request a new agent, so each one pays a TLS handshake (about 4 ms of the 5.5 ms
- * a request takes against the local control plane). For request-heavy paths such as
- * kubeconfig minting. Clusters reached through a proxy get the plain client.
- *
- * @public
+ * The client configuration for the API server of `kubeConfig` whose requests reuse TLS
+ * connections through one agent per `owner` (a cluster): client-node gives every request
+ * a new agent, so each one pays a TLS handshake (about 4 ms of the 5.5 ms a request
+ * takes against the local control plane). Clusters reached through a proxy keep
+ * client-node's own per-request agent.
  */
-export function keepAliveClient<T extends ApiType>(
-  cluster: KaasCluster,
-  Api: ApiConstructor<T>,
-): T {
-  const kubeConfig = cluster.kubeConfig();
+export function keepAliveConfiguration(
+  owner: object,
+  kubeConfig: KubeConfig,
+): Configuration {
   const current = kubeConfig.getCurrentCluster();
-  if (!current || current.proxyUrl) return kubeConfig.makeApiClient(Api);
-  return new Api(
-    createConfiguration({
-      baseServer: new ServerConfiguration(current.server, {}),
-      authMethods: {
-        default: new KeepAliveAuthentication(kubeConfig, () =>
-          sharedAgent(cluster, kubeConfig),
-        ),
-      },
-    }),
-  );
+  if (!current) throw new Error('The kubeconfig names no current cluster');
+  const authentication: SecurityAuthentication = current.proxyUrl
+    ? kubeConfig
+    : new KeepAliveAuthentication(kubeConfig, () =>
+        sharedAgent(owner, kubeConfig),
+      );
+  return createConfiguration({
+    baseServer: new ServerConfiguration(current.server, {}),
+    authMethods: { default: authentication },
+  });
 }

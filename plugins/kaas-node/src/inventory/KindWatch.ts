@@ -1,14 +1,10 @@
 import type http from 'node:http';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { backoffDelay } from './backoff';
-import {
-  KubeApiError,
-  METADATA_ONLY,
-  getJson,
-  openGet,
-  type RequestCounter,
-} from './kubeRequest';
+import type { KaasCluster } from '../clusters/KaasCluster';
+import { KubeApiError, METADATA_ONLY } from '../clusters/streamingGet';
+import type { RequestCounter } from './requestCounter';
 
 /** A kind as the API server serves it. */
 export interface WatchedResource {
@@ -20,16 +16,16 @@ export interface WatchedResource {
 }
 
 /** A change the cache saw: one object (`namespace` is its namespace, or its own name when cluster-scoped), or a new list. */
-export type ListWatchChange =
+export type KindWatchChange =
   | { type: 'change'; namespace: string }
   | { type: 'resync' };
 
-/** Options of a {@link ListWatch}. */
-export interface ListWatchOptions<P> {
+/** Options of a {@link KindWatch}. */
+export interface KindWatchOptions<P> {
   /** For log lines, e.g. `Pods on cluster 'local'`. */
   description: string;
-  /** Called for each request, so a rotated token file is read again. */
-  kubeConfig(): KubeConfig;
+  /** Where the kind is listed and watched. */
+  cluster: Pick<KaasCluster, 'openGet' | 'getJson'>;
   resource: WatchedResource;
   labelSelector?: string;
   /** Have the server send metadata only (names, labels): nothing else is transferred. */
@@ -40,7 +36,7 @@ export interface ListWatchOptions<P> {
   perNamespace?: { limit: number; rank(projection: P): number };
   counter: RequestCounter;
   logger: LoggerService;
-  onChange(change: ListWatchChange): void;
+  onChange(change: KindWatchChange): void;
   /** Page size of lists. */
   pageSize?: number;
 }
@@ -73,7 +69,7 @@ export function collectionPath(resource: WatchedResource): string {
  * when the resource version expired) leads to a fresh list after an exponential backoff
  * with jitter. A fresh list replaces the whole store and is announced as `resync`.
  */
-export class ListWatch<P> {
+export class KindWatch<P> {
   private store = new Map<string, Map<string, P>>();
   private stopped = false;
   private started = false;
@@ -91,7 +87,7 @@ export class ListWatch<P> {
   /** The error of the last failed request, until a list succeeds again. */
   lastError?: Error;
 
-  constructor(private readonly options: ListWatchOptions<P>) {}
+  constructor(private readonly options: KindWatchOptions<P>) {}
 
   start(): void {
     if (this.started) return;
@@ -229,14 +225,12 @@ export class ListWatch<P> {
   /** Lists every object (page by page), replaces the store, and returns the list's resource version. */
   private async list(): Promise<string> {
     const { resource, labelSelector, metadataOnly, pageSize } = this.options;
-    const kubeConfig = this.options.kubeConfig();
     const fresh = new Map<string, Map<string, P>>();
     let continueToken: string | undefined;
     let resourceVersion = '';
     do {
       this.options.counter.count('lists');
-      const page = await getJson<ObjectList>(
-        kubeConfig,
+      const page = await this.options.cluster.getJson<ObjectList>(
         collectionPath(resource),
         {
           labelSelector,
@@ -274,8 +268,7 @@ export class ListWatch<P> {
     this.options.counter.count('watches');
     let response: http.IncomingMessage;
     try {
-      response = await openGet(
-        this.options.kubeConfig(),
+      response = await this.options.cluster.openGet(
         collectionPath(resource),
         {
           watch: 1,

@@ -2,33 +2,6 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 
-/** How many requests the inventory started against API servers, by purpose. @public */
-export interface InventoryRequestCounts {
-  /** List requests (one per page). */
-  lists: number;
-  /** Watch requests. */
-  watches: number;
-  /** API discovery requests (is an optional kind served?). */
-  discovery: number;
-}
-
-/** Counts the requests of one inventory. */
-export class RequestCounter {
-  private readonly counts: InventoryRequestCounts = {
-    lists: 0,
-    watches: 0,
-    discovery: 0,
-  };
-
-  count(purpose: keyof InventoryRequestCounts): void {
-    this.counts[purpose] += 1;
-  }
-
-  snapshot(): InventoryRequestCounts {
-    return { ...this.counts };
-  }
-}
-
 /** An API server's answer other than 200, with its HTTP status as `code` (like client-node's). */
 export class KubeApiError extends Error {
   constructor(readonly code: number, message: string) {
@@ -44,6 +17,15 @@ export const METADATA_ONLY = {
     'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json',
 };
 
+/** Options of one streaming GET. */
+export interface StreamingGetOptions {
+  /** Accept header; JSON when absent. */
+  accept?: string;
+  signal?: AbortSignal;
+  /** Longest silence on the connection before the request fails. */
+  timeoutMs: number;
+}
+
 /**
  * Starts a GET against the API server of `kubeConfig` with its credential and TLS
  * settings, and resolves with the streaming response once it answered 200; any other
@@ -55,7 +37,7 @@ export async function openGet(
   kubeConfig: KubeConfig,
   path: string,
   query: Record<string, string | number | boolean | undefined>,
-  options: { accept?: string; signal?: AbortSignal; timeoutMs: number },
+  options: StreamingGetOptions,
 ): Promise<http.IncomingMessage> {
   const server = kubeConfig.getCurrentCluster()?.server;
   if (!server) throw new Error('The kubeconfig names no current cluster');
@@ -122,7 +104,7 @@ export async function getJson<T>(
   kubeConfig: KubeConfig,
   path: string,
   query: Record<string, string | number | boolean | undefined>,
-  options: { accept?: string; signal?: AbortSignal; timeoutMs: number },
+  options: StreamingGetOptions,
 ): Promise<T> {
   const response = await openGet(kubeConfig, path, query, options);
   return JSON.parse(await readBody(response)) as T;

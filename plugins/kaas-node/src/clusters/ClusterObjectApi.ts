@@ -2,13 +2,12 @@ import {
   KubernetesObjectApi,
   loadYaml,
   type Configuration,
-  type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
   type PatchStrategy,
   type V1APIResource,
 } from '@kubernetes/client-node';
-import type { KaasCluster } from '../clusters/ClusterRegistry';
+import { statusCode } from './statusCode';
 
 /** What identifies an object to read (client-node's own type of it is not exported). */
 type ObjectHeader<T extends KubernetesObject> = Pick<
@@ -18,8 +17,6 @@ type ObjectHeader<T extends KubernetesObject> = Pick<
   metadata: { name: string; namespace?: string };
 };
 
-/** How long a cluster's object client (and the discovery it has cached) is reused. */
-const CLIENT_TTL_MS = 60_000;
 /** How long requests answered 429 are retried before the error is passed on. */
 const BUSY_RETRY_MS = 30_000;
 
@@ -55,32 +52,13 @@ function asModel<T extends KubernetesObject>(manifest: T): T {
   return loadYaml<T>(JSON.stringify(manifest));
 }
 
-/** The generic object client, plus the discovery lookup its base class keeps protected. */
-export class DiscoveringObjectApi extends KubernetesObjectApi {
-  static forKubeConfig(kubeConfig: KubeConfig): DiscoveringObjectApi {
-    return kubeConfig.makeApiClient(DiscoveringObjectApi);
-  }
-
-  private static readonly byCluster = new WeakMap<
-    KaasCluster,
-    { api: DiscoveringObjectApi; expires: number }
-  >();
-
-  /**
-   * A client for `cluster`, shared for a minute so API discovery is not repeated on every
-   * request; after that a new one picks up new CRDs and a rotated token.
-   */
-  static forCluster(cluster: KaasCluster): DiscoveringObjectApi {
-    const cached = DiscoveringObjectApi.byCluster.get(cluster);
-    if (cached && cached.expires > Date.now()) return cached.api;
-    const api = DiscoveringObjectApi.forKubeConfig(cluster.kubeConfig());
-    DiscoveringObjectApi.byCluster.set(cluster, {
-      api,
-      expires: Date.now() + CLIENT_TTL_MS,
-    });
-    return api;
-  }
-
+/**
+ * The generic object client of one cluster (any kind, custom resources included), plus
+ * the discovery lookup its base class keeps protected. Reads, lists, server-side applies
+ * and dry-run creates wait out the API server's 429 answers. Get it from
+ * `KaasCluster.objects()`, which shares one per cluster so discovery is cached.
+ */
+export class ClusterObjectApi extends KubernetesObjectApi {
   // Reads, lists, server-side applies and dry-run creates are safe to repeat.
   override read<T extends KubernetesObject>(
     spec: ObjectHeader<T>,
@@ -169,10 +147,4 @@ export class DiscoveringObjectApi extends KubernetesObjectApi {
       throw error;
     }
   }
-}
-
-/** HTTP status of a client-node ApiException (or of an error wrapping one). */
-export function statusCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'number' ? code : undefined;
 }
