@@ -17,8 +17,18 @@ export interface ClusterAccess {
 /** The `kaas.clusters` entry of a local control plane, with the backend's own credential. */
 export function localClusterEntry(cluster: ClusterAccess, name = 'local') {
   return {
-    name,
+    ...untitledClusterEntry(cluster, name),
     title: 'Local control plane',
+  };
+}
+
+/**
+ * `localClusterEntry` without a title, so the cluster's name stands in for it (as it
+ * does for a configured cluster without one).
+ */
+export function untitledClusterEntry(cluster: ClusterAccess, name = 'local') {
+  return {
+    name,
     url: cluster.url,
     caFile: cluster.caFile,
     roles: ['tenants', 'management', 'xaas'],
