@@ -1,3 +1,4 @@
+import { ResponseError } from '@backstage/errors';
 import type {
   InstanceStatus,
   TenantStatus,
@@ -131,4 +132,17 @@ export function instanceStatus(
     },
     ...overrides,
   };
+}
+
+/** The ResponseError the kaas API client throws when the backend answers `status`. */
+export async function responseError(status: number, message: string) {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name: 'Error', message },
+        response: { statusCode: status },
+      }),
+      { status, headers: { 'Content-Type': 'application/json' } },
+    ),
+  );
 }

@@ -13,6 +13,7 @@ import {
 import type { ReactNode } from 'react';
 import { SWRConfig } from 'swr';
 import { KaasApi, kaasApiRef } from '../api/KaasApi';
+import { fakeKaasApi } from './fakeKaasApi';
 
 /**
  * Renders `ui` in a test app with a fake kaas API, a permission API that allows or denies
@@ -44,6 +45,24 @@ export function renderWithKaas(
     </SWRConfig>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
+}
+
+/**
+ * Renders `ui` on the catalog page of `entity`, with a fake kaas API of the methods in
+ * `api` (see fakeKaasApi) and permissions that allow everything, or deny it when
+ * `allowed` is false.
+ */
+export function renderOnEntityPage(
+  ui: ReactNode,
+  entity: Entity,
+  api: Partial<KaasApi>,
+  options: { allowed?: boolean } = {},
+) {
+  return renderWithKaas(ui, {
+    kaasApi: fakeKaasApi(api),
+    entity,
+    allowed: options.allowed,
+  });
 }
 
 /** The catalog entity of tenant `team-a-dev`, as the entity provider emits it. */

@@ -1,9 +1,10 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { fakeKaasApi, instanceStatus } from '../../__testUtils__/fakeKaasApi';
+import type { KaasApi } from '../../api/KaasApi';
+import { instanceStatus } from '../../__testUtils__/fakeKaasApi';
 import {
   instanceEntity,
-  renderWithKaas,
+  renderOnEntityPage,
 } from '../../__testUtils__/renderWithKaas';
 import { EntityKaasInstanceContent } from './EntityKaasInstanceContent';
 
@@ -15,16 +16,23 @@ const connection = {
   hiddenKeys: ['password', 'uri'],
 };
 
+const renderInstancePage = (
+  api: Partial<KaasApi>,
+  options?: { allowed?: boolean },
+) =>
+  renderOnEntityPage(
+    <EntityKaasInstanceContent />,
+    instanceEntity,
+    api,
+    options,
+  );
+
 describe('EntityKaasInstanceContent', () => {
   it('shows status, plan, parameters and connection details of the instance', async () => {
     const getInstance = jest.fn(async () => instanceStatus());
-    const kaasApi = fakeKaasApi({
+    await renderInstancePage({
       getInstance,
       getConnection: async () => connection,
-    });
-    await renderWithKaas(<EntityKaasInstanceContent />, {
-      kaasApi,
-      entity: instanceEntity,
     });
 
     expect(await screen.findByTestId('kaas-instance-phase')).toHaveTextContent(
@@ -59,14 +67,10 @@ describe('EntityKaasInstanceContent', () => {
       secretName: 'db-app',
       values: { username: 'app', password: 's3cr3t' },
     }));
-    const kaasApi = fakeKaasApi({
+    await renderInstancePage({
       getInstance: async () => instanceStatus(),
       getConnection: async () => connection,
       readCredentials,
-    });
-    await renderWithKaas(<EntityKaasInstanceContent />, {
-      kaasApi,
-      entity: instanceEntity,
     });
 
     const reveal = await screen.findByTestId('kaas-reveal-credentials');
@@ -97,16 +101,14 @@ describe('EntityKaasInstanceContent', () => {
 
   it('tells others why they cannot reveal the credentials', async () => {
     const readCredentials = jest.fn();
-    const kaasApi = fakeKaasApi({
-      getInstance: async () => instanceStatus(),
-      getConnection: async () => connection,
-      readCredentials,
-    });
-    await renderWithKaas(<EntityKaasInstanceContent />, {
-      kaasApi,
-      entity: instanceEntity,
-      allowed: false,
-    });
+    await renderInstancePage(
+      {
+        getInstance: async () => instanceStatus(),
+        getConnection: async () => connection,
+        readCredentials,
+      },
+      { allowed: false },
+    );
     expect(
       await screen.findByTestId('kaas-credentials-denied'),
     ).toHaveTextContent(
@@ -124,17 +126,15 @@ describe('EntityKaasInstanceContent', () => {
       statusCode: 403,
       cause: new Error(message),
     });
-    const kaasApi = fakeKaasApi({
-      getInstance: async () => instanceStatus(),
-      getConnection: async () => {
-        throw refused;
+    await renderInstancePage(
+      {
+        getInstance: async () => instanceStatus(),
+        getConnection: async () => {
+          throw refused;
+        },
       },
-    });
-    await renderWithKaas(<EntityKaasInstanceContent />, {
-      kaasApi,
-      entity: instanceEntity,
-      allowed: false,
-    });
+      { allowed: false },
+    );
     expect(
       await screen.findByTestId('kaas-connection-hidden'),
     ).toHaveTextContent(message);
@@ -150,7 +150,7 @@ describe('EntityKaasInstanceContent', () => {
         'Cluster db does not report status.writeService yet; wait until the instance is ready',
       ),
     });
-    const kaasApi = fakeKaasApi({
+    await renderInstancePage({
       getInstance: async () =>
         instanceStatus({
           ready: false,
@@ -161,10 +161,6 @@ describe('EntityKaasInstanceContent', () => {
       getConnection: async () => {
         throw notReady;
       },
-    });
-    await renderWithKaas(<EntityKaasInstanceContent />, {
-      kaasApi,
-      entity: instanceEntity,
     });
     expect(await screen.findByTestId('kaas-readiness')).toHaveTextContent(
       'Not ready: condition Ready is False',
@@ -179,14 +175,10 @@ describe('EntityKaasInstanceContent', () => {
   });
 
   it('shows an error panel when the instance cannot be read', async () => {
-    const kaasApi = fakeKaasApi({
+    await renderInstancePage({
       getInstance: async () => {
         throw new Error('connection refused');
       },
-    });
-    await renderWithKaas(<EntityKaasInstanceContent />, {
-      kaasApi,
-      entity: instanceEntity,
     });
     expect(
       (await screen.findAllByText(/connection refused/)).length,

@@ -1,48 +1,34 @@
-import { ResponseError } from '@backstage/errors';
 import { screen, within } from '@testing-library/react';
+import type { KaasApi } from '../../api/KaasApi';
 import {
-  fakeKaasApi,
   instanceStatus,
+  responseError,
   tenantStatus,
 } from '../../__testUtils__/fakeKaasApi';
 import {
-  renderWithKaas,
+  renderOnEntityPage,
   tenantEntity,
 } from '../../__testUtils__/renderWithKaas';
 import { EntityKaasTenantContent } from './EntityKaasTenantContent';
 
-async function responseError(status: number, message: string) {
-  return ResponseError.fromResponse(
-    new Response(
-      JSON.stringify({
-        error: { name: 'Error', message },
-        response: { statusCode: status },
-      }),
-      { status, headers: { 'Content-Type': 'application/json' } },
-    ),
-  );
-}
+const renderTenantPage = (
+  api: Partial<KaasApi>,
+  options?: { allowed?: boolean },
+) =>
+  renderOnEntityPage(<EntityKaasTenantContent />, tenantEntity, api, options);
 
 describe('EntityKaasTenantContent', () => {
   it('shows a progress indicator while the status loads', async () => {
-    const kaasApi = fakeKaasApi({
+    await renderTenantPage({
       getTenantStatus: () => new Promise(() => {}),
-    });
-    await renderWithKaas(<EntityKaasTenantContent />, {
-      kaasApi,
-      entity: tenantEntity,
     });
     expect(screen.getByTestId('progress')).toBeInTheDocument();
   });
 
   it('shows the live status of the tenant', async () => {
-    const kaasApi = fakeKaasApi({
+    await renderTenantPage({
       getTenantStatus: async () => tenantStatus(),
       listTenantInstances: async () => [instanceStatus()],
-    });
-    await renderWithKaas(<EntityKaasTenantContent />, {
-      kaasApi,
-      entity: tenantEntity,
     });
 
     expect(await screen.findByTestId('kaas-tenant-phase')).toHaveTextContent(
@@ -81,14 +67,10 @@ describe('EntityKaasTenantContent', () => {
   });
 
   it("says the events are the owner group's to see when the backend hid them", async () => {
-    const kaasApi = fakeKaasApi({
+    await renderTenantPage({
       getTenantStatus: async () =>
         tenantStatus({ events: [], eventsHidden: true }),
       listTenantInstances: async () => [],
-    });
-    await renderWithKaas(<EntityKaasTenantContent />, {
-      kaasApi,
-      entity: tenantEntity,
     });
     expect(await screen.findByTestId('kaas-events-hidden')).toHaveTextContent(
       "The tenant's events are visible to the owner group only (group:default/team-a) and to platform admins.",
@@ -100,7 +82,7 @@ describe('EntityKaasTenantContent', () => {
   });
 
   it('shows the Cluster API object of a vcluster tenant', async () => {
-    const kaasApi = fakeKaasApi({
+    await renderTenantPage({
       getTenantStatus: async () =>
         tenantStatus({
           isolation: 'vcluster',
@@ -122,10 +104,6 @@ describe('EntityKaasTenantContent', () => {
         }),
       listTenantInstances: async () => [],
     });
-    await renderWithKaas(<EntityKaasTenantContent />, {
-      kaasApi,
-      entity: tenantEntity,
-    });
     expect(await screen.findByTestId('kaas-cluster-phase')).toHaveTextContent(
       'Provisioned',
     );
@@ -140,14 +118,10 @@ describe('EntityKaasTenantContent', () => {
       404,
       "Tenant 'team-a-dev' does not exist",
     );
-    const kaasApi = fakeKaasApi({
+    await renderTenantPage({
       getTenantStatus: async () => {
         throw error;
       },
-    });
-    await renderWithKaas(<EntityKaasTenantContent />, {
-      kaasApi,
-      entity: tenantEntity,
     });
     expect(
       await screen.findByText('Tenant team-a-dev is not on any cluster'),
@@ -159,14 +133,10 @@ describe('EntityKaasTenantContent', () => {
       403,
       "You are not allowed to read tenant 'team-a-dev'",
     );
-    const kaasApi = fakeKaasApi({
+    await renderTenantPage({
       getTenantStatus: async () => {
         throw error;
       },
-    });
-    await renderWithKaas(<EntityKaasTenantContent />, {
-      kaasApi,
-      entity: tenantEntity,
     });
     expect(
       (await screen.findAllByText(/You are not allowed to read tenant/)).length,
@@ -174,15 +144,13 @@ describe('EntityKaasTenantContent', () => {
   });
 
   it('disables the kubeconfig download for non-owners and says why', async () => {
-    const kaasApi = fakeKaasApi({
-      getTenantStatus: async () => tenantStatus(),
-      listTenantInstances: async () => [],
-    });
-    await renderWithKaas(<EntityKaasTenantContent />, {
-      kaasApi,
-      entity: tenantEntity,
-      allowed: false,
-    });
+    await renderTenantPage(
+      {
+        getTenantStatus: async () => tenantStatus(),
+        listTenantInstances: async () => [],
+      },
+      { allowed: false },
+    );
     const button = await screen.findByTestId('kaas-kubeconfig-button');
     expect(
       await screen.findByTestId('kaas-kubeconfig-denied'),
@@ -193,13 +161,9 @@ describe('EntityKaasTenantContent', () => {
   });
 
   it('enables the kubeconfig download for owners', async () => {
-    const kaasApi = fakeKaasApi({
+    await renderTenantPage({
       getTenantStatus: async () => tenantStatus(),
       listTenantInstances: async () => [],
-    });
-    await renderWithKaas(<EntityKaasTenantContent />, {
-      kaasApi,
-      entity: tenantEntity,
     });
     const access = within(
       (await screen.findByText('Access')).closest(
