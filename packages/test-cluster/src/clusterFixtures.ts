@@ -67,7 +67,7 @@ export async function installCrds(
     'apply',
     '--server-side',
     '--force-conflicts',
-    ...folders.flatMap(f => ['-f', path.join(SHARED_CRDS, f)]),
+    ...folders.flatMap(f => ['-f', path.resolve(SHARED_CRDS, f)]),
   );
   const admin = new KubeConfig();
   admin.loadFromFile(cluster.adminKubeconfig);
@@ -84,6 +84,23 @@ export async function installCrds(
       }
     },
     { timeoutMs: 60_000, describe: () => 'the CRDs to serve lists' },
+  );
+}
+
+/** The kinds of a `vcluster` tenant: Cluster API's Cluster and the vCluster provider's. */
+export const VCLUSTER_KINDS = [
+  { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster' },
+  { apiVersion: 'controlplane.cluster.x-k8s.io/v1alpha1', kind: 'VCluster' },
+];
+
+/** Installs the CRDs of Cluster API and its vCluster provider, for `vcluster` tenants. */
+export function installVclusterCrds(
+  cluster: AdminClusterAccess,
+): Promise<void> {
+  return installCrds(
+    cluster,
+    ['cluster-api', 'cluster-api-provider-vcluster'],
+    VCLUSTER_KINDS,
   );
 }
 
