@@ -5,54 +5,35 @@ import {
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
-import { testCluster, uniqueName } from '@internal/kaas-test-cluster';
+import {
+  testCluster,
+  uniqueName,
+  untitledClusterEntry,
+} from '@internal/kaas-test-cluster';
 import request from 'supertest';
+import {
+  cacheCapability,
+  smallTenantProfile,
+  tenantsOver,
+} from './__testUtils__/credentialRoutesBackend';
 import { kaasPlugin } from './plugin';
 
-const cluster = testCluster();
 const kaasConfig = {
   capabilities: {
     cache: {
-      title: 'Cache',
+      ...cacheCapability(),
       description: 'A key-value cache',
-      owner: 'group:default/platform-team',
       parameters: {
         type: 'object',
         additionalProperties: false,
         properties: { size: { type: 'string', pattern: '^[0-9]+Gi$' } },
         required: ['size'],
       },
-      plans: { small: { title: 'Small', parameters: { size: '1Gi' } } },
-      objects: [
-        {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: { name: '${{ instance.name }}' },
-          data: { size: '${{ parameters.size }}' },
-        },
-      ],
-      readiness: { field: { path: 'data.size', equals: '1Gi' } },
     },
   },
-  clusters: [
-    {
-      name: 'local',
-      url: cluster.url,
-      caFile: cluster.caFile,
-      roles: ['tenants', 'management', 'xaas'],
-      auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-    },
-  ],
+  clusters: [untitledClusterEntry(testCluster())],
   tenantProfiles: {
-    small: {
-      title: 'Small',
-      description: 'For trying things out',
-      quota: { hard: { pods: '10' } },
-      limitRange: { default: { cpu: '500m' }, defaultRequest: { cpu: '100m' } },
-      podSecurity: 'restricted',
-      networkPolicy: 'none',
-    },
+    small: { ...smallTenantProfile(), description: 'For trying things out' },
   },
 };
 
@@ -91,23 +72,11 @@ describe('kaas backend routes against the local control plane', () => {
   const tenantB = uniqueName('route-b');
 
   beforeAll(async () => {
-    const config = new ConfigReader({ kaas: kaasConfig } as any);
-    const tenants = TenantService.fromConfig(config, {
-      clusters: ClusterRegistry.fromConfig(config),
-    });
-    for (const [name, owner] of [
-      [tenantA, 'group:default/team-a'],
-      [tenantB, 'group:default/team-b'],
-    ]) {
-      await tenants.create(
-        tenants.validate({
-          name,
-          owner,
-          isolation: 'namespace',
-          profile: 'small',
-        }),
-      );
-    }
+    const { createTenant } = tenantsOver(
+      new ConfigReader({ kaas: kaasConfig } as any),
+    );
+    await createTenant(tenantA, 'group:default/team-a');
+    await createTenant(tenantB, 'group:default/team-b');
   });
 
   it('lists clusters and profiles, never credentials', async () => {

@@ -14,25 +14,55 @@ import {
 } from '@backstage/plugin-permission-common';
 import { KAAS_TENANT_RESOURCE_TYPE } from '@internal/plugin-kaas-common';
 import {
+  ClusterRegistry,
   createKaasTenantConditionalDecision,
   kaasTenantConditions,
+  TenantService,
 } from '@internal/plugin-kaas-node';
-import { testCluster } from '@internal/kaas-test-cluster';
+import { testCluster, untitledClusterEntry } from '@internal/kaas-test-cluster';
 import { kaasPlugin } from '../plugin';
+
+/** A tenant profile `small` with a quota, default limits and no network policy. */
+export function smallTenantProfile() {
+  return {
+    title: 'Small',
+    quota: { hard: { pods: '10' } },
+    limitRange: { default: { cpu: '500m' }, defaultRequest: { cpu: '100m' } },
+    podSecurity: 'restricted',
+    networkPolicy: 'none',
+  };
+}
+
+/**
+ * A `cache` capability whose instance is one ConfigMap, ready once its `size` is 1Gi
+ * (no operator needed).
+ */
+export function cacheCapability() {
+  return {
+    title: 'Cache',
+    owner: 'group:default/platform-team',
+    parameters: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { size: { type: 'string' } },
+    },
+    plans: { small: { title: 'Small', parameters: { size: '1Gi' } } },
+    objects: [
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: '${{ instance.name }}' },
+        data: { size: '${{ parameters.size }}' },
+      },
+    ],
+    readiness: { field: { path: 'data.size', equals: '1Gi' } },
+  };
+}
 
 /** The `kaas` configuration of the kubeconfig and credentials route tests. */
 export function credentialRoutesConfig() {
-  const cluster = testCluster();
   return {
-    clusters: [
-      {
-        name: 'local',
-        url: cluster.url,
-        caFile: cluster.caFile,
-        roles: ['tenants', 'management', 'xaas'],
-        auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-      },
-    ],
+    clusters: [untitledClusterEntry(testCluster())],
     platformAdmins: ['group:default/platform-team'],
     kubeconfig: { maxTtl: '2h', defaultTtl: '30m' },
     oidc: {
@@ -40,37 +70,10 @@ export function credentialRoutesConfig() {
       clientId: 'kubernetes',
       extraScopes: ['groups'],
     },
-    tenantProfiles: {
-      small: {
-        title: 'Small',
-        quota: { hard: { pods: '10' } },
-        limitRange: {
-          default: { cpu: '500m' },
-          defaultRequest: { cpu: '100m' },
-        },
-        podSecurity: 'restricted',
-        networkPolicy: 'none',
-      },
-    },
+    tenantProfiles: { small: smallTenantProfile() },
     capabilities: {
       cache: {
-        title: 'Cache',
-        owner: 'group:default/platform-team',
-        parameters: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { size: { type: 'string' } },
-        },
-        plans: { small: { title: 'Small', parameters: { size: '1Gi' } } },
-        objects: [
-          {
-            apiVersion: 'v1',
-            kind: 'ConfigMap',
-            metadata: { name: '${{ instance.name }}' },
-            data: { size: '${{ parameters.size }}' },
-          },
-        ],
-        readiness: { field: { path: 'data.size', equals: '1Gi' } },
+        ...cacheCapability(),
         connection: {
           secretName: '${{ instance.name }}-app',
           service: '${{ instance.name }}-rw',
@@ -84,6 +87,24 @@ export function credentialRoutesConfig() {
 
 export function credentialRoutesConfigReader() {
   return new ConfigReader({ kaas: credentialRoutesConfig() } as any);
+}
+
+/**
+ * The kaas-node tenant service over `config`, as the backend builds it, and
+ * `createTenant`, which creates a tenant of profile `small` to arrange a test.
+ */
+export function tenantsOver(config: ConfigReader) {
+  const clusters = ClusterRegistry.fromConfig(config);
+  const tenants = TenantService.fromConfig(config, { clusters });
+  const createTenant = (
+    name: string,
+    owner: string,
+    isolation: 'namespace' | 'vcluster' = 'namespace',
+  ) =>
+    tenants.create(
+      tenants.validate({ name, owner, isolation, profile: 'small' }),
+    );
+  return { clusters, tenants, createTenant };
 }
 
 /** Every line any logger of the backend wrote (audit events included), as JSON. */

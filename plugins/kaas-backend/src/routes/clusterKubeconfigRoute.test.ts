@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
 import {
   adminKubectl,
-  installCrds,
+  installVclusterCrds,
   testCluster,
   uniqueName,
 } from '@internal/kaas-test-cluster';
@@ -15,6 +14,7 @@ import {
   credentialRoutesConfigReader,
   ownerPolicy,
   startCredentialRoutesBackend,
+  tenantsOver,
 } from '../__testUtils__/credentialRoutesBackend';
 
 /** A kubeconfig as Cluster API writes it, with `user` as its one user. */
@@ -84,28 +84,11 @@ describe('cluster kubeconfig download against the local control plane', () => {
       .send({ mode: 'cluster' });
 
   beforeAll(async () => {
-    await installCrds(
-      cluster,
-      ['cluster-api', 'cluster-api-provider-vcluster'],
-      [
-        { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster' },
-        {
-          apiVersion: 'controlplane.cluster.x-k8s.io/v1alpha1',
-          kind: 'VCluster',
-        },
-      ],
-    );
-    const config = credentialRoutesConfigReader();
-    const tenants = TenantService.fromConfig(config, {
-      clusters: ClusterRegistry.fromConfig(config),
-    });
-    await tenants.create(
-      tenants.validate({
-        name: tenant,
-        owner: 'group:default/team-a',
-        isolation: 'vcluster',
-        profile: 'small',
-      }),
+    await installVclusterCrds(cluster);
+    await tenantsOver(credentialRoutesConfigReader()).createTenant(
+      tenant,
+      'group:default/team-a',
+      'vcluster',
     );
     backend = await startCredentialRoutesBackend(ownerPolicy());
   }, 120_000);

@@ -1,17 +1,14 @@
 import crypto from 'node:crypto';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { CoreV1Api } from '@kubernetes/client-node';
-import {
-  ClusterRegistry,
-  InstanceService,
-  TenantService,
-} from '@internal/plugin-kaas-node';
+import { InstanceService } from '@internal/plugin-kaas-node';
 import { adminKubeConfig, uniqueName } from '@internal/kaas-test-cluster';
 import request from 'supertest';
 import {
   credentialRoutesConfigReader,
   ownerPolicy,
   startCredentialRoutesBackend,
+  tenantsOver,
 } from '../__testUtils__/credentialRoutesBackend';
 
 describe('instance credentials route against the local control plane', () => {
@@ -24,17 +21,9 @@ describe('instance credentials route against the local control plane', () => {
 
   beforeAll(async () => {
     const config = credentialRoutesConfigReader();
-    const clusters = ClusterRegistry.fromConfig(config);
-    const tenants = TenantService.fromConfig(config, { clusters });
+    const { clusters, tenants, createTenant } = tenantsOver(config);
     const instances = InstanceService.fromConfig(config, { clusters, tenants });
-    await tenants.create(
-      tenants.validate({
-        name: tenant,
-        owner: 'group:default/team-a',
-        isolation: 'namespace',
-        profile: 'small',
-      }),
-    );
+    await createTenant(tenant, 'group:default/team-a');
     for (const name of ['cache1', 'cache2']) {
       await instances.create(
         instances.validate({

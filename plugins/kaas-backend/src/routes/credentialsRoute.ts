@@ -12,6 +12,7 @@ import type {
   TenantService,
 } from '@internal/plugin-kaas-node';
 import Router from 'express-promise-router';
+import { auditedEvent } from './auditedEvent';
 import {
   authorizeOwnerOnly,
   callerOf,
@@ -38,52 +39,51 @@ export function credentialsRoute(options: {
     '/tenants/:tenant/instances/:instance/credentials',
     async (req, res) => {
       const caller = await callerOf(req, httpAuth);
-      const audit = await auditor.createEvent({
-        eventId: 'instance-credentials-read',
-        severityLevel: 'high',
-        request: req,
-        meta: { tenant: req.params.tenant, instance: req.params.instance },
-      });
-      try {
-        const tenant = nameParam(req, 'tenant');
-        const name = nameParam(req, 'instance');
-        // Decided on the tenant's owner, from its home namespace, which the tenant's own
-        // members cannot edit (they can edit the instance objects in their namespace).
-        const owner = await tenants.get(tenant);
-        const instance = owner && (await instances.get(tenant, name));
-        if (!owner || !instance) {
-          throw new NotFoundError(
-            `Instance '${name}' of tenant '${tenant}' does not exist`,
+      const credentials = await auditedEvent(
+        auditor,
+        {
+          eventId: 'instance-credentials-read',
+          severityLevel: 'high',
+          request: req,
+          meta: { tenant: req.params.tenant, instance: req.params.instance },
+        },
+        async () => {
+          const tenant = nameParam(req, 'tenant');
+          const name = nameParam(req, 'instance');
+          // Decided on the tenant's owner, from its home namespace, which the tenant's own
+          // members cannot edit (they can edit the instance objects in their namespace).
+          const owner = await tenants.get(tenant);
+          const instance = owner && (await instances.get(tenant, name));
+          if (!owner || !instance) {
+            throw new NotFoundError(
+              `Instance '${name}' of tenant '${tenant}' does not exist`,
+            );
+          }
+          await authorizeOwnerOnly(
+            caller.credentials,
+            {
+              permission: xaasInstanceCredentialsReadPermission,
+              tenant: owner,
+              platformAdmins: tenants.policy.platformAdmins,
+              action: `read the credentials of instance '${name}' of tenant '${tenant}'`,
+            },
+            permissions,
           );
-        }
-        await authorizeOwnerOnly(
-          caller.credentials,
-          {
-            permission: xaasInstanceCredentialsReadPermission,
-            tenant: owner,
-            platformAdmins: tenants.policy.platformAdmins,
-            action: `read the credentials of instance '${name}' of tenant '${tenant}'`,
-          },
-          permissions,
-        );
-        const credentials: InstanceCredentials = await instances.credentials(
-          tenant,
-          name,
-        );
-        await audit.success({
-          meta: {
+          const result: InstanceCredentials = await instances.credentials(
+            tenant,
+            name,
+          );
+          const meta = {
             tenant,
             instance: name,
-            secretName: credentials.secretName,
-            keys: Object.keys(credentials.values),
-          },
-        });
-        res.set('Cache-Control', 'no-store');
-        res.json(credentials);
-      } catch (error) {
-        await audit.fail({ error: error as Error });
-        throw error;
-      }
+            secretName: result.secretName,
+            keys: Object.keys(result.values),
+          };
+          return { result, meta };
+        },
+      );
+      res.set('Cache-Control', 'no-store');
+      res.json(credentials);
     },
   );
   return router;

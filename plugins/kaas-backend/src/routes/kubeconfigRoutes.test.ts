@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
 import { KUBECTL, uniqueName, waitFor } from '@internal/kaas-test-cluster';
 import request from 'supertest';
 import YAML from 'yaml';
@@ -12,6 +11,7 @@ import {
   credentialRoutesConfigReader,
   ownerPolicy,
   startCredentialRoutesBackend,
+  tenantsOver,
 } from '../__testUtils__/credentialRoutesBackend';
 
 const execFileAsync = promisify(execFile);
@@ -44,17 +44,9 @@ describe('kubeconfig routes against the local control plane', () => {
   let backend: Awaited<ReturnType<typeof startCredentialRoutesBackend>>;
 
   beforeAll(async () => {
-    const config = credentialRoutesConfigReader();
-    const tenants = TenantService.fromConfig(config, {
-      clusters: ClusterRegistry.fromConfig(config),
-    });
-    await tenants.create(
-      tenants.validate({
-        name: tenant,
-        owner: 'group:default/team-a',
-        isolation: 'namespace',
-        profile: 'small',
-      }),
+    await tenantsOver(credentialRoutesConfigReader()).createTenant(
+      tenant,
+      'group:default/team-a',
     );
     backend = await startCredentialRoutesBackend(policy);
   });

@@ -1,5 +1,6 @@
 import type {
   AuditorService,
+  AuditorServiceCreateEventOptions,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
@@ -15,6 +16,7 @@ import type {
 } from '@internal/plugin-kaas-node';
 import express, { type Request } from 'express';
 import Router from 'express-promise-router';
+import { auditedEvent, type AuditMeta } from './auditedEvent';
 import {
   authorizeOwnerOnly,
   callerOf,
@@ -62,60 +64,70 @@ export function kubeconfigRoutes(options: {
     return tenant;
   }
 
+  /**
+   * Runs `work` on the tenant of `req`, once the caller may act on its kubeconfigs, as
+   * the audit event `event` (refused and failed calls are audited too).
+   */
+  async function auditedOnTenant<T>(
+    req: Request,
+    event: Pick<AuditorServiceCreateEventOptions, 'eventId' | 'severityLevel'>,
+    action: (tenant: string) => string,
+    work: (
+      tenant: TenantSummary,
+      caller: Awaited<ReturnType<typeof callerOf>>,
+    ) => Promise<{ result: T; meta: AuditMeta }>,
+  ): Promise<T> {
+    const caller = await callerOf(req, httpAuth);
+    return auditedEvent(
+      auditor,
+      { ...event, request: req, meta: { tenant: req.params.tenant } },
+      async () => work(await authorizedTenant(req, caller, action), caller),
+    );
+  }
+
   router.post(
     '/tenants/:tenant/kubeconfig',
     express.json(),
     async (req, res) => {
-      const caller = await callerOf(req, httpAuth);
-      const audit = await auditor.createEvent({
-        eventId: 'kubeconfig-issue',
-        severityLevel: 'high',
-        request: req,
-        meta: { tenant: req.params.tenant },
-      });
-      try {
-        const tenant = await authorizedTenant(
-          req,
-          caller,
-          name => `download a kubeconfig for tenant '${name}'`,
-        );
-        const parsed = kubeconfigRequestSchema.safeParse(req.body ?? {});
-        if (!parsed.success) {
-          throw new InputError(
-            `Invalid kubeconfig request: ${describeTenantRequestIssues(
-              parsed.error,
-            )
-              .split('\n')
-              .join('; ')}`,
-          );
-        }
-        const { mode, ttlSeconds } = parsed.data;
-        const issued = await issuer.issue(tenant, {
-          mode,
-          ttlSeconds,
-          issuedTo: caller.ref,
-        });
-        await audit.success({
-          meta: {
+      const issued = await auditedOnTenant(
+        req,
+        { eventId: 'kubeconfig-issue', severityLevel: 'high' },
+        name => `download a kubeconfig for tenant '${name}'`,
+        async (tenant, caller) => {
+          const parsed = kubeconfigRequestSchema.safeParse(req.body ?? {});
+          if (!parsed.success) {
+            throw new InputError(
+              `Invalid kubeconfig request: ${describeTenantRequestIssues(
+                parsed.error,
+              )
+                .split('\n')
+                .join('; ')}`,
+            );
+          }
+          const { mode, ttlSeconds } = parsed.data;
+          const result = await issuer.issue(tenant, {
+            mode,
+            ttlSeconds,
+            issuedTo: caller.ref,
+          });
+          const meta = {
             tenant: tenant.name,
             mode,
             ...(mode === 'token'
               ? {
                   ttlSeconds: ttlSeconds ?? issuer.settings.defaultTtlSeconds,
-                  issuanceId: issued.issuanceId,
-                  expiresAt: issued.expiresAt,
+                  issuanceId: result.issuanceId,
+                  expiresAt: result.expiresAt,
                 }
               : {}),
             // Which of the cluster's credentials was handed out (the Secret's current context).
-            ...(mode === 'cluster' ? { context: issued.context } : {}),
-          },
-        });
-        res.set('Cache-Control', 'no-store');
-        res.json(issued);
-      } catch (error) {
-        await audit.fail({ error: error as Error });
-        throw error;
-      }
+            ...(mode === 'cluster' ? { context: result.context } : {}),
+          };
+          return { result, meta };
+        },
+      );
+      res.set('Cache-Control', 'no-store');
+      res.json(issued);
     },
   );
 
@@ -130,26 +142,16 @@ export function kubeconfigRoutes(options: {
   });
 
   router.delete('/tenants/:tenant/kubeconfigs', async (req, res) => {
-    const caller = await callerOf(req, httpAuth);
-    const audit = await auditor.createEvent({
-      eventId: 'kubeconfig-revoke',
-      severityLevel: 'medium',
-      request: req,
-      meta: { tenant: req.params.tenant },
-    });
-    try {
-      const tenant = await authorizedTenant(
-        req,
-        caller,
-        name => `revoke the kubeconfigs of tenant '${name}'`,
-      );
-      const { revoked } = await issuer.revoke(tenant);
-      await audit.success({ meta: { tenant: tenant.name, revoked } });
-      res.json({ revoked });
-    } catch (error) {
-      await audit.fail({ error: error as Error });
-      throw error;
-    }
+    const revoked = await auditedOnTenant(
+      req,
+      { eventId: 'kubeconfig-revoke', severityLevel: 'medium' },
+      name => `revoke the kubeconfigs of tenant '${name}'`,
+      async tenant => {
+        const result = (await issuer.revoke(tenant)).revoked;
+        return { result, meta: { tenant: tenant.name, revoked: result } };
+      },
+    );
+    res.json({ revoked });
   });
 
   return router;
