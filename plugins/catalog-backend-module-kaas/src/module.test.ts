@@ -5,11 +5,12 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { uniqueName, waitFor } from '@internal/kaas-test-cluster';
-import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
 import {
   kaasConfig,
   kaasConfigData,
   sharedCluster,
+  teamATenant,
+  tenantsOver,
 } from './__testUtils__/providerTestEnvironment';
 import { catalogModuleKaas } from './module';
 
@@ -28,10 +29,7 @@ describe('catalogModuleKaas in a backend with the real catalog plugin (SQLite) a
         }),
       ],
     });
-    const config = kaasConfig(cluster);
-    const tenants = TenantService.fromConfig(config, {
-      clusters: ClusterRegistry.fromConfig(config),
-    });
+    const tenants = tenantsOver(kaasConfig(cluster));
     try {
       const { port } = backend.server.address() as AddressInfo;
       const byName = (name: string) =>
@@ -39,14 +37,7 @@ describe('catalogModuleKaas in a backend with the real catalog plugin (SQLite) a
           `http://127.0.0.1:${port}/api/catalog/entities/by-name/resource/default/${name}`,
         );
       const name = uniqueName('module');
-      await tenants.create(
-        tenants.validate({
-          name,
-          owner: 'team-a',
-          isolation: 'namespace',
-          profile: 'small',
-        }),
-      );
+      await tenants.create(teamATenant(tenants, name));
       const entity = await waitFor(
         async () => {
           const res = await byName(name);
@@ -125,10 +116,7 @@ describe('catalogModuleKaas in a backend with the real catalog plugin (SQLite) a
         }),
       ],
     });
-    const config = kaasConfig(cluster);
-    const tenants = TenantService.fromConfig(config, {
-      clusters: ClusterRegistry.fromConfig(config),
-    });
+    const tenants = tenantsOver(kaasConfig(cluster));
     try {
       const { port } = backend.server.address() as AddressInfo;
       const catalogApi = `http://127.0.0.1:${port}/api/catalog`;
@@ -156,14 +144,7 @@ describe('catalogModuleKaas in a backend with the real catalog plugin (SQLite) a
         metadata: { name: entityName },
         spec: { type, owner: 'group:default/team-b' },
       });
-      await tenants.create(
-        tenants.validate({
-          name,
-          owner: 'team-a',
-          isolation: 'namespace',
-          profile: 'small',
-        }),
-      );
+      await tenants.create(teamATenant(tenants, name));
       await waitFor(() => entity('resource', name), {
         timeoutMs: 30_000,
         describe: () => `resource:default/${name} not served by the catalog`,

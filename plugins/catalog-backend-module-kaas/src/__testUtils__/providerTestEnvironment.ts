@@ -1,4 +1,5 @@
-import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader, type Config } from '@backstage/config';
 import type {
   DeferredEntity,
   EntityProviderConnection,
@@ -10,7 +11,15 @@ import {
   repoKaasConfigData,
   testCluster,
   type AdminClusterAccess,
+  type LocalCluster,
+  VCLUSTER_KINDS,
 } from '@internal/kaas-test-cluster';
+import {
+  ClusterRegistry,
+  DefaultKaasInventory,
+  TenantService,
+} from '@internal/plugin-kaas-node';
+import { KaasEntityProvider } from '../providers/KaasEntityProvider';
 
 export {
   adminKubectl as kubectl,
@@ -22,11 +31,18 @@ export type ClusterAccess = AdminClusterAccess;
 
 export const sharedCluster = (): ClusterAccess => testCluster();
 
+/** How to reach a control plane a test started itself. */
+export const accessOf = (running: LocalCluster): ClusterAccess => ({
+  url: running.url,
+  caFile: running.caFile,
+  backendTokenFile: running.backendTokenFile,
+  adminKubeconfig: running.adminKubeconfig,
+});
+
 /** The operator CRDs the tests use: CloudNativePG, Cluster API, the vCluster provider. */
 export const TEST_KINDS = [
   { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' },
-  { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster' },
-  { apiVersion: 'controlplane.cluster.x-k8s.io/v1alpha1', kind: 'VCluster' },
+  ...VCLUSTER_KINDS,
 ];
 
 /** Installs the upstream CRDs (../shared/crds) and waits until each serves lists. */
@@ -80,4 +96,54 @@ export class RecordingConnection implements EntityProviderConnection {
   count(type: 'full' | 'delta'): number {
     return this.mutations.filter(m => m.type === type).length;
   }
+}
+
+/** The app's base URL the provider links entities to. */
+export const APP = 'http://localhost:3000';
+
+/**
+ * The entity provider over a real inventory of `config`'s clusters, as the module builds
+ * them, and a connection that records what it sends the catalog.
+ */
+export function providerOver(config: Config) {
+  const clusters = ClusterRegistry.fromConfig(config);
+  const logger = mockServices.logger.mock();
+  const inventory = DefaultKaasInventory.fromConfig(config, {
+    clusters,
+    logger,
+  });
+  const provider = new KaasEntityProvider({
+    inventory,
+    markPrefix: 'kaas.internal',
+    appBaseUrl: APP,
+    logger,
+  });
+  return {
+    clusters,
+    inventory,
+    provider,
+    connection: new RecordingConnection(),
+  };
+}
+
+/** The kaas-node tenant service over `config`, to arrange tenants as a template would. */
+export function tenantsOver(config: Config) {
+  return TenantService.fromConfig(config, {
+    clusters: ClusterRegistry.fromConfig(config),
+  });
+}
+
+/** A namespace tenant of team-a of profile `small`; `extra` changes any field. */
+export function teamATenant(
+  tenants: TenantService,
+  name: string,
+  extra: Record<string, unknown> = {},
+) {
+  return tenants.validate({
+    name,
+    owner: 'team-a',
+    isolation: 'namespace',
+    profile: 'small',
+    ...extra,
+  });
 }

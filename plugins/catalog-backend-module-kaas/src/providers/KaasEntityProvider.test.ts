@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mockServices } from '@backstage/backend-test-utils';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import {
@@ -12,43 +11,26 @@ import {
   startLocalCluster,
   uniqueName,
   waitFor,
-  type LocalCluster,
 } from '@internal/kaas-test-cluster';
+import { InstanceService, TenantService } from '@internal/plugin-kaas-node';
 import {
-  ClusterRegistry,
-  DefaultKaasInventory,
-  InstanceService,
-  TenantService,
-} from '@internal/plugin-kaas-node';
-import {
-  RecordingConnection,
+  accessOf,
+  APP,
   kaasConfig,
   kaasConfigData,
+  providerOver,
   sharedCluster,
+  teamATenant,
+  tenantsOver,
   writeStatus,
   type ClusterAccess,
 } from '../__testUtils__/providerTestEnvironment';
-import { KaasEntityProvider } from './KaasEntityProvider';
-
-const APP = 'http://localhost:3000';
 
 function setup(cluster: ClusterAccess) {
   const config = kaasConfig(cluster);
-  const clusters = ClusterRegistry.fromConfig(config);
+  const { clusters, inventory, provider, connection } = providerOver(config);
   const tenants = TenantService.fromConfig(config, { clusters });
   const instances = InstanceService.fromConfig(config, { tenants, clusters });
-  const logger = mockServices.logger.mock();
-  const inventory = DefaultKaasInventory.fromConfig(config, {
-    clusters,
-    logger,
-  });
-  const provider = new KaasEntityProvider({
-    inventory,
-    markPrefix: 'kaas.internal',
-    appBaseUrl: APP,
-    logger,
-  });
-  const connection = new RecordingConnection();
   return { tenants, instances, inventory, provider, connection };
 }
 
@@ -68,13 +50,7 @@ describe('KaasEntityProvider against the local control plane (real list+watch, a
     sharedCluster(),
   );
   const request = (name: string, extra: Record<string, unknown> = {}) =>
-    tenants.validate({
-      name,
-      owner: 'team-a',
-      isolation: 'namespace',
-      profile: 'small',
-      ...extra,
-    });
+    teamATenant(tenants, name, extra);
   const entity = (ref: string) => connection.entity(ref);
   const waitForEntity = (ref: string) =>
     until<Entity>(
@@ -292,20 +268,11 @@ describe('KaasEntityProvider across a restart of its control plane (a cluster of
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-cat-restart-'));
     const port = await freePort();
     let running = await startLocalCluster({ dataDir, port });
-    const { tenants, inventory, provider, connection } = setup({
-      url: running.url,
-      caFile: running.caFile,
-      backendTokenFile: running.backendTokenFile,
-      adminKubeconfig: running.adminKubeconfig,
-    });
+    const { tenants, inventory, provider, connection } = setup(
+      accessOf(running),
+    );
     try {
-      const request = (name: string) =>
-        tenants.validate({
-          name,
-          owner: 'team-a',
-          isolation: 'namespace',
-          profile: 'small',
-        });
+      const request = (name: string) => teamATenant(tenants, name);
       await tenants.create(request('survivor'));
       await provider.connect(connection);
       await until(
@@ -359,27 +326,13 @@ describe('KaasEntityProvider with two control planes, the second stopped at star
         })),
       },
     });
-  const accessOf = (running: LocalCluster): ClusterAccess => ({
-    url: running.url,
-    caFile: running.caFile,
-    backendTokenFile: running.backendTokenFile,
-    adminKubeconfig: running.adminKubeconfig,
-  });
   const FIRST = { name: 'local', roles: ['tenants', 'management', 'xaas'] };
   const SECOND = { name: 'second', roles: ['tenants'] };
   /** Tenants are created and deleted on one cluster at a time: the other may be down. */
   const tenantsOn = (name: string, access: ClusterAccess, roles: string[]) =>
-    TenantService.fromConfig(configOn([{ name, access, roles }]), {
-      clusters: ClusterRegistry.fromConfig(configOn([{ name, access, roles }])),
-    });
+    tenantsOver(configOn([{ name, access, roles }]));
   const request = (tenants: TenantService, name: string, cluster: string) =>
-    tenants.validate({
-      name,
-      owner: 'team-a',
-      isolation: 'namespace',
-      profile: 'small',
-      cluster,
-    });
+    teamATenant(tenants, name, { cluster });
 
   it("keeps sending deltas for the healthy cluster, never drops the stopped one's entities, and applies its deletions once it has listed again", async () => {
     await buildLocalCluster();
@@ -399,19 +352,7 @@ describe('KaasEntityProvider with two control planes, the second stopped at star
       { ...FIRST, access: first },
       { ...SECOND, access: secondAccess },
     ]);
-    const clusters = ClusterRegistry.fromConfig(config);
-    const logger = mockServices.logger.mock();
-    const inventory = DefaultKaasInventory.fromConfig(config, {
-      clusters,
-      logger,
-    });
-    const provider = new KaasEntityProvider({
-      inventory,
-      markPrefix: 'kaas.internal',
-      appBaseUrl: APP,
-      logger,
-    });
-    const connection = new RecordingConnection();
+    const { inventory, provider, connection } = providerOver(config);
     // After every mutation: were the second cluster's tenants still in the catalog, and
     // had that cluster listed everything again?
     const log: Array<{
