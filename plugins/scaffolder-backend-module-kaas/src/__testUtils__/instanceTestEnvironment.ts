@@ -1,7 +1,3 @@
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import {
   CustomObjectsApi,
   PatchStrategy,
@@ -9,17 +5,18 @@ import {
 } from '@kubernetes/client-node';
 import {
   adminKubeConfig,
-  KUBECTL,
-  REPO_ROOT,
+  installCrds,
   testCluster,
   uniqueName,
-  waitFor,
 } from '@internal/kaas-test-cluster';
 import { InstanceService } from '@internal/plugin-kaas-node';
-import yaml from 'yaml';
-import { tenantTestEnvironment } from './tenantTestEnvironment';
-
-const execFileAsync = promisify(execFile);
+import { createXaasInstanceCreateAction } from '../actions/instanceCreate';
+import {
+  type DemoUser,
+  deleteNamespaces,
+  runAction,
+  tenantTestEnvironment,
+} from './tenantTestEnvironment';
 
 /** CloudNativePG's `Cluster`, the object the shipped `postgresql` capability creates. */
 export const CNPG_CLUSTER = {
@@ -28,63 +25,30 @@ export const CNPG_CLUSTER = {
   plural: 'clusters',
 } as const;
 
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync(
-    KUBECTL,
-    ['--kubeconfig', testCluster().adminKubeconfig, ...args],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  return stdout;
-}
-
 /**
- * Installs upstream CRDs (unmodified, from ../shared/crds/<folder>) into the test
- * cluster and waits until every one of them serves lists. No operator runs: tests write
- * the status the operator would.
+ * CloudNativePG's CRDs (unmodified, from ../shared/crds), for the `postgresql`
+ * capability, once every one of them serves lists. No operator runs: tests write the
+ * status the operator would.
  */
-async function installCrds(folder: string): Promise<void> {
-  const dir = path.resolve(REPO_ROOT, '../shared/crds', folder);
-  const resources = fs
-    .readdirSync(dir)
-    .filter(file => file.endsWith('.yaml'))
-    .map(file => {
-      const crd = yaml.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-      return {
-        name: crd.metadata.name as string,
-        group: crd.spec.group as string,
-        plural: crd.spec.names.plural as string,
-        version: (
-          crd.spec.versions as { name: string; storage: boolean }[]
-        ).find(v => v.storage)!.name,
-      };
-    });
-  await kubectl('apply', '--server-side', '--force-conflicts', '-f', dir);
-  // A list answers once the CRD is established and its storage serves requests (429
-  // "storage is (re)initializing" before). Polled rather than `kubectl wait`, which fails
-  // on a CRD whose status has no conditions yet.
-  const custom = adminKubeConfig().makeApiClient(CustomObjectsApi);
-  await Promise.all(
-    resources.map(({ name, group, version, plural }) =>
-      waitFor(
-        async () => {
-          try {
-            await custom.listClusterCustomObject({ group, version, plural });
-            return true;
-          } catch {
-            return undefined;
-          }
-        },
-        { timeoutMs: 60_000, describe: () => `${name} serves no lists yet` },
-      ),
+export const installCloudNativePgCrds = () =>
+  installCrds(
+    testCluster(),
+    ['cloudnative-pg'],
+    ['Backup', 'Cluster', 'Database', 'Pooler', 'ScheduledBackup'].map(
+      kind => ({
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind,
+      }),
     ),
   );
-}
-
-/** CloudNativePG's CRDs, for the `postgresql` capability. */
-export const installCloudNativePgCrds = () => installCrds('cloudnative-pg');
 
 /** The Vitess operator's CRD, for the `vitess` capability. */
-export const installVitessCrds = () => installCrds('vitess-operator');
+export const installVitessCrds = () =>
+  installCrds(
+    testCluster(),
+    ['vitess-operator'],
+    [{ apiVersion: 'planetscale.com/v2', kind: 'VitessCluster' }],
+  );
 
 /**
  * The tenant environment plus the real InstanceService over the same clusters, built
@@ -160,12 +124,42 @@ export function instanceTestEnvironment() {
     );
   }
 
-  return {
+  /**
+   * A namespace tenant of `owner`, created before the test file's first test and deleted
+   * after its last one; its fields are filled in once `beforeAll` has run.
+   */
+  function tenantOfTestFile(owner = 'group:default/team-a') {
+    const tenant = { name: '', namespace: '' };
+    beforeAll(async () => {
+      Object.assign(tenant, await createTenant(owner));
+    });
+    afterAll(() =>
+      deleteNamespaces(env.core, tenant.namespace ? [tenant.namespace] : []),
+    );
+    return tenant;
+  }
+
+  const environment = {
     ...env,
     instances,
     custom,
     createTenant,
+    tenantOfTestFile,
     cnpgClusters,
     reportHealthy,
   };
+  const createAction = createXaasInstanceCreateAction(environment);
+
+  /** Creates a small PostgreSQL instance in `tenant` through the create action, as `as`. */
+  async function createPostgres(tenant: string, as: DemoUser) {
+    const name = uniqueName('pg');
+    await runAction(
+      createAction,
+      { tenant, capability: 'postgresql', name, plan: 'small' },
+      { as },
+    );
+    return name;
+  }
+
+  return { ...environment, createPostgres };
 }

@@ -18,6 +18,7 @@ import {
   adminKubeConfig,
   REPO_ROOT,
   testCluster,
+  untitledClusterEntry,
 } from '@internal/kaas-test-cluster';
 import {
   ClusterRegistry,
@@ -26,6 +27,7 @@ import {
   TenantService,
 } from '@internal/plugin-kaas-node';
 import yaml from 'yaml';
+import { createKaasTenantCreateAction } from '../actions/tenantCreate';
 
 /** Users of the demo organisation (templates/org/org.yaml). */
 export type DemoUser = 'alice' | 'arthur' | 'bob' | 'petra';
@@ -72,7 +74,6 @@ export function demoOrganisation(): Entity[] {
  * backend's least-privilege credential (never the admin's).
  */
 export function testConfig(): ConfigReader {
-  const cluster = testCluster();
   // The capabilities the repository ships (app-config.yaml), so the tests exercise the
   // same parameter schemas, readiness rules and connection rules as the templates.
   const shipped = yaml.parse(
@@ -81,15 +82,7 @@ export function testConfig(): ConfigReader {
   return new ConfigReader({
     app: { baseUrl: 'http://localhost:3000' },
     kaas: {
-      clusters: [
-        {
-          name: 'local',
-          url: cluster.url,
-          caFile: cluster.caFile,
-          roles: ['tenants', 'management', 'xaas'],
-          auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-        },
-      ],
+      clusters: [untitledClusterEntry(testCluster())],
       tenants: { namespacePrefix: 't-' },
       tenantProfiles: {
         small: {
@@ -242,6 +235,39 @@ function capturingLogger(lines: string[]): LoggerService {
     child: () => logger,
   };
   return logger;
+}
+
+/** The input of `kaas:tenant:create` for a namespace tenant of profile `small`. */
+export function namespaceTenantInput(
+  name: string,
+  owner = 'group:default/team-a',
+) {
+  return { name, owner, isolation: 'namespace', profile: 'small' };
+}
+
+/**
+ * The namespaces a test file creates, deleted after its last test, and `createTenant`,
+ * which creates a namespace tenant through `kaas:tenant:create` as `as` and records it.
+ */
+export function tenantsOfTestFile(
+  env: ReturnType<typeof tenantTestEnvironment>,
+) {
+  const created = new Set<string>();
+  afterAll(() => deleteNamespaces(env.core, created));
+  const createAction = createKaasTenantCreateAction(env);
+  async function createTenant(
+    name: string,
+    options: { owner?: string; as: DemoUser },
+  ) {
+    const { outputs } = await runAction(
+      createAction,
+      namespaceTenantInput(name, options.owner),
+      { as: options.as },
+    );
+    created.add(outputs.namespace);
+    return { name, namespace: outputs.namespace as string };
+  }
+  return { created, createTenant };
 }
 
 /** A member of the given owner group of the demo organisation, to run a template as. */

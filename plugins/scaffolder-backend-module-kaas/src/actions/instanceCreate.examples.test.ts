@@ -4,24 +4,14 @@ import {
   CNPG_CLUSTER,
   instanceTestEnvironment,
 } from '../__testUtils__/instanceTestEnvironment';
-import {
-  deleteNamespaces,
-  runAction,
-} from '../__testUtils__/tenantTestEnvironment';
+import { runAction } from '../__testUtils__/tenantTestEnvironment';
 import { createXaasInstanceCreateAction } from './instanceCreate';
 import { examples } from './instanceCreate.examples';
 
 describe('xaas:instance:create examples, run against the local control plane with the CloudNativePG CRDs', () => {
   const env = instanceTestEnvironment();
   const action = createXaasInstanceCreateAction(env);
-  const created = new Set<string>();
-  let tenant: { name: string; namespace: string };
-
-  beforeAll(async () => {
-    tenant = await env.createTenant('group:default/team-a');
-    created.add(tenant.namespace);
-  });
-  afterAll(() => deleteNamespaces(env.core, created));
+  const tenant = env.tenantOfTestFile('group:default/team-a');
 
   it.each(examples.map(e => [e.description, e.example]))(
     '%s',

@@ -1,36 +1,15 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { uniqueName } from '@internal/kaas-test-cluster';
 import { instanceTestEnvironment } from '../__testUtils__/instanceTestEnvironment';
-import {
-  deleteNamespaces,
-  runAction,
-} from '../__testUtils__/tenantTestEnvironment';
-import { createXaasInstanceCreateAction } from './instanceCreate';
+import { runAction } from '../__testUtils__/tenantTestEnvironment';
 import { createXaasInstanceDeleteAction } from './instanceDelete';
 
 describe('xaas:instance:delete against the local control plane with the CloudNativePG CRDs, through kaas-node with the backend credential', () => {
   const env = instanceTestEnvironment();
-  const createAction = createXaasInstanceCreateAction(env);
   const deleteAction = createXaasInstanceDeleteAction(env);
-  const created = new Set<string>();
-  let tenant: { name: string; namespace: string };
+  const tenant = env.tenantOfTestFile('group:default/team-a');
 
-  beforeAll(async () => {
-    tenant = await env.createTenant('group:default/team-a');
-    created.add(tenant.namespace);
-  });
-  afterAll(() => deleteNamespaces(env.core, created));
-
-  async function createInstance() {
-    const name = uniqueName('pg');
-    await runAction(
-      createAction,
-      { tenant: tenant.name, capability: 'postgresql', name, plan: 'small' },
-      { as: 'petra' },
-    );
-    return name;
-  }
+  const createInstance = () => env.createPostgres(tenant.name, 'petra');
   const confirmed = (name: string, change: Record<string, unknown> = {}) => ({
     tenant: tenant.name,
     name,

@@ -2,34 +2,16 @@ import { uniqueName } from '@internal/kaas-test-cluster';
 import { instanceTestEnvironment } from '../__testUtils__/instanceTestEnvironment';
 import {
   type ActionRun,
-  deleteNamespaces,
   runAction,
 } from '../__testUtils__/tenantTestEnvironment';
-import { createXaasInstanceCreateAction } from './instanceCreate';
 import { createXaasInstanceWaitAction } from './instanceWait';
 
 describe('xaas:instance:wait against the local control plane with the CloudNativePG CRDs, through kaas-node with the backend credential', () => {
   const env = instanceTestEnvironment();
-  const createAction = createXaasInstanceCreateAction(env);
   const waitAction = createXaasInstanceWaitAction(env);
-  const created = new Set<string>();
-  let tenant: { name: string; namespace: string };
+  const tenant = env.tenantOfTestFile('group:default/team-a');
 
-  beforeAll(async () => {
-    tenant = await env.createTenant('group:default/team-a');
-    created.add(tenant.namespace);
-  });
-  afterAll(() => deleteNamespaces(env.core, created));
-
-  async function createInstance() {
-    const name = uniqueName('pg');
-    await runAction(
-      createAction,
-      { tenant: tenant.name, capability: 'postgresql', name, plan: 'small' },
-      { as: 'petra' },
-    );
-    return name;
-  }
+  const createInstance = () => env.createPostgres(tenant.name, 'petra');
 
   it('returns once the operator reports the cluster healthy, logging progress', async () => {
     const name = await createInstance();

@@ -1,9 +1,9 @@
 import { uniqueName } from '@internal/kaas-test-cluster';
 import yaml from 'yaml';
 import {
-  deleteNamespaces,
   memberOf,
   runAction,
+  tenantsOfTestFile,
   tenantTestEnvironment,
 } from '../__testUtils__/tenantTestEnvironment';
 import { createKaasTenantCreateAction } from './tenantCreate';
@@ -12,8 +12,7 @@ import { examples } from './tenantCreate.examples';
 describe('kaas:tenant:create examples, run against the local control plane', () => {
   const env = tenantTestEnvironment();
   const action = createKaasTenantCreateAction(env);
-  const created = new Set<string>();
-  afterAll(() => deleteNamespaces(env.core, created));
+  const { created } = tenantsOfTestFile(env);
 
   it.each(examples.map(e => [e.description, e.example]))(
     '%s',

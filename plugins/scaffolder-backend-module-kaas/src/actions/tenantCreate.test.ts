@@ -12,9 +12,10 @@ import {
 } from '@internal/kaas-test-cluster';
 import {
   type ActionRun,
-  deleteNamespaces,
   namespaceNames,
+  namespaceTenantInput,
   runAction,
+  tenantsOfTestFile,
   tenantTestEnvironment,
 } from '../__testUtils__/tenantTestEnvironment';
 import { createKaasTenantCreateAction } from './tenantCreate';
@@ -22,15 +23,9 @@ import { createKaasTenantCreateAction } from './tenantCreate';
 describe('kaas:tenant:create against the local control plane, through kaas-node with the backend credential', () => {
   const env = tenantTestEnvironment();
   const action = createKaasTenantCreateAction(env);
-  const created = new Set<string>();
-  afterAll(() => deleteNamespaces(env.core, created));
+  const { created } = tenantsOfTestFile(env);
 
-  const request = (name: string, owner = 'group:default/team-a') => ({
-    name,
-    owner,
-    isolation: 'namespace',
-    profile: 'small',
-  });
+  const request = namespaceTenantInput;
   const create = async (...args: Parameters<typeof runAction>) => {
     const run = await runAction(...args);
     if (run.outputs.namespace && !args[2].dryRun) {

@@ -1,6 +1,7 @@
 import { uniqueName } from '@internal/kaas-test-cluster';
 import yaml from 'yaml';
 import {
+  namespaceTenantInput,
   runAction,
   tenantTestEnvironment,
 } from '../__testUtils__/tenantTestEnvironment';
@@ -18,16 +19,9 @@ describe('kaas:tenant:delete examples, run against the local control plane', () 
     async (_, example) => {
       const { input } = yaml.parse(example).steps[0];
       const name = uniqueName(input.name);
-      const create = await runAction(
-        createAction,
-        {
-          name,
-          owner: 'group:default/team-a',
-          isolation: 'namespace',
-          profile: 'small',
-        },
-        { as: 'alice' },
-      );
+      const create = await runAction(createAction, namespaceTenantInput(name), {
+        as: 'alice',
+      });
 
       const { outputs } = await runAction(
         deleteAction,

@@ -2,11 +2,10 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { uniqueName } from '@internal/kaas-test-cluster';
 import {
-  deleteNamespaces,
   runAction,
+  tenantsOfTestFile,
   tenantTestEnvironment,
 } from '../__testUtils__/tenantTestEnvironment';
-import { createKaasTenantCreateAction } from './tenantCreate';
 import { createKaasTenantDeleteAction } from './tenantDelete';
 
 describe('kaas:tenant:delete against the local control plane, through kaas-node with the backend credential', () => {
@@ -14,21 +13,10 @@ describe('kaas:tenant:delete against the local control plane, through kaas-node 
   const env = tenantTestEnvironment({
     instanceKinds: [{ apiVersion: 'v1', kind: 'ConfigMap' }],
   });
-  const createAction = createKaasTenantCreateAction(env);
   const deleteAction = createKaasTenantDeleteAction(env);
-  const created = new Set<string>();
-  afterAll(() => deleteNamespaces(env.core, created));
-
-  async function createTenant(owner = 'group:default/team-a') {
-    const name = uniqueName('del');
-    const { outputs } = await runAction(
-      createAction,
-      { name, owner, isolation: 'namespace', profile: 'small' },
-      { as: 'petra' },
-    );
-    created.add(outputs.namespace);
-    return { name, namespace: outputs.namespace as string };
-  }
+  const tenants = tenantsOfTestFile(env);
+  const createTenant = (owner = 'group:default/team-a') =>
+    tenants.createTenant(uniqueName('del'), { owner, as: 'petra' });
 
   async function namespaceExists(name: string): Promise<boolean> {
     try {

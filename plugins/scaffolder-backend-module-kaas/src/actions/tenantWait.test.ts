@@ -1,29 +1,18 @@
 import { uniqueName } from '@internal/kaas-test-cluster';
 import {
-  deleteNamespaces,
   runAction,
+  tenantsOfTestFile,
   tenantTestEnvironment,
 } from '../__testUtils__/tenantTestEnvironment';
-import { createKaasTenantCreateAction } from './tenantCreate';
 import { createKaasTenantWaitAction } from './tenantWait';
 
 describe('kaas:tenant:wait against the local control plane, through kaas-node with the backend credential', () => {
   const env = tenantTestEnvironment();
-  const createAction = createKaasTenantCreateAction(env);
   const waitAction = createKaasTenantWaitAction(env);
-  const created = new Set<string>();
-  afterAll(() => deleteNamespaces(env.core, created));
-
-  async function createTenant(owner = 'group:default/team-a') {
-    const name = uniqueName('wait');
-    const { outputs } = await runAction(
-      createAction,
-      { name, owner, isolation: 'namespace', profile: 'small' },
-      { as: 'petra' },
-    );
-    created.add(outputs.namespace);
-    return name;
-  }
+  const tenants = tenantsOfTestFile(env);
+  const createTenant = async (owner = 'group:default/team-a') =>
+    (await tenants.createTenant(uniqueName('wait'), { owner, as: 'petra' }))
+      .name;
 
   it('returns once the tenant is ready, with its conditions, logging progress', async () => {
     const name = await createTenant();
