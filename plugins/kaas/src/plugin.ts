@@ -6,7 +6,6 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
-import type { JSX } from 'react';
 import { kaasApiRef } from './api/KaasApi';
 import { KaasClient } from './api/KaasClient';
 import { ClusterPicker } from './components/ClusterPicker/ClusterPicker';
@@ -74,7 +73,7 @@ export const KaasPlanPickerFieldExtension = kaasPlugin.provide(
  *
  * @public
  */
-export const EntityKaasTenantContent: () => JSX.Element = kaasPlugin.provide(
+export const EntityKaasTenantContent = kaasPlugin.provide(
   createRoutableExtension({
     name: 'EntityKaasTenantContent',
     component: () =>
@@ -91,7 +90,7 @@ export const EntityKaasTenantContent: () => JSX.Element = kaasPlugin.provide(
  *
  * @public
  */
-export const EntityKaasInstanceContent: () => JSX.Element = kaasPlugin.provide(
+export const EntityKaasInstanceContent = kaasPlugin.provide(
   createRoutableExtension({
     name: 'EntityKaasInstanceContent',
     component: () =>
@@ -103,7 +102,7 @@ export const EntityKaasInstanceContent: () => JSX.Element = kaasPlugin.provide(
 );
 
 /** The Tenants page (legacy frontend system), e.g. at /kaas/tenants. @public */
-export const KaasTenantsPage: () => JSX.Element = kaasPlugin.provide(
+export const KaasTenantsPage = kaasPlugin.provide(
   createRoutableExtension({
     name: 'KaasTenantsPage',
     component: () =>

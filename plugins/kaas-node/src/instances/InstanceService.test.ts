@@ -1,7 +1,3 @@
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
@@ -11,71 +7,36 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import {
-  KUBECTL,
-  REPO_ROOT,
+  VCLUSTER_KINDS,
   adminKubeConfig,
+  installCrds,
+  repoKaasConfigData,
   testCluster,
   uniqueName,
   waitFor,
+  writeStatus as writeStatusAs,
 } from '@internal/kaas-test-cluster';
-import { parse } from 'yaml';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { TenantService } from '../tenants/TenantService';
 import { capabilityInstanceKinds } from '../tenants/tenantInstances';
 import { InstanceService } from './InstanceService';
 import { readCapabilities } from './readCapabilities';
 
-const execFileAsync = promisify(execFile);
-const SHARED_CRDS = path.resolve(REPO_ROOT, '../shared/crds');
 const SECRET = 'pa55-w0rd-never-shown';
 
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync(
-    KUBECTL,
-    ['--kubeconfig', testCluster().adminKubeconfig, ...args],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  return stdout;
-}
-
-/** Writes `status` through the status subresource, as the operator would. */
-async function writeStatus(
+const writeStatus = (
   resource: string,
   namespace: string,
   name: string,
   status: unknown,
-) {
-  await kubectl(
-    'patch',
-    resource,
-    name,
-    '-n',
-    namespace,
-    '--subresource=status',
-    '--type=merge',
-    '-p',
-    JSON.stringify({ status }),
-  );
-}
+) => writeStatusAs(testCluster(), resource, namespace, name, status);
 
 /** The repository's real `kaas` configuration, on the test cluster, plus `extra` capabilities. */
 function shippedConfig(extraCapabilities: Record<string, unknown> = {}) {
-  const cluster = testCluster();
-  const { kaas } = parse(
-    fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
-  );
+  const { kaas } = repoKaasConfigData(testCluster());
   return new ConfigReader({
     kaas: {
       ...kaas,
-      clusters: [
-        {
-          name: 'local',
-          url: cluster.url,
-          caFile: cluster.caFile,
-          roles: ['tenants', 'management', 'xaas'],
-          auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-        },
-      ],
       capabilities: { ...kaas.capabilities, ...extraCapabilities },
     },
   });
@@ -167,48 +128,24 @@ describe('InstanceService against the local control plane with the backend crede
   };
 
   beforeAll(async () => {
-    await kubectl(
-      'apply',
-      '--server-side',
-      '--force-conflicts',
-      ...[
+    await installCrds(
+      testCluster(),
+      [
         'cloudnative-pg',
         'moco',
         'strimzi',
         'vitess-operator',
         'cluster-api',
         'cluster-api-provider-vcluster',
-      ].flatMap(dir => ['-f', path.join(SHARED_CRDS, dir)]),
-    );
-    await kubectl(
-      'wait',
-      '--for=condition=Established',
-      '--timeout=60s',
-      'crd/clusters.postgresql.cnpg.io',
-      'crd/databases.postgresql.cnpg.io',
-      'crd/mysqlclusters.moco.cybozu.com',
-      'crd/kafkas.kafka.strimzi.io',
-      'crd/kafkatopics.kafka.strimzi.io',
-      'crd/vitessclusters.planetscale.com',
-      'crd/clusters.cluster.x-k8s.io',
-      'crd/vclusters.infrastructure.cluster.x-k8s.io',
-      'crd/vclusters.controlplane.cluster.x-k8s.io',
-    );
-    // A just-established CRD's storage answers 429 for a moment; wait until it serves.
-    const kinds = capabilityInstanceKinds(readCapabilities(config));
-    await waitFor(
-      async () => {
-        try {
-          for (const { apiVersion, kind } of kinds) {
-            await objects.list(apiVersion, kind, 'default');
-          }
-          return true;
-        } catch (error) {
-          if ((error as { code?: number }).code === 429) return undefined;
-          throw error;
-        }
-      },
-      { timeoutMs: 30_000, describe: () => 'the operator CRDs to serve' },
+      ],
+      [
+        ...capabilityInstanceKinds(readCapabilities(config)),
+        ...VCLUSTER_KINDS,
+        {
+          apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1',
+          kind: 'VCluster',
+        },
+      ],
     );
     await tenants.create(
       tenants.validate({
@@ -311,14 +248,15 @@ describe('InstanceService against the local control plane with the backend crede
       partitions: 6,
       replicas: 3,
     });
-    const everywhere = await instances.list();
-    expect(
-      everywhere.filter(i => i.tenant === tenant).map(i => i.name),
-    ).toEqual(expect.arrayContaining(['postgresql-small', 'kafka-large']));
-    const small = await instances.list(tenant);
-    expect(small.map(i => i.name)).toEqual(
-      expect.arrayContaining(['kafka-small', 'mysql-large', 'vitess-medium']),
-    );
+    for (const name of [
+      'postgresql-small',
+      'kafka-large',
+      'kafka-small',
+      'mysql-large',
+      'vitess-medium',
+    ]) {
+      expect(await instances.get(tenant, name)).toMatchObject({ tenant, name });
+    }
     expect(
       await read('kafka.strimzi.io/v1', 'KafkaTopic', 'kafka-small-orders'),
     ).toBeUndefined();
@@ -827,8 +765,7 @@ describe('InstanceService against the local control plane with the backend crede
       `Instance 'kafka-medium' of tenant '${tenant}' does not exist`,
     );
     // The foreign Cluster is not an instance and is never deleted with them.
-    const remaining = await instances.list(tenant);
-    expect(remaining.map(i => i.name)).not.toContain('foreign');
+    expect(await instances.get(tenant, 'foreign')).toBeUndefined();
     await tenants.delete(tenant, { deleteInstances: true });
   }, 60_000);
 });

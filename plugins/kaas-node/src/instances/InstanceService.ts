@@ -2,12 +2,6 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
-  CoreV1Api,
-  type KubernetesObject,
-  type V1Secret,
-} from '@kubernetes/client-node';
-import {
-  MANAGED_BY_VALUE,
   describeTenantRequestIssues,
   instanceRequestSchema,
   kaasMarkKeys,
@@ -16,33 +10,32 @@ import {
   type InstanceRequest,
   type KaasMarkKeys,
 } from '@internal/plugin-kaas-common';
-import { applyManifests, type AppliedObject } from '../apply/applyManifests';
-import {
-  describeAppliedObject,
-  describeDeletedObject,
-} from '../apply/describeOutcome';
-import { statusCode } from '../clusters/statusCode';
-import { foreignOwnership } from '../apply/ownershipGuard';
-import { waitUntilAbsent } from '../apply/waitUntilAbsent';
-import {
-  askEveryCluster,
-  clustersUnavailable,
-} from '../clusters/askEveryCluster';
+import { applyManifests } from '../apply/applyManifests';
+import { describeAppliedObject } from '../apply/describeOutcome';
+import { pollUntilReady } from '../apply/pollUntilReady';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
-import type { KaasCluster } from '../clusters/KaasCluster';
 import { ensurePlatformNamespace } from '../platform/platformNamespace';
-import {
-  describeObject,
-  type KubernetesManifest,
-} from '../tenants/kubernetesManifest';
-import { capabilityInstanceKinds } from '../tenants/tenantInstances';
+import type { KubernetesManifest } from '../tenants/kubernetesManifest';
 import type { TenantService } from '../tenants/TenantService';
 import type { TenantSummary } from '../tenants/tenantSummary';
+import { deleteInstance } from './deleteInstance';
+import { findInstances, type FoundInstance } from './findInstances';
+import { connectionOf, instanceConnectionRule } from './instanceConnection';
+import { readInstanceReadiness } from './instanceReadiness';
+import type {
+  InstanceApplyResult,
+  InstanceDeleteOptions,
+  InstanceDeleteResult,
+  InstanceReadiness,
+  InstanceWaitOptions,
+} from './instanceResults';
+import type { InstanceSummary } from './instanceSummary';
+import { planParameters } from './instanceValues';
 import { loadCapabilities, type LoadedCapability } from './readCapabilities';
-import { readInstanceReadiness, valueAt } from './instanceReadiness';
-import { instanceSummaryOf, type InstanceSummary } from './instanceSummary';
-import { staticConnection } from './staticConnection';
-import { substituteInstancePlaceholders } from './instanceTemplates';
+import {
+  readConnectionDetails,
+  readCredentials,
+} from './readConnectionDetails';
 import {
   instancePlacement,
   renderInstance,
@@ -51,80 +44,19 @@ import {
 } from './renderInstance';
 
 export type { InstanceSummary } from './instanceSummary';
-
-/** What {@link InstanceService.create} did. @public */
-export interface InstanceApplyResult {
-  tenant: string;
-  capability: string;
-  name: string;
-  plan: string;
-  cluster: string;
-  namespace: string;
-  objects: AppliedObject[];
-  /**
-   * Where the connection details will be, without reading any value: the Secret (empty
-   * when the capability declares none), host and port when known before the operator
-   * has acted, and the keys safe to show.
-   */
-  connection: {
-    secretName: string;
-    host?: string;
-    port?: number;
-    showKeys: string[];
-  };
-  /** Dry run only: the objects as the API server accepted them. */
-  manifests?: KubernetesManifest[];
-}
-
-/** Whether an instance is ready, and if not, what is missing. @public */
-export interface InstanceReadiness {
-  tenant: string;
-  name: string;
-  capability: string;
-  ready: boolean;
-  /** What the readiness rule saw, e.g. `condition Ready is False: ...`. */
-  message: string;
-}
-
-/** Options of {@link InstanceService.waitUntilReady}. @public */
-export interface InstanceWaitOptions {
-  timeoutMs: number;
-  pollMs?: number;
-  onProgress?(message: string): void;
-}
-
 export type { ConnectionDetails } from '@internal/plugin-kaas-common';
-
-/** Options of {@link InstanceService.delete}. @public */
-export interface InstanceDeleteOptions {
-  waitUntilGone?: boolean;
-  timeoutMs?: number;
-  dryRun?: boolean;
-  /** Where each deleted object is reported (a scaffolder task's log); default: the service's. */
-  logger?: LoggerService;
-}
-
-/** What {@link InstanceService.delete} deleted (or would delete). @public */
-export interface InstanceDeleteResult {
-  tenant: string;
-  name: string;
-  capability: string;
-  cluster: string;
-  namespace: string;
-  dryRun: boolean;
-  deleted: Array<{
-    apiVersion: string;
-    kind: string;
-    name: string;
-    namespace: string;
-  }>;
-}
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+export type {
+  InstanceApplyResult,
+  InstanceDeleteOptions,
+  InstanceDeleteResult,
+  InstanceReadiness,
+  InstanceWaitOptions,
+} from './instanceResults';
 
 /**
  * Creates, reads, waits for and deletes XaaS instances of the configured capabilities
- * in tenants. Actions, routes and the entity provider all go through it.
+ * in tenants. An existing instance is found by the marks on its main object, never by
+ * rendering its capability again. Actions and routes go through it.
  *
  * @public
  */
@@ -186,11 +118,7 @@ export class InstanceService {
 
   /** The objects a request becomes for `tenant`, in apply order, and where they go. */
   render(request: InstanceRequest, tenant: TenantSummary): InstancePlan {
-    const {
-      templateIndexes: _indexes,
-      values: _values,
-      ...plan
-    } = this.renderWithIndexes(request, tenant);
+    const { values: _values, ...plan } = this.renderFor(request, tenant);
     return plan;
   }
 
@@ -217,7 +145,7 @@ export class InstanceService {
         `Instance '${valid.name}' of tenant '${valid.tenant}' already exists as a ${existing.capability} instance; choose another instance name.`,
       );
     }
-    const plan = this.renderWithIndexes(valid, tenant);
+    const plan = this.renderFor(valid, tenant);
     const cluster = this.options.clusters.get(plan.cluster);
     const { settings } = this.options.tenants.policy;
     const result = await applyManifests(cluster, plan.manifests, {
@@ -236,6 +164,7 @@ export class InstanceService {
     for (const object of result.objects) {
       logger?.info(describeAppliedObject(object));
     }
+    const capability = this.byId.get(valid.capability)!.capability;
     return {
       tenant: plan.tenant,
       capability: plan.capability,
@@ -244,11 +173,8 @@ export class InstanceService {
       cluster: plan.cluster,
       namespace: plan.namespace,
       objects: result.objects,
-      connection: staticConnection(
-        substituteInstancePlaceholders(
-          this.byId.get(valid.capability)!.capability.connection ?? {},
-          plan.values,
-        ),
+      connection: connectionOf(
+        instanceConnectionRule(capability, plan.values),
         plan.namespace,
       ),
       ...(options.dryRun
@@ -262,118 +188,43 @@ export class InstanceService {
     tenant: string,
     name: string,
   ): Promise<InstanceSummary | undefined> {
-    const found = await this.findMain(tenant, name);
-    return found?.summary;
-  }
-
-  /** The instances of `tenant`, or of every tenant, sorted by tenant and name. */
-  async list(tenant?: string): Promise<InstanceSummary[]> {
-    let targets: Array<{ cluster: KaasCluster; namespace?: string }>;
-    if (tenant) {
-      const summary = await this.options.tenants.get(tenant);
-      if (!summary) return [];
-      const placement = this.placement(summary);
-      targets = [
-        {
-          cluster: this.options.clusters.get(placement.cluster),
-          namespace: placement.namespace,
-        },
-      ];
-    } else {
-      targets = this.options.clusters
-        .list()
-        .filter(c => c.hasRole('tenants') || c.hasRole('xaas'))
-        .map(cluster => ({ cluster }));
-    }
-    const selector = tenant ? `${this.marks.tenant}=${tenant}` : undefined;
-    const { answered, failed } = await askEveryCluster(
-      targets.map(t => t.cluster),
-      cluster =>
-        this.listMain(
-          cluster,
-          targets.find(t => t.cluster === cluster)?.namespace,
-          selector,
-        ),
-    );
-    if (failed.length) {
-      throw clustersUnavailable(
-        failed,
-        tenant ? `for instances of tenant '${tenant}'` : 'for instances',
-      );
-    }
-    const unique = new Map<string, InstanceSummary>();
-    for (const summary of answered.flatMap(a => a.value)) {
-      unique.set(
-        `${summary.cluster}/${summary.namespace}/${summary.tenant}/${summary.name}`,
-        summary,
-      );
-    }
-    return [...unique.values()].sort(
-      (a, b) =>
-        a.tenant.localeCompare(b.tenant) || a.name.localeCompare(b.name),
-    );
+    return (await this.find(tenant, name))?.found.summary;
   }
 
   /** Whether the instance is ready now, by its capability's readiness rule. */
   async readiness(tenant: string, name: string): Promise<InstanceReadiness> {
-    const { summary, loaded, rendered, cluster } = await this.resolve(
-      tenant,
-      name,
+    const { found } = await this.resolve(tenant, name);
+    const state = readInstanceReadiness(
+      found.object,
+      found.loaded.capability.readiness,
     );
-    const { readiness } = loaded.capability;
-    const object = await this.readRendered(
-      cluster,
-      rendered,
-      readiness.object ?? 0,
-    );
-    const state = readInstanceReadiness(object, readiness);
     return {
       tenant,
       name,
-      capability: summary.capability,
+      capability: found.summary.capability,
       ready: state.ready,
       message: state.message,
     };
   }
 
   /** Polls until the instance is ready; on timeout throws an Error saying what is missing. */
-  async waitUntilReady(
+  waitUntilReady(
     tenant: string,
     name: string,
     options: InstanceWaitOptions,
   ): Promise<InstanceReadiness> {
-    const deadline = Date.now() + options.timeoutMs;
-    let lastReport = '';
-    for (;;) {
-      let missing: string;
-      try {
+    return pollUntilReady(
+      `Instance '${name}' of tenant '${tenant}'`,
+      async () => {
         const readiness = await this.readiness(tenant, name);
-        if (readiness.ready) {
-          options.onProgress?.(
-            `Instance '${name}' of tenant '${tenant}' is ready`,
-          );
-          return readiness;
-        }
-        missing = readiness.message;
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error;
-        missing = error.message;
-      }
-      if (missing !== lastReport) {
-        options.onProgress?.(
-          `Waiting for instance '${name}' of tenant '${tenant}': ${missing}`,
-        );
-        lastReport = missing;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(
-          `Instance '${name}' of tenant '${tenant}' was not ready within ${Math.round(
-            options.timeoutMs / 1000,
-          )} s; still missing: ${missing}`,
-        );
-      }
-      await sleep(options.pollMs ?? 2000);
-    }
+        return {
+          result: readiness,
+          ready: readiness.ready,
+          missing: readiness.message,
+        };
+      },
+      options,
+    );
   }
 
   /**
@@ -384,59 +235,12 @@ export class InstanceService {
     tenant: string,
     name: string,
   ): Promise<ConnectionDetails> {
-    const { loaded, rendered, cluster, values } = await this.resolve(
-      tenant,
-      name,
+    const { found, tenantSummary } = await this.resolve(tenant, name);
+    return readConnectionDetails(
+      this.options.clusters.get(found.summary.cluster),
+      found,
+      tenantSummary,
     );
-    const rule = loaded.capability.connection;
-    if (!rule) {
-      throw new NotFoundError(
-        `Capability '${loaded.capability.id}' declares no connection details`,
-      );
-    }
-    const connection = substituteInstancePlaceholders(rule, values);
-    const details: ConnectionDetails = {
-      ...staticConnection(connection, rendered.namespace),
-      shownValues: {},
-      hiddenKeys: [],
-    };
-    delete (details as { showKeys?: unknown }).showKeys;
-    if (connection.fromStatus) {
-      const object = await this.readRendered(
-        cluster,
-        rendered,
-        loaded.capability.readiness.object ?? 0,
-      );
-      const service = valueAt(object, connection.fromStatus);
-      if (typeof service !== 'string' || !service) {
-        throw new NotFoundError(
-          `${describeObject(object)} does not report ${
-            connection.fromStatus
-          } yet; wait until the instance is ready`,
-        );
-      }
-      details.host = `${service}.${rendered.namespace}.svc`;
-    }
-    if (connection.secretName) {
-      const secret = await this.readConnectionSecret(
-        cluster,
-        rendered.namespace,
-        connection.secretName,
-        name,
-      );
-      const shown = new Set(connection.showKeys ?? []);
-      const data = { ...secret.data };
-      for (const key of Object.keys(data).sort()) {
-        if (shown.has(key)) {
-          details.shownValues[key] = Buffer.from(data[key], 'base64').toString(
-            'utf8',
-          );
-        } else {
-          details.hiddenKeys.push(key);
-        }
-      }
-    }
-    return details;
   }
 
   /**
@@ -448,49 +252,12 @@ export class InstanceService {
     tenant: string,
     name: string,
   ): Promise<{ secretName: string; values: Record<string, string> }> {
-    const { loaded, cluster, values, rendered } = await this.resolve(
-      tenant,
-      name,
+    const { found, tenantSummary } = await this.resolve(tenant, name);
+    return readCredentials(
+      this.options.clusters.get(found.summary.cluster),
+      found,
+      tenantSummary,
     );
-    const secretName = substituteInstancePlaceholders(
-      loaded.capability.connection ?? {},
-      values,
-    ).secretName;
-    if (!secretName) {
-      throw new NotFoundError(
-        `Capability '${loaded.capability.id}' declares no connection Secret`,
-      );
-    }
-    const secret = await this.readConnectionSecret(
-      cluster,
-      rendered.namespace,
-      secretName,
-      name,
-    );
-    const decoded: Record<string, string> = {};
-    for (const key of Object.keys(secret.data ?? {}).sort()) {
-      decoded[key] = Buffer.from(secret.data![key], 'base64').toString('utf8');
-    }
-    return { secretName, values: decoded };
-  }
-
-  private async readConnectionSecret(
-    cluster: KaasCluster,
-    namespace: string,
-    secretName: string,
-    instance: string,
-  ): Promise<V1Secret> {
-    try {
-      return await cluster.api(CoreV1Api).readNamespacedSecret({
-        name: secretName,
-        namespace,
-      });
-    } catch (error) {
-      if (statusCode(error) !== 404) throw error;
-      throw new NotFoundError(
-        `Secret '${namespace}/${secretName}' of instance '${instance}' does not exist yet; wait until the instance is ready`,
-      );
-    }
   }
 
   /**
@@ -502,129 +269,27 @@ export class InstanceService {
     name: string,
     options: InstanceDeleteOptions = {},
   ): Promise<InstanceDeleteResult> {
-    const found = await this.findMain(tenant, name);
-    if (!found) {
-      throw new NotFoundError(
-        `Instance '${name}' of tenant '${tenant}' does not exist`,
-      );
-    }
-    const { summary, loaded, cluster } = found;
-    const api = cluster.objects();
-    const selector = this.selector({
-      tenant,
-      instance: name,
-      capability: summary.capability,
-    });
-    const kinds = capabilityInstanceKinds([loaded.capability]).reverse();
-    const objects: KubernetesManifest[] = [];
-    for (const { apiVersion, kind } of kinds) {
-      if (!(await api.discover(apiVersion, kind))) continue;
-      const list = await api.list(
-        apiVersion,
-        kind,
-        summary.namespace,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        selector,
-      );
-      objects.push(
-        ...list.items.map(
-          item => ({ ...item, apiVersion, kind } as KubernetesManifest),
-        ),
-      );
-    }
-    const ownership = {
-      marks: this.marks,
-      tenant,
-      owner: summary.owner,
-      capability: summary.capability,
-      instance: name,
-    };
-    for (const object of objects) {
-      const problem = foreignOwnership(object, ownership);
-      if (problem) throw new ConflictError(problem);
-    }
-    const logger = options.logger ?? this.options.logger;
-    const deleted: InstanceDeleteResult['deleted'] = [];
-    for (const object of objects) {
-      await api.delete(object, undefined, options.dryRun ? 'All' : undefined);
-      const entry = {
-        apiVersion: object.apiVersion,
-        kind: object.kind,
-        name: object.metadata.name,
-        namespace: summary.namespace,
-      };
-      deleted.push(entry);
-      logger?.info(describeDeletedObject(entry, !!options.dryRun));
-    }
-    if (!options.dryRun) {
-      await this.removeEmptyXaasNamespace(found.tenantSummary, cluster, logger);
-    }
-    if (options.waitUntilGone && !options.dryRun) {
-      const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-      for (const object of objects) {
-        await waitUntilAbsent(
-          api,
-          {
-            ...object,
-            metadata: { ...object.metadata, namespace: summary.namespace },
-          },
-          deadline,
-        );
-      }
-    }
-    return {
-      tenant,
-      name,
-      capability: summary.capability,
-      cluster: cluster.name,
-      namespace: summary.namespace,
-      dryRun: !!options.dryRun,
-      deleted,
-    };
-  }
-
-  /**
-   * The per-tenant `-xaas` namespace exists for instances only: once the last one is
-   * deleted, it goes too (if it is still ours).
-   */
-  private async removeEmptyXaasNamespace(
-    tenant: TenantSummary,
-    cluster: KaasCluster,
-    logger?: LoggerService,
-  ): Promise<void> {
-    const placement = this.placement(tenant);
-    if (!placement.dedicatedNamespace) return;
-    const remaining = await this.listMain(
-      cluster,
-      placement.namespace,
-      `${this.marks.tenant}=${tenant.name}`,
-    );
-    if (remaining.length) return;
-    const core = cluster.api(CoreV1Api);
-    let namespace;
-    try {
-      namespace = await core.readNamespace({ name: placement.namespace });
-    } catch (error) {
-      if (statusCode(error) === 404) return;
-      throw error;
-    }
-    if (
-      foreignOwnership(
-        { ...namespace, kind: 'Namespace' },
-        { marks: this.marks, tenant: tenant.name, owner: tenant.owner },
-      )
-    ) {
-      return;
-    }
-    await core.deleteNamespace({ name: placement.namespace });
-    logger?.info(
-      `${describeDeletedObject(
-        { kind: 'Namespace', name: placement.namespace },
-        false,
-      )}: tenant '${tenant.name}' has no instance left`,
+    const { found, tenantSummary } = await this.resolve(tenant, name);
+    const cluster = this.options.clusters.get(found.summary.cluster);
+    return deleteInstance(
+      {
+        cluster,
+        marks: this.marks,
+        tenant: tenantSummary,
+        placement: this.placement(tenantSummary),
+        anyInstanceLeft: async namespace =>
+          (
+            await findInstances(
+              cluster,
+              this.options.capabilities,
+              this.marks,
+              { namespace, tenant },
+            )
+          ).length > 0,
+        logger: options.logger ?? this.options.logger,
+      },
+      found,
+      options,
     );
   }
 
@@ -638,11 +303,11 @@ export class InstanceService {
 
   private parametersOf(request: InstanceRequest): Record<string, unknown> {
     const loaded = this.byId.get(request.capability)!;
-    const merged = {
-      ...loaded.capability.plans[request.plan].parameters,
-      ...request.parameters,
-    };
-    const { parameters, problems } = loaded.checkParameters(merged);
+    const { parameters, problems } = planParameters(
+      loaded,
+      request.plan,
+      request.parameters,
+    );
     if (problems.length) {
       throw new InputError(
         `Invalid parameters of ${request.capability} instance '${
@@ -655,7 +320,7 @@ export class InstanceService {
     return parameters;
   }
 
-  private renderWithIndexes(request: InstanceRequest, tenant: TenantSummary) {
+  private renderFor(request: InstanceRequest, tenant: TenantSummary) {
     const loaded = this.byId.get(request.capability);
     if (!loaded) {
       throw new InputError(
@@ -674,115 +339,32 @@ export class InstanceService {
     });
   }
 
-  private selector(marks: {
-    tenant?: string;
-    instance?: string;
-    capability?: string;
-  }): string {
-    return [
-      `${this.marks.managedBy}=${MANAGED_BY_VALUE}`,
-      marks.tenant ? `${this.marks.tenant}=${marks.tenant}` : this.marks.tenant,
-      marks.capability
-        ? `${this.marks.capability}=${marks.capability}`
-        : this.marks.capability,
-      marks.instance
-        ? `${this.marks.instance}=${marks.instance}`
-        : this.marks.instance,
-    ].join(',');
-  }
-
-  /** Main objects (the readiness object's kind) of every capability in `namespace`. */
-  private async listMain(
-    cluster: KaasCluster,
-    namespace: string | undefined,
-    extraSelector: string | undefined,
-    instance?: string,
-  ): Promise<InstanceSummary[]> {
-    const api = cluster.objects();
-    const perCapability = await Promise.all(
-      this.options.capabilities.map(async ({ capability }) => {
-        const main = capability.objects[capability.readiness.object ?? 0];
-        if (!(await api.discover(main.apiVersion, main.kind))) return [];
-        const selector = [
-          this.selector({ capability: capability.id, instance }),
-          extraSelector,
-        ]
-          .filter(Boolean)
-          .join(',');
-        const list = await api.list(
-          main.apiVersion,
-          main.kind,
-          namespace,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          selector,
-        );
-        return list.items.flatMap(
-          item =>
-            instanceSummaryOf(item, cluster.name, capability.id, this.marks) ??
-            [],
-        );
-      }),
+  /** The instance as its main object shows it now, and its tenant; undefined when absent. */
+  private async find(
+    tenant: string,
+    name: string,
+  ): Promise<
+    { found: FoundInstance; tenantSummary: TenantSummary } | undefined
+  > {
+    const tenantSummary = await this.options.tenants.get(tenant);
+    if (!tenantSummary) return undefined;
+    const placement = this.placement(tenantSummary);
+    const [found] = await findInstances(
+      this.options.clusters.get(placement.cluster),
+      this.options.capabilities,
+      this.marks,
+      { namespace: placement.namespace, tenant, instance: name },
     );
-    return perCapability.flat();
+    return found ? { found, tenantSummary } : undefined;
   }
 
-  private async findMain(tenant: string, name: string) {
-    const summary = await this.options.tenants.get(tenant);
-    if (!summary) return undefined;
-    const placement = this.placement(summary);
-    const cluster = this.options.clusters.get(placement.cluster);
-    const [found] = await this.listMain(
-      cluster,
-      placement.namespace,
-      `${this.marks.tenant}=${tenant}`,
-      name,
-    );
-    if (!found) return undefined;
-    const loaded = this.byId.get(found.capability)!;
-    return { summary: found, tenantSummary: summary, loaded, cluster };
-  }
-
-  /** The instance, its capability and its plan as rendered now from its recorded request. */
   private async resolve(tenant: string, name: string) {
-    const found = await this.findMain(tenant, name);
-    if (!found) {
+    const resolved = await this.find(tenant, name);
+    if (!resolved) {
       throw new NotFoundError(
         `Instance '${name}' of tenant '${tenant}' does not exist`,
       );
     }
-    const request: InstanceRequest = {
-      tenant,
-      capability: found.summary.capability,
-      name,
-      plan: found.summary.plan,
-      parameters: found.summary.parameters,
-    };
-    const rendered = this.renderWithIndexes(request, found.tenantSummary);
-    return { ...found, rendered, values: rendered.values };
-  }
-
-  private async readRendered(
-    cluster: KaasCluster,
-    rendered: ReturnType<InstanceService['renderWithIndexes']>,
-    templateIndex: number,
-  ): Promise<KubernetesObject> {
-    const manifest =
-      rendered.manifests[rendered.templateIndexes.indexOf(templateIndex)];
-    try {
-      return await cluster.objects().read({
-        apiVersion: manifest.apiVersion,
-        kind: manifest.kind,
-        metadata: {
-          name: manifest.metadata.name,
-          namespace: manifest.metadata.namespace,
-        },
-      });
-    } catch (error) {
-      if (statusCode(error) !== 404) throw error;
-      throw new NotFoundError(`${describeObject(manifest)} does not exist`);
-    }
+    return resolved;
   }
 }

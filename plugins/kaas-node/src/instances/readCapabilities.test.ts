@@ -116,6 +116,16 @@ describe('readCapabilities', () => {
       "'kaas.capabilities.test.readiness.object': object 1 is optional",
     ],
     [
+      'another object of the readiness object\'s kind',
+      (c: any) => {
+        c.objects.push({
+          ...c.objects[0],
+          metadata: { name: '${{ instance.name }}-b' },
+        });
+      },
+      "'kaas.capabilities.test.objects[1]': is a Thing like the readiness object 0",
+    ],
+    [
       'both readiness rules',
       (c: any) => {
         c.readiness.field = { path: 'status.phase', equals: 'Ready' };

@@ -201,6 +201,18 @@ function readOne(id: string, raw: unknown): LoadedCapability {
       `object ${readinessIndex} is optional (it has 'when'); readiness needs an object every instance has`,
     );
   }
+  const sameKind = parsed.objects.findIndex(
+    (o, i) =>
+      i !== readinessIndex &&
+      o.apiVersion === readinessObject.apiVersion &&
+      o.kind === readinessObject.kind,
+  );
+  if (sameKind >= 0) {
+    throw new CapabilityConfigError(
+      `${base}.objects[${sameKind}]`,
+      `is a ${readinessObject.kind} like the readiness object ${readinessIndex}; instances are found by the kind of their readiness object, so no other object of the capability may have it`,
+    );
+  }
   if (parsed.connection) {
     const [problem] = placeholderProblems(
       parsed.connection,

@@ -4,8 +4,6 @@ import {
   annotationValueProblem,
   INSTANCE_NAMESPACE_SUFFIX,
   dns1123LabelProblem,
-  kubernetesGroupName,
-  parseGroupRef,
   tenantNamespaceName,
   type Capability,
   type InstanceRequest,
@@ -20,6 +18,7 @@ import {
   whenHolds,
   type InstanceTemplateValueSet,
 } from './instanceTemplates';
+import { instanceTemplateValues } from './instanceValues';
 
 /** The objects an instance request becomes, and where they go. @public */
 export interface InstancePlan {
@@ -95,7 +94,6 @@ export function renderInstance(options: {
   placement: InstancePlacement;
   marks: KaasMarkKeys;
 }): InstancePlan & {
-  templateIndexes: number[];
   values: InstanceTemplateValueSet;
 } {
   const { request, parameters, capability, tenant, placement, marks } = options;
@@ -122,31 +120,16 @@ export function renderInstance(options: {
     [marks.owner]: tenant.owner,
     [marks.spec]: spec,
   };
-  const ownerRef = parseGroupRef(tenant.owner);
-  const values: InstanceTemplateValueSet = {
-    instance: {
-      name: request.name,
-      namespace: placement.namespace,
-      capability: capability.id,
-      plan: request.plan,
-      tenant: tenant.name,
-    },
+  const values = instanceTemplateValues({
+    capability,
+    name: request.name,
+    plan: request.plan,
+    namespace: placement.namespace,
     parameters,
-    tenant: {
-      name: tenant.name,
-      namespace: tenant.namespace,
-      owner: tenant.owner,
-      ownerName:
-        'group' in ownerRef
-          ? kubernetesGroupName(ownerRef.group)
-          : tenant.owner,
-      isolation: tenant.isolation,
-      profile: tenant.profile,
-    },
-  };
+    tenant,
+  });
 
   const manifests: KubernetesManifest[] = [];
-  const templateIndexes: number[] = [];
   if (placement.dedicatedNamespace) {
     manifests.push({
       apiVersion: 'v1',
@@ -160,7 +143,6 @@ export function renderInstance(options: {
         annotations: { [marks.owner]: tenant.owner },
       },
     });
-    templateIndexes.push(-1);
   }
   capability.objects.forEach((template, index) => {
     if (!whenHolds(template.when, parameters)) return;
@@ -193,7 +175,6 @@ export function renderInstance(options: {
         },
       },
     } as KubernetesManifest);
-    templateIndexes.push(index);
   });
   return {
     tenant: tenant.name,
@@ -205,7 +186,6 @@ export function renderInstance(options: {
     namespace: placement.namespace,
     parameters,
     manifests,
-    templateIndexes,
     values,
   };
 }

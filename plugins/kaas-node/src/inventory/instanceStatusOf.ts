@@ -1,12 +1,13 @@
 import {
   instanceEntityRef,
-  kubernetesGroupName,
-  parseGroupRef,
   type InstanceStatus,
 } from '@internal/plugin-kaas-common';
-import { substituteInstancePlaceholders } from '../instances/instanceTemplates';
+import {
+  connectionOf,
+  instanceConnectionRule,
+} from '../instances/instanceConnection';
+import { instanceTemplateValues, planParameters } from '../instances/instanceValues';
 import type { LoadedCapability } from '../instances/readCapabilities';
-import { staticConnection } from '../instances/staticConnection';
 import type { TenantSummary } from '../tenants/tenantSummary';
 import type { InstanceProjection } from './objectProjections';
 
@@ -23,42 +24,15 @@ export function instanceStatusOf(options: {
   const { instance, loaded, tenant } = options;
   const { capability } = loaded;
   const summary = { ...instance.summary, owner: tenant.owner };
-  let connection: InstanceStatus['connection'] = {
-    secretName: '',
-    showKeys: [],
-  };
-  if (capability.connection) {
-    const { parameters } = loaded.checkParameters({
-      ...capability.plans[summary.plan]?.parameters,
-      ...summary.parameters,
-    });
-    const ownerRef = parseGroupRef(tenant.owner);
-    const rule = substituteInstancePlaceholders(capability.connection, {
-      instance: {
-        name: summary.name,
-        namespace: summary.namespace,
-        capability: capability.id,
-        plan: summary.plan,
-        tenant: tenant.name,
-      },
-      parameters,
-      tenant: {
-        name: tenant.name,
-        namespace: tenant.namespace,
-        owner: tenant.owner,
-        ownerName:
-          'group' in ownerRef
-            ? kubernetesGroupName(ownerRef.group)
-            : tenant.owner,
-        isolation: tenant.isolation,
-        profile: tenant.profile,
-      },
-    });
-    connection = staticConnection(rule, summary.namespace);
-    if (rule.fromStatus && instance.statusService) {
-      connection.host = `${instance.statusService}.${summary.namespace}.svc`;
-    }
-  }
+  const values = instanceTemplateValues({
+    capability,
+    name: summary.name,
+    plan: summary.plan,
+    namespace: summary.namespace,
+    parameters: planParameters(loaded, summary.plan, summary.parameters)
+      .parameters,
+    tenant,
+  });
   return {
     ...summary,
     entityRef: instanceEntityRef(summary.tenant, summary.name),
@@ -67,6 +41,10 @@ export function instanceStatusOf(options: {
     message: instance.message,
     ...(instance.phase ? { phase: instance.phase } : {}),
     conditions: instance.conditions,
-    connection,
+    connection: connectionOf(
+      instanceConnectionRule(capability, values),
+      summary.namespace,
+      instance.statusService,
+    ),
   };
 }

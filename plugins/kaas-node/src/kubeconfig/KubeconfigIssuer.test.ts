@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { CoreV1Api } from '@kubernetes/client-node';
 import {
-  KUBECTL,
-  REPO_ROOT,
+  VCLUSTER_KINDS,
   adminKubeConfig,
   adminKubectl,
+  installCrds,
   testCluster,
   uniqueName,
   waitFor,
@@ -25,8 +22,6 @@ import {
   writeTemp,
 } from './__testUtils__/kubectlWith';
 
-const execFileAsync = promisify(execFile);
-const SHARED_CRDS = path.resolve(REPO_ROOT, '../shared/crds');
 const ISSUANCE = 'kaas.internal/kubeconfig-issuance';
 
 describe('KubeconfigIssuer against the local control plane, checked with the real kubectl', () => {
@@ -602,31 +597,17 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
   });
 
   it('hands out the kubeconfig Cluster API wrote for a virtual cluster tenant, as written', async () => {
-    await execFileAsync(
-      KUBECTL,
+    await installCrds(
+      cluster,
+      ['cluster-api', 'cluster-api-provider-vcluster'],
       [
-        '--kubeconfig',
-        cluster.adminKubeconfig,
-        'apply',
-        '--server-side',
-        '--force-conflicts',
-        '-f',
-        path.join(SHARED_CRDS, 'cluster-api'),
-        '-f',
-        path.join(SHARED_CRDS, 'cluster-api-provider-vcluster'),
+        ...VCLUSTER_KINDS,
+        {
+          apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1',
+          kind: 'VCluster',
+        },
       ],
-      { maxBuffer: 64 * 1024 * 1024 },
     );
-    await execFileAsync(KUBECTL, [
-      '--kubeconfig',
-      cluster.adminKubeconfig,
-      'wait',
-      '--for=condition=Established',
-      '--timeout=60s',
-      'crd/clusters.cluster.x-k8s.io',
-      'crd/vclusters.controlplane.cluster.x-k8s.io',
-      'crd/vclusters.infrastructure.cluster.x-k8s.io',
-    ]);
     const name = uniqueName('kc-vc');
     await tenants.create(
       tenants.validate({

@@ -2,42 +2,34 @@ import crypto from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
-import {
-  CoreV1Api,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1Secret,
-} from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import {
   KUBECONFIG_MODES,
-  MANAGED_BY_VALUE,
   MIN_KUBECONFIG_TTL_SECONDS,
   kaasMarkKeys,
   kubeconfigModesFor,
   type IssuedKubeconfig,
-  type KaasMarkKeys,
   type KubeconfigIssuance,
   type KubeconfigMode,
   type KubeconfigOptions,
   type TenantIsolation,
 } from '@internal/plugin-kaas-common';
-import { statusCode } from '../clusters/statusCode';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
 import type { KaasCluster } from '../clusters/KaasCluster';
-import { kubeconfigSecretName } from '../tenants/renderClusterApi';
+import { statusCode } from '../clusters/statusCode';
 import type { TenantService } from '../tenants/TenantService';
 import type { TenantSummary } from '../tenants/tenantSummary';
+import { IssuanceRecords } from './IssuanceRecords';
+import {
+  KubeconfigServiceAccounts,
+  type KubeconfigAccount,
+} from './kubeconfigServiceAccount';
+import { readClusterKubeconfig } from './readClusterKubeconfig';
 import {
   describeSeconds,
   readKubeconfigSettings,
   type KubeconfigSettings,
 } from './readKubeconfigSettings';
-import { ExpiringMap } from './ExpiringMap';
-import {
-  KubeconfigServiceAccounts,
-  type KubeconfigAccount,
-} from './kubeconfigServiceAccount';
-import { plainKubeconfigContext } from './plainKubeconfig';
 import {
   kubeconfigYaml,
   oidcLoginExec,
@@ -52,26 +44,6 @@ export interface KubeconfigIssueRequest {
   /** Entity ref of the user (or subject of the service) the kubeconfig is for. */
   issuedTo: string;
 }
-
-/** Keys of the issuance records under the configured mark prefix. */
-interface IssuanceKeys {
-  /** Label `<prefix>/kubeconfig-issuance: "true"`, and the Secret type. */
-  issuance: string;
-  issuedTo: string;
-  issuedAt: string;
-  expiresAt: string;
-}
-
-/**
- * Issuance Secrets are deleted this long after their expiry, so a clock running a little
- * ahead of the API server's never deletes the record of a token that still works.
- */
-const EXPIRY_GRACE_MS = 60_000;
-/**
- * Expired records are swept on an issuance at most this often per tenant: listing every
- * record of a busy tenant on each issuance would cost more than the issuance itself.
- */
-const SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * Issues kubeconfigs for tenants (docs/tenant-pages-contracts.md, Kubeconfigs): short-lived
@@ -97,11 +69,8 @@ export class KubeconfigIssuer {
     });
   }
 
-  private readonly marks: KaasMarkKeys;
-  private readonly keys: IssuanceKeys;
+  private readonly records: IssuanceRecords;
   private readonly accounts: KubeconfigServiceAccounts;
-  /** Tenants whose expired records were swept within the last interval. */
-  private readonly swept = new ExpiringMap<string, true>(SWEEP_INTERVAL_MS);
 
   constructor(
     private readonly options: {
@@ -111,23 +80,16 @@ export class KubeconfigIssuer {
       logger?: LoggerService;
     },
   ) {
-    const prefix = options.tenants.policy.settings.markPrefix;
-    this.marks = kaasMarkKeys(prefix);
-    this.keys = {
-      issuance: `${prefix}/kubeconfig-issuance`,
-      issuedTo: `${prefix}/issued-to`,
-      issuedAt: `${prefix}/issued-at`,
-      expiresAt: `${prefix}/expires-at`,
-    };
-    this.accounts = new KubeconfigServiceAccounts(
-      options.tenants.policy.settings,
-      this.keys.issuance,
+    const { settings } = options.tenants.policy;
+    this.records = new IssuanceRecords(
+      settings.markPrefix,
+      kaasMarkKeys(settings.markPrefix),
+      settings.platformNamespace,
     );
-  }
-
-  /** The platform namespace, where the issuance records live. */
-  private get recordNamespace(): string {
-    return this.options.tenants.policy.settings.platformNamespace;
+    this.accounts = new KubeconfigServiceAccounts(
+      settings,
+      this.records.issuanceKey,
+    );
   }
 
   get settings(): KubeconfigSettings {
@@ -189,12 +151,7 @@ export class KubeconfigIssuer {
     nameOrTenant: string | TenantSummary,
   ): Promise<KubeconfigIssuance[]> {
     const tenant = await this.tenantOf(nameOrTenant);
-    const core = this.core(tenant);
-    const now = Date.now();
-    return (await this.issuanceSecrets(core, tenant))
-      .map(secret => this.issuanceOf(secret))
-      .filter(i => Date.parse(i.expiresAt) > now)
-      .sort((a, b) => b.issuedAt.localeCompare(a.issuedAt));
+    return this.records.unexpired(this.core(tenant), tenant);
   }
 
   /**
@@ -206,16 +163,14 @@ export class KubeconfigIssuer {
     nameOrTenant: string | TenantSummary,
   ): Promise<{ revoked: number }> {
     const tenant = await this.tenantOf(nameOrTenant);
-    const core = this.core(tenant);
-    const secrets = await this.issuanceSecrets(core, tenant);
     const [deleted, legacy] = await Promise.all([
-      Promise.all(secrets.map(s => this.deleteSecret(core, s.metadata!.name!))),
+      this.records.deleteAll(this.core(tenant), tenant),
       this.accounts.retireLegacy(
         this.options.clusters.get(tenant.cluster),
         tenant,
       ),
     ]);
-    const revoked = deleted.filter(Boolean).length + legacy;
+    const revoked = deleted + legacy;
     this.options.logger?.info(
       `revoked ${revoked} token kubeconfig(s) of tenant '${tenant.name}'`,
     );
@@ -264,41 +219,24 @@ export class KubeconfigIssuer {
     const ttl = this.checkTtl(request.ttlSeconds);
     const core = this.core(tenant);
     // Housekeeping runs beside the issuance; its failure does not fail the issuance.
-    const cleanup = this.sweep(core, cluster, tenant).catch(error =>
-      this.options.logger?.warn(
-        `could not delete expired kubeconfig issuances of tenant '${tenant.name}': ${error}`,
-      ),
-    );
+    const cleanup = this.records
+      .sweep(core, cluster.name, tenant)
+      .catch(error =>
+        this.options.logger?.warn(
+          `could not delete expired kubeconfig issuances of tenant '${tenant.name}': ${error}`,
+        ),
+      );
     const account = await this.accounts.ensure(cluster, tenant);
-    const namespace = account.namespace;
-
     const id = `${account.serviceAccount}-${crypto
       .randomBytes(5)
       .toString('hex')}`;
-    const issuedAt = new Date();
-    const record = await core.createNamespacedSecret({
-      namespace,
-      body: {
-        metadata: {
-          name: id,
-          namespace,
-          // Goes with the tenant's home namespace (and with it every token bound to it).
-          ownerReferences: [account.ownerReference],
-          labels: {
-            [this.marks.managedBy]: MANAGED_BY_VALUE,
-            [this.marks.tenant]: tenant.name,
-            [this.keys.issuance]: 'true',
-          },
-          annotations: {
-            [this.keys.issuedTo]: request.issuedTo,
-            [this.keys.issuedAt]: issuedAt.toISOString(),
-            [this.keys.expiresAt]: new Date(
-              issuedAt.getTime() + ttl * 1000,
-            ).toISOString(),
-          },
-        },
-        type: this.keys.issuance,
-      },
+    const record = await this.records.create(core, {
+      id,
+      tenant,
+      issuedTo: request.issuedTo,
+      ttl,
+      // Goes with the tenant's home namespace (and with it every token bound to it).
+      ownerReference: account.ownerReference,
     });
 
     let status;
@@ -312,19 +250,10 @@ export class KubeconfigIssuer {
       // The record says when the token really expires (the API server's clock, whole
       // seconds), so the list, the audit log and the token's exp claim agree.
       expiresAt = new Date(status.expirationTimestamp).toISOString();
-      await core.patchNamespacedSecret(
-        {
-          name: id,
-          namespace,
-          body: {
-            metadata: { annotations: { [this.keys.expiresAt]: expiresAt } },
-          },
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
+      await this.records.setExpiry(core, id, expiresAt);
     } catch (error) {
       // A record without a token would list an issuance that never happened.
-      await this.deleteSecret(core, id).catch(() => undefined);
+      await this.records.delete(core, id).catch(() => undefined);
       throw error;
     }
     await cleanup;
@@ -382,75 +311,6 @@ export class KubeconfigIssuer {
     }
   }
 
-  private async issuanceSecrets(
-    core: CoreV1Api,
-    tenant: TenantSummary,
-  ): Promise<V1Secret[]> {
-    const list = await core.listNamespacedSecret({
-      namespace: this.recordNamespace,
-      labelSelector: `${this.marks.managedBy}=${MANAGED_BY_VALUE},${this.marks.tenant}=${tenant.name},${this.keys.issuance}=true`,
-    });
-    return list.items.filter(
-      s => s.type === this.keys.issuance && !s.metadata?.deletionTimestamp,
-    );
-  }
-
-  private issuanceOf(secret: V1Secret): KubeconfigIssuance {
-    const annotations = secret.metadata?.annotations ?? {};
-    return {
-      id: secret.metadata!.name!,
-      issuedTo: annotations[this.keys.issuedTo] ?? '',
-      issuedAt: annotations[this.keys.issuedAt] ?? '',
-      expiresAt: annotations[this.keys.expiresAt] ?? '',
-      mode: 'token',
-    };
-  }
-
-  /** Deletes the expired records of the tenant, unless that was done less than a minute ago. */
-  private async sweep(
-    core: CoreV1Api,
-    cluster: KaasCluster,
-    tenant: TenantSummary,
-  ): Promise<void> {
-    const key = `${cluster.name}/${tenant.namespace}`;
-    if (this.swept.get(key)) return;
-    this.swept.set(key, true);
-    try {
-      await this.deleteExpired(core, tenant);
-    } catch (error) {
-      this.swept.delete(key);
-      throw error;
-    }
-  }
-
-  private async deleteExpired(
-    core: CoreV1Api,
-    tenant: TenantSummary,
-  ): Promise<void> {
-    const cutoff = Date.now() - EXPIRY_GRACE_MS;
-    const expired = (await this.issuanceSecrets(core, tenant)).filter(s => {
-      const expiresAt = Date.parse(this.issuanceOf(s).expiresAt);
-      return Number.isNaN(expiresAt) || expiresAt < cutoff;
-    });
-    await Promise.all(
-      expired.map(s => this.deleteSecret(core, s.metadata!.name!)),
-    );
-  }
-
-  /** Deletes one issuance Secret; false when it was already gone. */
-  private async deleteSecret(core: CoreV1Api, name: string): Promise<boolean> {
-    try {
-      await core.deleteNamespacedSecret({
-        name,
-        namespace: this.recordNamespace,
-      });
-      return true;
-    } catch (error) {
-      if (statusCode(error) === 404) return false;
-      throw error;
-    }
-  }
-
   private async issueOidc(
     tenant: TenantSummary,
     cluster: KaasCluster,
@@ -470,44 +330,16 @@ export class KubeconfigIssuer {
     };
   }
 
-  /**
-   * The kubeconfig Cluster API (or the Crossplane composition) wrote, as written, once it
-   * is a plain one: whoever can write that Secret must not be able to make the file run
-   * a command on the machine of whoever downloads it.
-   */
+  /** The plain kubeconfig Cluster API or Crossplane wrote for the tenant's own cluster. */
   private async issueCluster(
     tenant: TenantSummary,
     cluster: KaasCluster,
   ): Promise<IssuedKubeconfig> {
-    const profile = this.options.tenants.policy.profiles[tenant.profile];
-    const secretName =
-      (tenant.isolation === 'cluster'
-        ? profile?.crossplane?.connectionSecretName
-        : undefined) ?? kubeconfigSecretName(tenant.name);
-    const where = `Secret '${tenant.namespace}/${secretName}'`;
-    let secret: V1Secret;
-    try {
-      secret = await this.core(tenant).readNamespacedSecret({
-        name: secretName,
-        namespace: tenant.namespace,
-      });
-    } catch (error) {
-      if (statusCode(error) !== 404) throw error;
-      throw new NotFoundError(
-        `${where} with the kubeconfig of tenant '${tenant.name}' does not exist yet; wait until the tenant is ready`,
-      );
-    }
-    // Cluster API writes `value`; Crossplane compositions conventionally `kubeconfig`.
-    const encoded = secret.data?.value ?? secret.data?.kubeconfig;
-    if (!encoded) {
-      throw new NotFoundError(
-        `${where} has no 'value' (or 'kubeconfig') key; it holds: ${
-          Object.keys(secret.data ?? {}).join(', ') || 'nothing'
-        }`,
-      );
-    }
-    const kubeconfig = Buffer.from(encoded, 'base64').toString('utf8');
-    const { context, namespace } = plainKubeconfigContext(kubeconfig, where);
+    const { kubeconfig, context, namespace } = await readClusterKubeconfig(
+      this.core(tenant),
+      tenant,
+      this.options.tenants.policy.profiles[tenant.profile],
+    );
     return {
       ...this.fileFields(tenant, cluster, 'cluster', namespace, context),
       kubeconfig,

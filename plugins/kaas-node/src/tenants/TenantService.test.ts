@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { ConfigReader } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
@@ -12,9 +10,10 @@ import {
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import {
-  KUBECTL,
-  REPO_ROOT,
+  VCLUSTER_KINDS,
   adminKubeConfig,
+  adminKubectl,
+  installCrds,
   testCluster,
   uniqueName,
 } from '@internal/kaas-test-cluster';
@@ -22,33 +21,10 @@ import { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { TenantService } from './TenantService';
 import { TEST_CLAIM, tenantTestConfig } from './__testUtils__/tenantTestPolicy';
 
-const execFileAsync = promisify(execFile);
-const SHARED_CRDS = path.resolve(REPO_ROOT, '../shared/crds');
+const CNPG_CLUSTER = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' };
 const MANAGED_BY = 'kaas.internal/managed-by=backstage-kaas';
 
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync(
-    KUBECTL,
-    ['--kubeconfig', testCluster().adminKubeconfig, ...args],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  return stdout;
-}
-
-async function installCrds(files: string[], names: string[]) {
-  await kubectl(
-    'apply',
-    '--server-side',
-    '--force-conflicts',
-    ...files.flatMap(f => ['-f', f]),
-  );
-  await kubectl(
-    'wait',
-    '--for=condition=Established',
-    '--timeout=60s',
-    ...names.map(n => `crd/${n}`),
-  );
-}
+const kubectl = (...args: string[]) => adminKubectl(testCluster(), ...args);
 
 /** Stands in for a Crossplane XRD: the CRD of a namespaced claim kind. */
 function testClaimCrd() {
@@ -153,17 +129,19 @@ describe('TenantService against the local control plane with the backend credent
     const claimCrd = path.join(os.tmpdir(), `${uniqueName('claim-crd')}.json`);
     fs.writeFileSync(claimCrd, JSON.stringify(testClaimCrd()));
     await installCrds(
+      testCluster(),
+      ['cluster-api', 'cluster-api-provider-vcluster', claimCrd],
       [
-        path.join(SHARED_CRDS, 'cluster-api'),
-        path.join(SHARED_CRDS, 'cluster-api-provider-vcluster'),
-        claimCrd,
-      ],
-      [
-        'clusters.cluster.x-k8s.io',
-        'clusterclasses.cluster.x-k8s.io',
-        'vclusters.controlplane.cluster.x-k8s.io',
-        'vclusters.infrastructure.cluster.x-k8s.io',
-        `${TEST_CLAIM.plural}.${TEST_CLAIM.group}`,
+        ...VCLUSTER_KINDS,
+        { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'ClusterClass' },
+        {
+          apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1',
+          kind: 'VCluster',
+        },
+        {
+          apiVersion: `${TEST_CLAIM.group}/${TEST_CLAIM.version}`,
+          kind: TEST_CLAIM.kind,
+        },
       ],
     );
   }, 120_000);
@@ -790,13 +768,9 @@ describe('TenantService against the local control plane with the backend credent
 
   it('refuses to delete a tenant while XaaS instances live in it, unless asked to delete them', async () => {
     await installCrds(
-      [
-        path.join(
-          SHARED_CRDS,
-          'cloudnative-pg/postgresql.cnpg.io_clusters.yaml',
-        ),
-      ],
-      ['clusters.postgresql.cnpg.io'],
+      testCluster(),
+      ['cloudnative-pg/postgresql.cnpg.io_clusters.yaml'],
+      [CNPG_CLUSTER],
     );
     const name = uniqueName('inst');
     const namespace = `t-${name}`;
@@ -841,13 +815,9 @@ describe('TenantService against the local control plane with the backend credent
 
   it("ignores objects labelled as a tenant's instances outside its namespaces", async () => {
     await installCrds(
-      [
-        path.join(
-          SHARED_CRDS,
-          'cloudnative-pg/postgresql.cnpg.io_clusters.yaml',
-        ),
-      ],
-      ['clusters.postgresql.cnpg.io'],
+      testCluster(),
+      ['cloudnative-pg/postgresql.cnpg.io_clusters.yaml'],
+      [CNPG_CLUSTER],
     );
     const victim = uniqueName('victim');
     const other = uniqueName('other');

@@ -4,11 +4,7 @@ import {
   TENANT_ENTITY_TYPE,
 } from '@internal/plugin-kaas-common';
 
-/**
- * Whether `entity` is a tenant's catalog entity (`Resource` of type `kubernetes-tenant`).
- *
- * @public
- */
+/** Whether `entity` is a tenant's catalog entity (`Resource` of type `kubernetes-tenant`). */
 export function isKaasTenantEntity(entity: Entity): boolean {
   return (
     entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
@@ -16,11 +12,7 @@ export function isKaasTenantEntity(entity: Entity): boolean {
   );
 }
 
-/**
- * Whether `entity` is an XaaS instance's catalog entity (`Resource` of type `xaas-*`).
- *
- * @public
- */
+/** Whether `entity` is an XaaS instance's catalog entity (`Resource` of type `xaas-*`). */
 export function isKaasInstanceEntity(entity: Entity): boolean {
   return (
     entity.kind.toLocaleLowerCase('en-US') === 'resource' &&

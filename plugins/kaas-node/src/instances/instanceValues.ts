@@ -1,0 +1,57 @@
+import {
+  kubernetesGroupName,
+  parseGroupRef,
+  type Capability,
+} from '@internal/plugin-kaas-common';
+import type { TenantSummary } from '../tenants/tenantSummary';
+import type { InstanceTemplateValueSet } from './instanceTemplates';
+import type { LoadedCapability } from './readCapabilities';
+
+/**
+ * An instance's parameters: its plan's, overridden by the request's, with the schema's
+ * defaults filled in, and what the capability's schema finds wrong with them.
+ */
+export function planParameters(
+  loaded: LoadedCapability,
+  plan: string,
+  requested: Record<string, unknown> | undefined,
+): ReturnType<LoadedCapability['checkParameters']> {
+  return loaded.checkParameters({
+    ...loaded.capability.plans[plan]?.parameters,
+    ...requested,
+  });
+}
+
+/** What the `${{ instance.* }}`, `${{ parameters.* }}` and `${{ tenant.* }}` placeholders of a capability stand for. */
+export function instanceTemplateValues(options: {
+  capability: Capability;
+  name: string;
+  plan: string;
+  namespace: string;
+  parameters: Record<string, unknown>;
+  tenant: TenantSummary;
+}): InstanceTemplateValueSet {
+  const { capability, name, plan, namespace, parameters, tenant } = options;
+  const ownerRef = parseGroupRef(tenant.owner);
+  return {
+    instance: {
+      name,
+      namespace,
+      capability: capability.id,
+      plan,
+      tenant: tenant.name,
+    },
+    parameters,
+    tenant: {
+      name: tenant.name,
+      namespace: tenant.namespace,
+      owner: tenant.owner,
+      ownerName:
+        'group' in ownerRef
+          ? kubernetesGroupName(ownerRef.group)
+          : tenant.owner,
+      isolation: tenant.isolation,
+      profile: tenant.profile,
+    },
+  };
+}

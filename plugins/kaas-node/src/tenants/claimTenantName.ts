@@ -1,0 +1,134 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import { CoreV1Api, type V1Namespace } from '@kubernetes/client-node';
+import {
+  MANAGED_BY_VALUE,
+  type KaasMarkKeys,
+} from '@internal/plugin-kaas-common';
+import { foreignOwnership } from '../apply/ownershipGuard';
+import {
+  askEveryCluster,
+  clustersUnavailable,
+} from '../clusters/askEveryCluster';
+import type { ClusterRegistry } from '../clusters/ClusterRegistry';
+import type { KaasCluster } from '../clusters/KaasCluster';
+import { statusCode } from '../clusters/statusCode';
+import type { TenantPlan } from './renderTenant';
+import { tenantSummaryOf, type TenantSummary } from './tenantSummary';
+
+/**
+ * Refuses the plan's name when any cluster holds a namespace marked for a tenant of
+ * that name and another owner, or the owner's tenant of that name on another cluster;
+ * fails closed, naming the cluster, when one cannot be asked. Returns this owner's
+ * existing tenant on the plan's cluster, if any.
+ */
+export async function assertTenantNameIsFree(
+  clusters: ClusterRegistry,
+  marks: KaasMarkKeys,
+  plan: TenantPlan,
+): Promise<TenantSummary | undefined> {
+  const { answered, failed } = await askEveryCluster(
+    clusters.list(),
+    async cluster =>
+      (
+        await cluster.api(CoreV1Api).listNamespace({
+          labelSelector: `${marks.managedBy}=${MANAGED_BY_VALUE},${marks.tenant}=${plan.tenant}`,
+        })
+      ).items.filter(ns => !ns.metadata?.deletionTimestamp),
+  );
+  let existing: TenantSummary | undefined;
+  for (const { cluster, value: namespaces } of answered) {
+    for (const ns of namespaces) {
+      const name = ns.metadata?.name ?? '';
+      const problem = foreignOwnership(
+        { ...ns, apiVersion: 'v1', kind: 'Namespace' },
+        { marks: marks, tenant: plan.tenant, owner: plan.owner },
+      );
+      if (problem) {
+        throw new ConflictError(
+          cluster.name === plan.cluster
+            ? problem
+            : `Tenant name '${plan.tenant}' is taken on cluster '${cluster.name}': ${problem}`,
+        );
+      }
+      if (name !== plan.namespace) continue;
+      if (cluster.name !== plan.cluster) {
+        throw new ConflictError(
+          `Tenant '${plan.tenant}' already exists on cluster '${cluster.name}'; choose another tenant name.`,
+        );
+      }
+      existing = tenantSummaryOf(ns, cluster.name, marks);
+    }
+  }
+  if (failed.length) {
+    throw clustersUnavailable(
+      failed,
+      `for a tenant named '${plan.tenant}' elsewhere`,
+    );
+  }
+  return existing;
+}
+
+/**
+ * Creates the new tenant's home namespace, marked for its owner, with a plain create:
+ * true when this call made it. A namespace that exists already (another creator was
+ * first) is taken over only when it is this owner's.
+ */
+export async function claimTenantHome(
+  cluster: KaasCluster,
+  marks: KaasMarkKeys,
+  fieldManager: string,
+  plan: TenantPlan,
+): Promise<boolean> {
+  const home = plan.manifests[0];
+  // Only marks every apply writes too: what a plain create sets stays co-owned by it,
+  // so a later apply could not remove it. The request (spec) is among them so that
+  // nobody reading the namespace meanwhile sees a tenant without its profile.
+  const spec = home.metadata.annotations?.[marks.spec];
+  const body: V1Namespace = {
+    metadata: {
+      name: plan.namespace,
+      labels: {
+        [marks.managedBy]: MANAGED_BY_VALUE,
+        [marks.tenant]: plan.tenant,
+        [marks.isolation]: plan.isolation,
+      },
+      annotations: {
+        [marks.owner]: plan.owner,
+        ...(spec ? { [marks.spec]: spec } : {}),
+      },
+    },
+  };
+  const core = cluster.api(CoreV1Api);
+  try {
+    await core.createNamespace({
+      body,
+      fieldManager: fieldManager,
+    });
+    return true;
+  } catch (error) {
+    if (statusCode(error) !== 409) throw error;
+  }
+  const current = await core.readNamespace({ name: home.metadata.name });
+  const problem = foreignOwnership(
+    { ...current, apiVersion: 'v1', kind: 'Namespace' },
+    { marks: marks, tenant: plan.tenant, owner: plan.owner },
+  );
+  if (problem) throw new ConflictError(problem);
+  return false;
+}
+
+/** Deletes a home namespace this call claimed, when what should follow failed. */
+export async function releaseTenantHome(
+  cluster: KaasCluster,
+  plan: TenantPlan,
+  logger?: LoggerService,
+): Promise<void> {
+  try {
+    await cluster.api(CoreV1Api).deleteNamespace({ name: plan.namespace });
+  } catch (error) {
+    logger?.warn(
+      `could not remove namespace '${plan.namespace}' on cluster '${cluster.name}' after a failed create of tenant '${plan.tenant}': ${error}`,
+    );
+  }
+}
