@@ -56,9 +56,9 @@ export interface ConnectionRule {
 
 /**
  * One template object of a capability: a Kubernetes object whose string values may use
- * `${{ instance.* }}`, `${{ tenant.* }}` and `${{ parameters.* }}`. With `when:
- * parameters.<name>`, the object is created only when that parameter is set (and not
- * false or empty).
+ * `${{ instance.* }}`, `${{ tenant.* }}` and `${{ parameters.* }}`. With
+ * `when: parameters.<name>`, the object is created only when that parameter is set (and
+ * not false or empty).
  *
  * @public
  */

@@ -4,54 +4,47 @@
  *
  * @packageDocumentation
  */
-export * from './clusters/clusterConfig';
-export {
-  ClusterConfigError,
-  readClusterConfigs,
-} from './clusters/readClusterConfigs';
 export { ClusterRegistry } from './clusters/ClusterRegistry';
 export { KaasCluster } from './clusters/KaasCluster';
+export type {
+  ClusterObjectApi,
+  ObjectHeader,
+} from './clusters/ClusterObjectApi';
+export type { StreamingGetOptions } from './clusters/streamingGet';
 export { clusterRegistryServiceRef } from './clusters/clusterRegistryServiceRef';
 
-export * from './tenants/tenantPolicy';
+export type {
+  ClusterAuthConfig,
+  ClusterConfig,
+} from './clusters/clusterConfig';
+
 export {
-  ensurePlatformNamespace,
-  platformNamespaceLabels,
-  PLATFORM_NAMESPACE_ROLE,
-} from './platform/platformNamespace';
+  POD_SECURITY_LEVELS,
+  type BaselineTemplate,
+  type ClusterClassProfile,
+  type CrossplaneProfile,
+  type PodSecurityLevel,
+  type ResourceQuantities,
+  type TenantPolicy,
+  type TenantProfile,
+  type TenantSettings,
+  type VClusterProfile,
+} from './tenants/tenantPolicy';
 export {
   listMarkedNamespaces,
   type MarkedNamespace,
 } from './platform/markedNamespaces';
 export {
-  TenantConfigError,
-  readBaseline,
   readPlatformAdmins,
-  readTenantPolicy,
-  readTenantProfiles,
   readTenantSettings,
 } from './tenants/readTenantPolicy';
-export type { TenantTemplateValues } from './tenants/tenantPlaceholders';
-export {
-  describeObject,
-  type KubernetesManifest,
-} from './tenants/kubernetesManifest';
-export {
-  TENANT_LIMIT_RANGE_NAME,
-  TENANT_QUOTA_NAME,
-  renderTenant,
-  type TenantPlan,
-} from './tenants/renderTenant';
-export {
-  readTenantReadiness,
-  type ReadinessCondition,
-  type TenantReadiness,
+export type { KubernetesManifest } from './tenants/kubernetesManifest';
+export type { TenantPlan } from './tenants/renderTenant';
+export type {
+  ReadinessCondition,
+  TenantReadiness,
 } from './tenants/tenantReadiness';
-export {
-  capabilityInstanceKinds,
-  findTenantInstances,
-  type InstanceKind,
-} from './tenants/tenantInstances';
+export type { InstanceKind } from './tenants/tenantInstances';
 export {
   TenantService,
   type TenantApplyResult,
@@ -62,22 +55,12 @@ export {
 } from './tenants/TenantService';
 export { tenantServiceRef } from './tenants/tenantServiceRef';
 
-export {
-  applyManifests,
-  type AppliedObject,
-  type ApplyOptions,
-  type ApplyResult,
-} from './apply/applyManifests';
-export {
-  foreignOwnership,
-  guardOwnership,
-  type OwnershipMarks,
-} from './apply/ownershipGuard';
+export type { AppliedObject } from './apply/applyManifests';
+export type { PollOptions } from './apply/pollUntilReady';
 
 export { OwnerAuthorizer } from './owners/OwnerAuthorizer';
 export {
   createKaasTenantConditionalDecision,
-  isTenantOwner,
   kaasTenantConditions,
   kaasTenantPermissionResourceRef,
   kaasTenantPermissionRules,
@@ -85,15 +68,7 @@ export {
 } from './owners/tenantPermissionResource';
 export { ownerAuthorizerServiceRef } from './owners/ownerAuthorizerServiceRef';
 
-export {
-  CapabilityConfigError,
-  readCapabilities,
-} from './instances/readCapabilities';
-export {
-  instancePlacement,
-  type InstancePlacement,
-  type InstancePlan,
-} from './instances/renderInstance';
+export type { InstancePlan } from './instances/renderInstance';
 export {
   InstanceService,
   type ConnectionDetails,
@@ -110,21 +85,15 @@ export {
   KubeconfigIssuer,
   type KubeconfigIssueRequest,
 } from './kubeconfig/KubeconfigIssuer';
-export {
-  KUBECONFIG_ROLE_BINDING,
-  kubeconfigServiceAccountName,
-} from './kubeconfig/kubeconfigServiceAccount';
-export {
-  KubeconfigConfigError,
-  readKubeconfigSettings,
-  type KubeconfigSettings,
-  type OidcSettings,
+export { kubeconfigServiceAccountName } from './kubeconfig/kubeconfigServiceAccount';
+export type {
+  KubeconfigSettings,
+  OidcSettings,
 } from './kubeconfig/readKubeconfigSettings';
 export { kubeconfigIssuerServiceRef } from './kubeconfig/kubeconfigIssuerServiceRef';
 
 export {
   DefaultKaasInventory,
-  type DefaultKaasInventoryOptions,
   type KaasInventory,
   type KaasInventoryEvent,
 } from './inventory/KaasInventory';

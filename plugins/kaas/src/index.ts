@@ -1,6 +1,6 @@
 /**
  * Frontend of the Kubernetes platform. The new frontend system's plugin is the default
- * export of `@internal/plugin-kaas/alpha`; this entry point serves legacy apps.
+ * export of this package's `/alpha` entry point; this one serves legacy apps.
  *
  * @packageDocumentation
  */

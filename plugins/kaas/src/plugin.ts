@@ -6,6 +6,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import type { JSX } from 'react';
 import { kaasApiRef } from './api/KaasApi';
 import { KaasClient } from './api/KaasClient';
 import { ClusterPicker } from './components/ClusterPicker/ClusterPicker';
@@ -73,7 +74,7 @@ export const KaasPlanPickerFieldExtension = kaasPlugin.provide(
  *
  * @public
  */
-export const EntityKaasTenantContent = kaasPlugin.provide(
+export const EntityKaasTenantContent: () => JSX.Element = kaasPlugin.provide(
   createRoutableExtension({
     name: 'EntityKaasTenantContent',
     component: () =>
@@ -90,7 +91,7 @@ export const EntityKaasTenantContent = kaasPlugin.provide(
  *
  * @public
  */
-export const EntityKaasInstanceContent = kaasPlugin.provide(
+export const EntityKaasInstanceContent: () => JSX.Element = kaasPlugin.provide(
   createRoutableExtension({
     name: 'EntityKaasInstanceContent',
     component: () =>
@@ -102,7 +103,7 @@ export const EntityKaasInstanceContent = kaasPlugin.provide(
 );
 
 /** The Tenants page (legacy frontend system), e.g. at /kaas/tenants. @public */
-export const KaasTenantsPage = kaasPlugin.provide(
+export const KaasTenantsPage: () => JSX.Element = kaasPlugin.provide(
   createRoutableExtension({
     name: 'KaasTenantsPage',
     component: () =>

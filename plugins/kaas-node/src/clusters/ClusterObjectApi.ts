@@ -9,8 +9,12 @@ import {
 } from '@kubernetes/client-node';
 import { statusCode } from './statusCode';
 
-/** What identifies an object to read (client-node's own type of it is not exported). */
-type ObjectHeader<T extends KubernetesObject> = Pick<
+/**
+ * What identifies an object to read (client-node's own type of it is not exported).
+ *
+ * @public
+ */
+export type ObjectHeader<T extends KubernetesObject> = Pick<
   T,
   'apiVersion' | 'kind'
 > & {
@@ -57,6 +61,8 @@ function asModel<T extends KubernetesObject>(manifest: T): T {
  * the discovery lookup its base class keeps protected. Reads, lists, server-side applies
  * and dry-run creates wait out the API server's 429 answers. Get it from
  * `KaasCluster.objects()`, which shares one per cluster so discovery is cached.
+ *
+ * @public
  */
 export class ClusterObjectApi extends KubernetesObjectApi {
   // Reads, lists, server-side applies and dry-run creates are safe to repeat.

@@ -17,7 +17,7 @@ export const METADATA_ONLY = {
     'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json',
 };
 
-/** Options of one streaming GET. */
+/** Options of one streaming GET. @public */
 export interface StreamingGetOptions {
   /** Accept header; JSON when absent. */
   accept?: string;

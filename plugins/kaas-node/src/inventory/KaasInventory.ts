@@ -75,7 +75,7 @@ export interface DefaultKaasInventoryOptions {
 }
 
 /**
- * The informer cache: one {@link ClusterWatches} per configured cluster, started on
+ * The informer cache: one `ClusterWatches` per configured cluster, started on
  * first use.
  *
  * @public
@@ -102,7 +102,7 @@ export class DefaultKaasInventory implements KaasInventory {
   private started?: Promise<void>;
   private startedAt = Date.now();
 
-  constructor(private readonly options: DefaultKaasInventoryOptions) {
+  private constructor(private readonly options: DefaultKaasInventoryOptions) {
     this.marks = kaasMarkKeys(options.policy.settings.markPrefix);
     this.capabilityById = new Map(
       options.capabilities.map(c => [c.capability.id, c]),
@@ -219,7 +219,11 @@ export class DefaultKaasInventory implements KaasInventory {
     return [...held].sort();
   }
 
-  /** The watch sets by cluster name (tests drop their connections through them). */
+  /**
+   * The watch sets by cluster name (tests drop their connections through them).
+   *
+   * @internal
+   */
   clusters(): ClusterWatches[] {
     return this.clusterWatches();
   }

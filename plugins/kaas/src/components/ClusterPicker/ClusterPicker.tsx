@@ -5,7 +5,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { kaasApiRef } from '../../api/KaasApi';
 import { OptionPicker } from '../OptionPicker';
 
-/** `ui:options` of the ClusterPicker field. */
+/** `ui:options` of the ClusterPicker field. @public */
 export interface ClusterPickerUiOptions {
   /** Only offer clusters with this role: tenants, management or xaas. */
   role?: 'tenants' | 'management' | 'xaas';

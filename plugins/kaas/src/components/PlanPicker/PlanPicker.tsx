@@ -5,7 +5,7 @@ import type { PlanInfo } from '@internal/plugin-kaas-common';
 import { kaasApiRef } from '../../api/KaasApi';
 import { OptionPicker } from '../OptionPicker';
 
-/** `ui:options` of the PlanPicker field. */
+/** `ui:options` of the PlanPicker field. @public */
 export interface PlanPickerUiOptions {
   /** Id of the capability whose plans to offer, e.g. `postgresql`. */
   capability?: string;

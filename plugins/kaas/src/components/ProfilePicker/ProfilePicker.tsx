@@ -5,7 +5,7 @@ import type { ProfileInfo } from '@internal/plugin-kaas-common';
 import { kaasApiRef } from '../../api/KaasApi';
 import { OptionPicker } from '../OptionPicker';
 
-/** `ui:options` of the ProfilePicker field. */
+/** `ui:options` of the ProfilePicker field. @public */
 export interface ProfilePickerUiOptions {
   /** Only offer profiles that can serve this isolation. */
   isolation?: 'namespace' | 'vcluster' | 'cluster';

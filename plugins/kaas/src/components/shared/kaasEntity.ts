@@ -4,7 +4,11 @@ import {
   TENANT_ENTITY_TYPE,
 } from '@internal/plugin-kaas-common';
 
-/** Whether `entity` is a tenant's catalog entity (`Resource` of type `kubernetes-tenant`). */
+/**
+ * Whether `entity` is a tenant's catalog entity (`Resource` of type `kubernetes-tenant`).
+ *
+ * @public
+ */
 export function isKaasTenantEntity(entity: Entity): boolean {
   return (
     entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
@@ -12,7 +16,11 @@ export function isKaasTenantEntity(entity: Entity): boolean {
   );
 }
 
-/** Whether `entity` is an XaaS instance's catalog entity (`Resource` of type `xaas-*`). */
+/**
+ * Whether `entity` is an XaaS instance's catalog entity (`Resource` of type `xaas-*`).
+ *
+ * @public
+ */
 export function isKaasInstanceEntity(entity: Entity): boolean {
   return (
     entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
