@@ -4,11 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { ConfigReader } from '@backstage/config';
-import {
-  ClusterRegistry,
-  InstanceService,
-  TenantService,
-} from '@internal/plugin-kaas-node';
+import { InstanceService } from '@internal/plugin-kaas-node';
 import {
   adminKubeConfig,
   type BackstageBackend,
@@ -19,6 +15,7 @@ import {
   uniqueName,
   waitFor,
 } from '@internal/kaas-test-cluster';
+import { tenantsOver } from './__testUtils__/tenantsOver';
 
 /**
  * Every /api/kaas route against the real backend process (packages/backend: permission
@@ -164,16 +161,12 @@ describe('authorisation of every /api/kaas route in the real backend', () => {
         },
       },
     } as any);
-    const registry = ClusterRegistry.fromConfig(config);
-    const tenants = TenantService.fromConfig(config, { clusters: registry });
-    await tenants.create(
-      tenants.validate({
-        name: tenant,
-        owner: 'group:default/team-a',
-        isolation: 'namespace',
-        profile: 'small',
-      }),
-    );
+    const {
+      clusters: registry,
+      tenants,
+      createTeamATenant,
+    } = tenantsOver(config);
+    await createTeamATenant(tenant);
     const instances = InstanceService.fromConfig(config, {
       clusters: registry,
       tenants,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { ConfigReader } from '@backstage/config';
-import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
+import type { TenantService } from '@internal/plugin-kaas-node';
 import {
   adminKubeConfig,
   type BackstageBackend,
@@ -20,6 +20,7 @@ import {
   uniqueName,
   waitFor,
 } from '@internal/kaas-test-cluster';
+import { tenantsOver } from './__testUtils__/tenantsOver';
 
 /**
  * Backstage's core Kubernetes plugin in the real backend process (packages/backend with
@@ -198,18 +199,9 @@ describe('the core Kubernetes plugin in the real backend process', () => {
   };
 
   beforeAll(async () => {
-    const config = new ConfigReader(repoKaasConfigData(cluster));
-    tenants = TenantService.fromConfig(config, {
-      clusters: ClusterRegistry.fromConfig(config),
-    });
-    await tenants.create(
-      tenants.validate({
-        name: tenant,
-        owner: 'group:default/team-a',
-        isolation: 'namespace',
-        profile: 'small',
-      }),
-    );
+    const arrange = tenantsOver(new ConfigReader(repoKaasConfigData(cluster)));
+    tenants = arrange.tenants;
+    await arrange.createTeamATenant(tenant);
     // The tenant's XaaS namespace, marked as the platform marks it.
     await core.createNamespace({
       body: {

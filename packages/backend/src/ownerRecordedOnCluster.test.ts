@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
 import {
   type BackstageBackend,
   demoUserToken,
@@ -14,6 +13,7 @@ import {
   uniqueName,
   waitFor,
 } from '@internal/kaas-test-cluster';
+import { tenantsOver } from './__testUtils__/tenantsOver';
 
 /**
  * Kubeconfigs are decided on the owner recorded on the cluster, in the real backend
@@ -32,9 +32,7 @@ describe('owner-only routes decide on the owner the cluster records (real backen
   });
   // The same policy the backend process reads (app-config.yaml).
   const config = new ConfigReader(repoKaasConfigData(cluster));
-  const tenants = TenantService.fromConfig(config, {
-    clusters: ClusterRegistry.fromConfig(config),
-  });
+  const { tenants, createTeamATenant } = tenantsOver(config);
   let backend: BackstageBackend;
   let filePort: number;
   let alice: string;
@@ -52,14 +50,7 @@ describe('owner-only routes decide on the owner the cluster records (real backen
     });
   const createTenant = async (name: string) => {
     created.push(name);
-    await tenants.create(
-      tenants.validate({
-        name,
-        owner: 'group:default/team-a',
-        isolation: 'namespace',
-        profile: 'small',
-      }),
-    );
+    await createTeamATenant(name);
   };
 
   beforeAll(async () => {
