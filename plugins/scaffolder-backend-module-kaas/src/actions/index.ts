@@ -4,3 +4,19 @@ export { createKaasTenantDeleteAction } from './tenantDelete';
 export { createXaasInstanceCreateAction } from './instanceCreate';
 export { createXaasInstanceWaitAction } from './instanceWait';
 export { createXaasInstanceDeleteAction } from './instanceDelete';
+export type {
+  KaasTenantCreateInput,
+  KaasTenantCreateOutput,
+  KaasTenantDeleteInput,
+  KaasTenantDeleteOutput,
+  KaasTenantWaitCondition,
+  KaasTenantWaitInput,
+  KaasTenantWaitOutput,
+  XaasInstanceConnection,
+  XaasInstanceCreateInput,
+  XaasInstanceCreateOutput,
+  XaasInstanceDeleteInput,
+  XaasInstanceDeleteOutput,
+  XaasInstanceWaitInput,
+  XaasInstanceWaitOutput,
+} from './actionTypes';

@@ -1,6 +1,9 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import {
   instanceEntityRef,
   xaasInstanceCreatePermission,
@@ -14,6 +17,10 @@ import { examples } from './instanceCreate.examples';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
 import { requirePermission } from './requirePermission';
+import type {
+  XaasInstanceCreateInput,
+  XaasInstanceCreateOutput,
+} from './actionTypes';
 
 /**
  * Creates an XaaS instance (a database, a queue, ...) in a tenant, or brings an existing
@@ -27,7 +34,7 @@ export function createXaasInstanceCreateAction(options: {
   tenants: TenantService;
   owners: OwnerAuthorizer;
   permissions: PermissionsService;
-}) {
+}): TemplateAction<XaasInstanceCreateInput, XaasInstanceCreateOutput, 'v2'> {
   const { instances, tenants, owners, permissions } = options;
 
   return createTemplateAction({

@@ -1,6 +1,9 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError, isError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { xaasInstanceDeletePermission } from '@internal/plugin-kaas-common';
 import type {
   InstanceService,
@@ -10,6 +13,10 @@ import { examples } from './instanceDelete.examples';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
 import { requirePermission } from './requirePermission';
+import type {
+  XaasInstanceDeleteInput,
+  XaasInstanceDeleteOutput,
+} from './actionTypes';
 
 /**
  * Deletes an XaaS instance and its data. The input must repeat `<tenant>/<name>` in
@@ -22,7 +29,7 @@ export function createXaasInstanceDeleteAction(options: {
   instances: InstanceService;
   owners: OwnerAuthorizer;
   permissions: PermissionsService;
-}) {
+}): TemplateAction<XaasInstanceDeleteInput, XaasInstanceDeleteOutput, 'v2'> {
   const { instances, owners, permissions } = options;
 
   return createTemplateAction({

@@ -1,11 +1,18 @@
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import type {
   InstanceService,
   OwnerAuthorizer,
 } from '@internal/plugin-kaas-node';
 import { examples } from './instanceWait.examples';
 import * as inputProps from './inputProperties';
+import type {
+  XaasInstanceWaitInput,
+  XaasInstanceWaitOutput,
+} from './actionTypes';
 
 /**
  * Waits until an XaaS instance is ready to use, by the readiness rule of its capability,
@@ -17,7 +24,7 @@ import * as inputProps from './inputProperties';
 export function createXaasInstanceWaitAction(options: {
   instances: InstanceService;
   owners: OwnerAuthorizer;
-}) {
+}): TemplateAction<XaasInstanceWaitInput, XaasInstanceWaitOutput, 'v2'> {
   const { instances, owners } = options;
 
   return createTemplateAction({

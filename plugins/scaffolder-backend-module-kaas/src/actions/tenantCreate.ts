@@ -1,6 +1,9 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import {
   kaasEntityPageUrl,
   kaasTenantCreatePermission,
@@ -14,6 +17,10 @@ import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
 import { requirePermission } from './requirePermission';
 import { examples } from './tenantCreate.examples';
+import type {
+  KaasTenantCreateInput,
+  KaasTenantCreateOutput,
+} from './actionTypes';
 
 /**
  * Creates a tenant, or brings an existing one back to what the input asks: the home
@@ -26,7 +33,7 @@ export function createKaasTenantCreateAction(options: {
   owners: OwnerAuthorizer;
   permissions: PermissionsService;
   config: Config;
-}) {
+}): TemplateAction<KaasTenantCreateInput, KaasTenantCreateOutput, 'v2'> {
   const { tenants, owners, permissions, config } = options;
   const appBaseUrl = config.getString('app.baseUrl');
 

@@ -1,5 +1,8 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { kaasTenantDeletePermission } from '@internal/plugin-kaas-common';
 import type {
   OwnerAuthorizer,
@@ -9,6 +12,10 @@ import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
 import { requirePermission } from './requirePermission';
 import { examples } from './tenantDelete.examples';
+import type {
+  KaasTenantDeleteInput,
+  KaasTenantDeleteOutput,
+} from './actionTypes';
 
 /**
  * Deletes a tenant and everything in it. The owner is checked again here, against the
@@ -21,7 +28,7 @@ export function createKaasTenantDeleteAction(options: {
   tenants: TenantService;
   owners: OwnerAuthorizer;
   permissions: PermissionsService;
-}) {
+}): TemplateAction<KaasTenantDeleteInput, KaasTenantDeleteOutput, 'v2'> {
   const { tenants, owners, permissions } = options;
 
   return createTemplateAction({

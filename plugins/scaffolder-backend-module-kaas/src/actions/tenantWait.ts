@@ -1,11 +1,15 @@
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import type {
   OwnerAuthorizer,
   TenantService,
 } from '@internal/plugin-kaas-node';
 import * as inputProps from './inputProperties';
 import { examples } from './tenantWait.examples';
+import type { KaasTenantWaitInput, KaasTenantWaitOutput } from './actionTypes';
 
 /**
  * Waits until a tenant is ready to use, logging what it is still waiting for. Reading a
@@ -17,7 +21,7 @@ import { examples } from './tenantWait.examples';
 export function createKaasTenantWaitAction(options: {
   tenants: TenantService;
   owners: OwnerAuthorizer;
-}) {
+}): TemplateAction<KaasTenantWaitInput, KaasTenantWaitOutput, 'v2'> {
   const { tenants, owners } = options;
 
   return createTemplateAction({

@@ -1,0 +1,129 @@
+/**
+ * The input and output of each action, written out by hand: the types tsc infers from the
+ * zod schemas order their members by the whole program, so the API report would change
+ * with unrelated edits. Each must describe what its action's schema accepts and produces.
+ *
+ * Object type aliases rather than interfaces: `TemplateAction` requires a `JsonObject`,
+ * which only an object type alias satisfies (an interface has no index signature).
+ */
+import type {
+  CapabilityJsonValue,
+  TenantIsolation,
+} from '@internal/plugin-kaas-common';
+
+/** Input of `kaas:tenant:create`. @public */
+export type KaasTenantCreateInput = {
+  name: string;
+  owner: string;
+  isolation: TenantIsolation;
+  profile: string;
+  cluster?: string;
+  description?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+};
+
+/** Output of `kaas:tenant:create`. @public */
+export type KaasTenantCreateOutput = {
+  tenant: string;
+  namespace: string;
+  cluster: string;
+  isolation: TenantIsolation;
+  entityRef: string;
+  statusUrl: string;
+  /** Dry run only. */
+  manifests?: Record<string, any>[];
+};
+
+/** Input of `kaas:tenant:delete`. @public */
+export type KaasTenantDeleteInput = {
+  name: string;
+  deleteInstances?: boolean;
+  waitUntilGone?: boolean;
+  timeoutSeconds?: number;
+};
+
+/** Output of `kaas:tenant:delete`. @public */
+export type KaasTenantDeleteOutput = {
+  deleted: boolean;
+  tenant: string;
+};
+
+/** Input of `kaas:tenant:wait`. @public */
+export type KaasTenantWaitInput = {
+  name: string;
+  timeoutSeconds?: number;
+};
+
+/** One readiness check of a tenant, as `kaas:tenant:wait` outputs it. @public */
+export type KaasTenantWaitCondition = {
+  type: string;
+  status: string;
+  message: string;
+};
+
+/** Output of `kaas:tenant:wait`. @public */
+export type KaasTenantWaitOutput = {
+  ready: boolean;
+  conditions: KaasTenantWaitCondition[];
+};
+
+/** Input of `xaas:instance:create`. @public */
+export type XaasInstanceCreateInput = {
+  tenant: string;
+  capability: string;
+  name: string;
+  plan: string;
+  /**
+   * Overrides of the plan's parameters. The schema takes any record; input reaches the
+   * action as JSON, and `TemplateAction` requires a JSON type here.
+   */
+  parameters?: Record<string, CapabilityJsonValue>;
+};
+
+/** Where to find an instance's connection details: names only, never secret values. @public */
+export type XaasInstanceConnection = {
+  secretName: string;
+  namespace: string;
+  host?: string;
+  port?: number;
+  keys: string[];
+};
+
+/** Output of `xaas:instance:create`. @public */
+export type XaasInstanceCreateOutput = {
+  instance: string;
+  namespace: string;
+  cluster: string;
+  entityRef: string;
+  connection?: XaasInstanceConnection;
+  /** Dry run only. */
+  manifests?: Record<string, any>[];
+};
+
+/** Input of `xaas:instance:delete`. @public */
+export type XaasInstanceDeleteInput = {
+  tenant: string;
+  name: string;
+  confirm: string;
+  waitUntilGone?: boolean;
+  timeoutSeconds?: number;
+};
+
+/** Output of `xaas:instance:delete`. @public */
+export type XaasInstanceDeleteOutput = {
+  deleted: boolean;
+  instance: string;
+};
+
+/** Input of `xaas:instance:wait`. @public */
+export type XaasInstanceWaitInput = {
+  tenant: string;
+  name: string;
+  timeoutSeconds?: number;
+};
+
+/** Output of `xaas:instance:wait`. @public */
+export type XaasInstanceWaitOutput = {
+  ready: boolean;
+};
