@@ -34,10 +34,8 @@ export {
   listMarkedNamespaces,
   type MarkedNamespace,
 } from './platform/markedNamespaces';
-export {
-  readPlatformAdmins,
-  readTenantSettings,
-} from './tenants/readTenantPolicy';
+export { readPlatformAdmins } from './tenants/readTenantPolicy';
+export { readTenantSettings } from './tenants/readTenantSettings';
 export type { KubernetesManifest } from './tenants/kubernetesManifest';
 export type { TenantPlan } from './tenants/renderTenant';
 export type {
