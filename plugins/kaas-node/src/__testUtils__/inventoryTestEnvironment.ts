@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import {
   repoKaasConfigData,
@@ -9,6 +8,7 @@ import {
   type AdminClusterAccess,
 } from '@internal/kaas-test-cluster';
 
+export { capturingLogger } from './capturingLogger';
 export {
   adminKubectl as kubectl,
   installCrds,
@@ -24,22 +24,6 @@ export const sharedCluster = (): ClusterAccess => testCluster();
 /** The repository's real `kaas` configuration (app-config.yaml) on `cluster`. */
 export function inventoryTestConfig(cluster: ClusterAccess = sharedCluster()) {
   return new ConfigReader(repoKaasConfigData(cluster));
-}
-
-/** A logger that keeps its lines, for asserting what was logged. */
-export function capturingLogger(lines: string[] = []): LoggerService & {
-  lines: string[];
-} {
-  const push = (message: string) => void lines.push(message);
-  const logger = {
-    lines,
-    info: push,
-    warn: push,
-    error: push,
-    debug: push,
-    child: () => logger,
-  };
-  return logger;
 }
 
 /** A pod the `restricted` Pod Security level admits, sized within the tenant's LimitRange. */

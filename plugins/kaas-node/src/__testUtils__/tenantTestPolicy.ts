@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { testCluster, untitledClusterEntry } from '@internal/kaas-test-cluster';
 
 /** API group and kind of the tiny XRD-like CRD the tests install in place of Crossplane. */
 export const TEST_CLAIM = {
@@ -168,4 +169,9 @@ export function tenantTestConfig(clusters: unknown[] = []) {
       ],
     },
   } as any);
+}
+
+/** {@link tenantTestConfig} on the shared test control plane, as cluster `local`. */
+export function localTenantTestConfig() {
+  return tenantTestConfig([untitledClusterEntry(testCluster())]);
 }

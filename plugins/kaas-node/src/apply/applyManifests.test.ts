@@ -9,9 +9,7 @@ import {
   uniqueName,
   waitFor,
 } from '@internal/kaas-test-cluster';
-import { ClusterRegistry } from '../clusters/ClusterRegistry';
-import { TenantService } from '../tenants/TenantService';
-import { tenantTestConfig } from '../tenants/__testUtils__/tenantTestPolicy';
+import { localTestServices } from '../__testUtils__/localTestServices';
 
 const execFileAsync = promisify(execFile);
 
@@ -42,19 +40,7 @@ async function stored(kind: string, name: string, namespace: string) {
 
 describe('applyManifests against the local control plane with the backend credential', () => {
   it('stores every field as rendered, also those client-node models under other names (LimitRange default, NetworkPolicy from)', async () => {
-    const cluster = testCluster();
-    const config = tenantTestConfig([
-      {
-        name: 'local',
-        url: cluster.url,
-        caFile: cluster.caFile,
-        roles: ['tenants'],
-        auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-      },
-    ]);
-    const tenants = TenantService.fromConfig(config, {
-      clusters: ClusterRegistry.fromConfig(config),
-    });
+    const { tenants } = localTestServices();
     const name = uniqueName('fields');
     const namespace = `t-${name}`;
     const request = tenants.validate({
@@ -92,19 +78,7 @@ describe('applyManifests against the local control plane with the backend creden
   });
 
   it("validates a new tenant's dry run in the platform namespace, never inside another tenant's namespace", async () => {
-    const cluster = testCluster();
-    const config = tenantTestConfig([
-      {
-        name: 'local',
-        url: cluster.url,
-        caFile: cluster.caFile,
-        roles: ['tenants'],
-        auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-      },
-    ]);
-    const tenants = TenantService.fromConfig(config, {
-      clusters: ClusterRegistry.fromConfig(config),
-    });
+    const { tenants } = localTestServices();
     const request = (name: string, owner: string) =>
       tenants.validate({
         name,

@@ -9,6 +9,7 @@ import {
   adminKubeConfig,
   testCluster,
   uniqueName,
+  untitledClusterEntry,
 } from '@internal/kaas-test-cluster';
 import { ClusterRegistry } from './ClusterRegistry';
 
@@ -18,13 +19,7 @@ describe('ClusterRegistry against the local control plane with the backend crede
     new ConfigReader({
       kaas: {
         clusters: [
-          {
-            name: 'local',
-            url: cluster.url,
-            caFile: cluster.caFile,
-            roles: ['tenants', 'management', 'xaas'],
-            auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-          },
+          untitledClusterEntry(cluster),
           {
             name: 'local-admin',
             roles: ['xaas'],

@@ -1,4 +1,3 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
@@ -16,6 +15,7 @@ import {
   waitFor,
   writeStatus as writeStatusAs,
 } from '@internal/kaas-test-cluster';
+import { capturingLogger } from '../__testUtils__/capturingLogger';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { TenantService } from '../tenants/TenantService';
 import { capabilityInstanceKinds } from '../tenants/tenantInstances';
@@ -76,17 +76,6 @@ const PG_DATABASE = {
     port: 5432,
   },
 };
-
-function capturingLogger(lines: string[]): LoggerService {
-  const logger: LoggerService = {
-    info: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
-    warn: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
-    error: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
-    debug: (m, meta) => void lines.push(`${m} ${JSON.stringify(meta ?? {})}`),
-    child: () => logger,
-  };
-  return logger;
-}
 
 describe('InstanceService against the local control plane with the backend credential, the shipped capabilities and the upstream operator CRDs', () => {
   const logs: string[] = [];

@@ -235,12 +235,8 @@ export class InstanceService {
     tenant: string,
     name: string,
   ): Promise<ConnectionDetails> {
-    const { found, tenantSummary } = await this.resolve(tenant, name);
-    return readConnectionDetails(
-      this.options.clusters.get(found.summary.cluster),
-      found,
-      tenantSummary,
-    );
+    const { cluster, found, tenantSummary } = await this.resolve(tenant, name);
+    return readConnectionDetails(cluster, found, tenantSummary);
   }
 
   /**
@@ -252,12 +248,8 @@ export class InstanceService {
     tenant: string,
     name: string,
   ): Promise<{ secretName: string; values: Record<string, string> }> {
-    const { found, tenantSummary } = await this.resolve(tenant, name);
-    return readCredentials(
-      this.options.clusters.get(found.summary.cluster),
-      found,
-      tenantSummary,
-    );
+    const { cluster, found, tenantSummary } = await this.resolve(tenant, name);
+    return readCredentials(cluster, found, tenantSummary);
   }
 
   /**
@@ -269,8 +261,7 @@ export class InstanceService {
     name: string,
     options: InstanceDeleteOptions = {},
   ): Promise<InstanceDeleteResult> {
-    const { found, tenantSummary } = await this.resolve(tenant, name);
-    const cluster = this.options.clusters.get(found.summary.cluster);
+    const { cluster, found, tenantSummary } = await this.resolve(tenant, name);
     return deleteInstance(
       {
         cluster,
@@ -365,6 +356,9 @@ export class InstanceService {
         `Instance '${name}' of tenant '${tenant}' does not exist`,
       );
     }
-    return resolved;
+    return {
+      ...resolved,
+      cluster: this.options.clusters.get(resolved.found.summary.cluster),
+    };
   }
 }

@@ -70,7 +70,11 @@ export async function findInstances(
           ? [
               {
                 summary,
-                object: { ...item, apiVersion: main.apiVersion, kind: main.kind },
+                object: {
+                  ...item,
+                  apiVersion: main.apiVersion,
+                  kind: main.kind,
+                },
                 loaded,
               },
             ]

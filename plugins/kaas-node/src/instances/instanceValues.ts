@@ -4,6 +4,7 @@ import {
   type Capability,
 } from '@internal/plugin-kaas-common';
 import type { TenantSummary } from '../tenants/tenantSummary';
+import type { InstanceSummary } from './instanceSummary';
 import type { InstanceTemplateValueSet } from './instanceTemplates';
 import type { LoadedCapability } from './readCapabilities';
 
@@ -54,4 +55,25 @@ export function instanceTemplateValues(options: {
       profile: tenant.profile,
     },
   };
+}
+
+/**
+ * The template values of an existing instance, from the request recorded on it: what its
+ * connection rule's placeholders stood for when it was made (the parameters' defaults
+ * filled in; parameters today's schema would refuse are kept as recorded).
+ */
+export function recordedInstanceValues(
+  loaded: LoadedCapability,
+  instance: Pick<InstanceSummary, 'name' | 'plan' | 'namespace' | 'parameters'>,
+  tenant: TenantSummary,
+): InstanceTemplateValueSet {
+  return instanceTemplateValues({
+    capability: loaded.capability,
+    name: instance.name,
+    plan: instance.plan,
+    namespace: instance.namespace,
+    parameters: planParameters(loaded, instance.plan, instance.parameters)
+      .parameters,
+    tenant,
+  });
 }

@@ -116,7 +116,7 @@ describe('readCapabilities', () => {
       "'kaas.capabilities.test.readiness.object': object 1 is optional",
     ],
     [
-      'another object of the readiness object\'s kind',
+      "another object of the readiness object's kind",
       (c: any) => {
         c.objects.push({
           ...c.objects[0],

@@ -8,22 +8,13 @@ import type { TenantSummary } from '../tenants/tenantSummary';
 import type { FoundInstance } from './findInstances';
 import { connectionOf, instanceConnectionRule } from './instanceConnection';
 import { valueAt } from './instanceReadiness';
-import { instanceTemplateValues, planParameters } from './instanceValues';
+import { recordedInstanceValues } from './instanceValues';
 
 /** The instance's connection rule, its placeholders filled from the recorded request. */
 function ruleOf(found: FoundInstance, tenant: TenantSummary) {
-  const { summary, loaded } = found;
   return instanceConnectionRule(
-    loaded.capability,
-    instanceTemplateValues({
-      capability: loaded.capability,
-      name: summary.name,
-      plan: summary.plan,
-      namespace: summary.namespace,
-      parameters: planParameters(loaded, summary.plan, summary.parameters)
-        .parameters,
-      tenant,
-    }),
+    found.loaded.capability,
+    recordedInstanceValues(found.loaded, found.summary, tenant),
   );
 }
 

@@ -27,7 +27,7 @@ import {
   sharedCluster,
   writeStatus,
   type ClusterAccess,
-} from './__testUtils__/inventoryTestEnvironment';
+} from '../__testUtils__/inventoryTestEnvironment';
 
 const CNPG = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' };
 const CAPI = { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster' };

@@ -6,7 +6,7 @@ import {
   connectionOf,
   instanceConnectionRule,
 } from '../instances/instanceConnection';
-import { instanceTemplateValues, planParameters } from '../instances/instanceValues';
+import { recordedInstanceValues } from '../instances/instanceValues';
 import type { LoadedCapability } from '../instances/readCapabilities';
 import type { TenantSummary } from '../tenants/tenantSummary';
 import type { InstanceProjection } from './objectProjections';
@@ -24,15 +24,6 @@ export function instanceStatusOf(options: {
   const { instance, loaded, tenant } = options;
   const { capability } = loaded;
   const summary = { ...instance.summary, owner: tenant.owner };
-  const values = instanceTemplateValues({
-    capability,
-    name: summary.name,
-    plan: summary.plan,
-    namespace: summary.namespace,
-    parameters: planParameters(loaded, summary.plan, summary.parameters)
-      .parameters,
-    tenant,
-  });
   return {
     ...summary,
     entityRef: instanceEntityRef(summary.tenant, summary.name),
@@ -42,7 +33,10 @@ export function instanceStatusOf(options: {
     ...(instance.phase ? { phase: instance.phase } : {}),
     conditions: instance.conditions,
     connection: connectionOf(
-      instanceConnectionRule(capability, values),
+      instanceConnectionRule(
+        capability,
+        recordedInstanceValues(loaded, summary, tenant),
+      ),
       summary.namespace,
       instance.statusService,
     ),

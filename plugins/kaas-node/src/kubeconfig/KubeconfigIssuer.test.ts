@@ -11,37 +11,27 @@ import {
   waitFor,
 } from '@internal/kaas-test-cluster';
 import YAML from 'yaml';
-import { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { ensurePlatformNamespace } from '../platform/platformNamespace';
-import { TenantService } from '../tenants/TenantService';
-import { tenantTestConfig } from '../tenants/__testUtils__/tenantTestPolicy';
+import { localTestServices } from '../__testUtils__/localTestServices';
 import { KubeconfigIssuer } from './KubeconfigIssuer';
 import {
   jwtPayload,
   kubectlWith,
   writeTemp,
-} from './__testUtils__/kubectlWith';
+} from '../__testUtils__/kubectlWith';
 
 const ISSUANCE = 'kaas.internal/kubeconfig-issuance';
 
 describe('KubeconfigIssuer against the local control plane, checked with the real kubectl', () => {
   const cluster = testCluster();
-  const config = tenantTestConfig([
-    {
-      name: 'local',
-      url: cluster.url,
-      publicUrl: cluster.url,
-      caFile: cluster.caFile,
-      roles: ['tenants', 'management', 'xaas'],
-      auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-    },
-  ]);
-  const clusters = ClusterRegistry.fromConfig(config);
-  const tenants = TenantService.fromConfig(config, { clusters });
-  const settings = { defaultTtlSeconds: 3600, maxTtlSeconds: 4 * 3600 };
-  const issuer = new KubeconfigIssuer({ clusters, tenants, settings });
+  const {
+    settings,
+    clusters,
+    tenants,
+    issuer,
+    platformNamespace: platform,
+  } = localTestServices();
   const core = adminKubeConfig().makeApiClient(CoreV1Api);
-  const platform = tenants.policy.settings.platformNamespace;
   const teamA = uniqueName('kc-a');
   const teamB = uniqueName('kc-b');
 

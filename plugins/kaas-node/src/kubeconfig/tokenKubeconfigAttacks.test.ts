@@ -7,15 +7,12 @@ import {
   waitFor,
 } from '@internal/kaas-test-cluster';
 import YAML from 'yaml';
-import { ClusterRegistry } from '../clusters/ClusterRegistry';
-import { TenantService } from '../tenants/TenantService';
-import { tenantTestConfig } from '../tenants/__testUtils__/tenantTestPolicy';
-import { KubeconfigIssuer } from './KubeconfigIssuer';
+import { localTestServices } from '../__testUtils__/localTestServices';
 import {
   jwtPayload,
   kubectlWith,
   writeTemp,
-} from './__testUtils__/kubectlWith';
+} from '../__testUtils__/kubectlWith';
 
 const TOKEN_REFUSED =
   /ServiceAccount tokens cannot be requested in tenant namespaces.*Download a kubeconfig from the tenant's page in Backstage/;
@@ -40,25 +37,8 @@ function tokenSecret(name: string, namespace: string, serviceAccount: string) {
 
 describe('a holder of a token kubeconfig attacking with the real kubectl, against the local control plane', () => {
   const cluster = testCluster();
-  const config = tenantTestConfig([
-    {
-      name: 'local',
-      url: cluster.url,
-      publicUrl: cluster.url,
-      caFile: cluster.caFile,
-      roles: ['tenants', 'management', 'xaas'],
-      auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-    },
-  ]);
-  const clusters = ClusterRegistry.fromConfig(config);
-  const tenants = TenantService.fromConfig(config, { clusters });
-  const issuer = new KubeconfigIssuer({
-    clusters,
-    tenants,
-    settings: { defaultTtlSeconds: 3600, maxTtlSeconds: 4 * 3600 },
-  });
+  const { tenants, issuer, platformNamespace: platform } = localTestServices();
   const core = adminKubeConfig().makeApiClient(CoreV1Api);
-  const platform = tenants.policy.settings.platformNamespace;
   const tenant = uniqueName('kc-attack');
   const namespace = `t-${tenant}`;
   let kubeconfig: string;

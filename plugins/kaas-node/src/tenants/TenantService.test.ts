@@ -19,7 +19,10 @@ import {
 } from '@internal/kaas-test-cluster';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { TenantService } from './TenantService';
-import { TEST_CLAIM, tenantTestConfig } from './__testUtils__/tenantTestPolicy';
+import {
+  TEST_CLAIM,
+  localTenantTestConfig,
+} from '../__testUtils__/tenantTestPolicy';
 
 const CNPG_CLUSTER = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' };
 const MANAGED_BY = 'kaas.internal/managed-by=backstage-kaas';
@@ -85,16 +88,7 @@ function testClaimCrd() {
 }
 
 describe('TenantService against the local control plane with the backend credential and upstream Cluster API / vCluster CRDs', () => {
-  const cluster = testCluster();
-  const config = tenantTestConfig([
-    {
-      name: 'local',
-      url: cluster.url,
-      caFile: cluster.caFile,
-      roles: ['tenants', 'management', 'xaas'],
-      auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-    },
-  ]);
+  const config = localTenantTestConfig();
   // The kind the instance tests below create; a backend takes it from kaas.capabilities.
   const tenants = TenantService.fromConfig(config, {
     clusters: ClusterRegistry.fromConfig(config),

@@ -19,12 +19,17 @@ import {
   startLocalCluster,
   testCluster,
   uniqueName,
+  untitledClusterEntry,
+  VCLUSTER_KINDS,
   type AdminClusterAccess,
   type LocalCluster,
 } from '@internal/kaas-test-cluster';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { TenantService } from './TenantService';
-import { tenantTestConfig } from './__testUtils__/tenantTestPolicy';
+import {
+  localTenantTestConfig,
+  tenantTestConfig,
+} from '../__testUtils__/tenantTestPolicy';
 
 const CNPG_CLUSTER = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' };
 
@@ -135,11 +140,7 @@ describe('TenantService across two local control planes (the shared one and a se
         first,
         ['cluster-api', 'cluster-api-provider-vcluster'],
         [
-          { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster' },
-          {
-            apiVersion: 'controlplane.cluster.x-k8s.io/v1alpha1',
-            kind: 'VCluster',
-          },
+          ...VCLUSTER_KINDS,
           {
             apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1',
             kind: 'VCluster',
@@ -148,20 +149,8 @@ describe('TenantService across two local control planes (the shared one and a se
       ),
     ]);
     const config = tenantTestConfig([
-      {
-        name: 'local',
-        url: first.url,
-        caFile: first.caFile,
-        roles: ['tenants', 'management', 'xaas'],
-        auth: { type: 'tokenFile', tokenFile: first.backendTokenFile },
-      },
-      {
-        name: 'second',
-        url: second.url,
-        caFile: second.caFile,
-        roles: ['tenants', 'xaas'],
-        auth: { type: 'tokenFile', tokenFile: second.backendTokenFile },
-      },
+      untitledClusterEntry(first),
+      { ...untitledClusterEntry(second, 'second'), roles: ['tenants', 'xaas'] },
     ]);
     tenants = TenantService.fromConfig(config, {
       clusters: ClusterRegistry.fromConfig(config),
@@ -350,19 +339,11 @@ describe('TenantService with a cluster that accepts connections and never answer
     await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as net.AddressInfo;
     const config = tenantTestConfig([
+      untitledClusterEntry(first),
       {
-        name: 'local',
-        url: first.url,
-        caFile: first.caFile,
-        roles: ['tenants', 'management', 'xaas'],
-        auth: { type: 'tokenFile', tokenFile: first.backendTokenFile },
-      },
-      {
-        name: 'silent',
+        ...untitledClusterEntry(first, 'silent'),
         url: `https://127.0.0.1:${port}`,
-        caFile: first.caFile,
         roles: ['tenants'],
-        auth: { type: 'tokenFile', tokenFile: first.backendTokenFile },
         requestTimeout: '1s',
       },
     ]);
@@ -394,15 +375,7 @@ describe('TenantService with a cluster that accepts connections and never answer
     expect(refusedMs).toBeLessThan(3_000);
 
     // Made through a configuration without the silent cluster, then looked up with it.
-    const config = tenantTestConfig([
-      {
-        name: 'local',
-        url: first.url,
-        caFile: first.caFile,
-        roles: ['tenants', 'management', 'xaas'],
-        auth: { type: 'tokenFile', tokenFile: first.backendTokenFile },
-      },
-    ]);
+    const config = localTenantTestConfig();
     const direct = TenantService.fromConfig(config, {
       clusters: ClusterRegistry.fromConfig(config),
     });

@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { readTenantPolicy } from './readTenantPolicy';
-import { tenantTestConfig } from './__testUtils__/tenantTestPolicy';
+import { tenantTestConfig } from '../__testUtils__/tenantTestPolicy';
 
 describe('readTenantPolicy', () => {
   const base = () => tenantTestConfig().get('kaas') as any;

@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { readTenantPolicy } from './readTenantPolicy';
 import { renderTenant } from './renderTenant';
-import { tenantTestConfig } from './__testUtils__/tenantTestPolicy';
+import { tenantTestConfig } from '../__testUtils__/tenantTestPolicy';
 
 describe('renderTenant', () => {
   const policy = readTenantPolicy(
