@@ -116,6 +116,13 @@ export interface Config {
     /** Let service principals (other backends) act for any owner group. Default false. */
     allowServicePrincipals?: boolean;
     /**
+     * kaas permissions that only platform admins hold, under the platform's default
+     * permission policy: e.g. `['kaas.tenant.delete', 'xaas.instance.delete']` lets only
+     * the platform team delete, in templates and through actions alike (other users do not
+     * even see those actions). Default none. Names: see `kaasPermissions` in kaas-common.
+     */
+    platformAdminOnlyPermissions?: string[];
+    /**
      * What of a tenant only those who may act for its owner group (members, platform
      * admins) see; every other reader gets the rest of its status. `owners` (default) or
      * `everyone`.

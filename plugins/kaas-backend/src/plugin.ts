@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import {
   kaasCapabilityReadPermission,
@@ -24,6 +25,7 @@ import {
   ownerAuthorizerServiceRef,
   tenantServiceRef,
 } from '@internal/plugin-kaas-node';
+import { registerKaasActions } from './actions/registerKaasActions';
 import { cachedReadDecisions } from './permissions/cachedReadDecisions';
 import { capabilitiesRoute } from './routes/capabilitiesRoute';
 import { clustersRoute } from './routes/clustersRoute';
@@ -60,6 +62,7 @@ export const kaasPlugin = createBackendPlugin({
         issuer: kubeconfigIssuerServiceRef,
         config: coreServices.rootConfig,
         owners: ownerAuthorizerServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         httpRouter,
@@ -75,6 +78,7 @@ export const kaasPlugin = createBackendPlugin({
         issuer,
         config,
         owners,
+        actionsRegistry,
       }) {
         const tenantPermissions = [
           kaasTenantKubeconfigCreatePermission,
@@ -124,6 +128,7 @@ export const kaasPlugin = createBackendPlugin({
             kaasTenantReadPermission,
           ],
         });
+        const visibility = readOwnerVisibility(config);
         httpRouter.use(
           clustersRoute({ registry, httpAuth, permissions: readPermissions }),
         );
@@ -145,7 +150,7 @@ export const kaasPlugin = createBackendPlugin({
             httpAuth,
             permissions: readPermissions,
             owners,
-            visibility: readOwnerVisibility(config),
+            visibility,
           }),
         );
         httpRouter.use(
@@ -180,6 +185,20 @@ export const kaasPlugin = createBackendPlugin({
             auditor,
           }),
         );
+        // The same operations for automation and agents (MCP), with the caller's
+        // credentials; never kubeconfigs or credentials.
+        registerKaasActions({
+          actionsRegistry,
+          permissions,
+          userInfo,
+          auditor,
+          tenants,
+          instances,
+          inventory,
+          owners,
+          visibility,
+          appBaseUrl: config.getOptionalString('app.baseUrl'),
+        });
       },
     });
   },

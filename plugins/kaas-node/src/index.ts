@@ -97,3 +97,14 @@ export {
 } from './inventory/KaasInventory';
 export { kaasInventoryServiceRef } from './inventory/kaasInventoryServiceRef';
 export type { InventoryRequestCounts } from './inventory/requestCounter';
+
+export {
+  createTenantAs,
+  deleteTenantAs,
+  type TenantOperationServices,
+} from './operations/tenantOperations';
+export {
+  createInstanceAs,
+  deleteInstanceAs,
+  type InstanceOperationServices,
+} from './operations/instanceOperations';

@@ -2,11 +2,7 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   kaasTenantReadPermission,
   tenantEntityRef,
@@ -18,6 +14,7 @@ import type {
 } from '@internal/plugin-kaas-node';
 import type { Request } from 'express';
 import Router from 'express-promise-router';
+import { tenantFromInventory } from '../tenantFromInventory';
 import type { OwnerVisibility } from '../visibility/ownerVisibility';
 import { authorizeCaller } from './authorizeCaller';
 import { nameParam } from './pathParams';
@@ -68,18 +65,7 @@ export function tenantStatusRoutes(options: {
       `You are not allowed to read tenant '${tenant}'`,
       options,
     );
-    await inventory.ready();
-    if (!inventory.tenant(tenant)) {
-      const unread = inventory.clustersOutOfSync();
-      if (unread.length) {
-        throw new ServiceUnavailableError(
-          `Tenant '${tenant}' is not on any cluster that can be read now; cluster(s) ${unread
-            .map(c => `'${c}'`)
-            .join(', ')} cannot be read, and it may be there. Try again later.`,
-        );
-      }
-      throw new NotFoundError(`Tenant '${tenant}' does not exist`);
-    }
+    await tenantFromInventory(inventory, tenant);
     return tenant;
   }
 

@@ -7,12 +7,15 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   kaasTenantCreatePermission,
+  kaasTenantDeletePermission,
   kaasTenantKubeconfigCreatePermission,
   kaasTenantListPermission,
   kaasTenantReadPermission,
   xaasInstanceCredentialsReadPermission,
 } from '@internal/plugin-kaas-common';
+import { ConfigReader } from '@backstage/config';
 import { KaasPermissionPolicy } from './KaasPermissionPolicy';
+import { readPlatformAdminOnlyPermissions } from './readPlatformAdminOnlyPermissions';
 
 const policy = new KaasPermissionPolicy(['group:default/platform-team']);
 
@@ -128,5 +131,42 @@ describe('KaasPermissionPolicy', () => {
         AuthorizeResult.ALLOW,
       );
     }
+  });
+
+  it('keeps the permissions of kaas.platformAdminOnlyPermissions for platform admins', async () => {
+    const strict = new KaasPermissionPolicy(
+      ['group:default/platform-team'],
+      readPlatformAdminOnlyPermissions(
+        new ConfigReader({
+          kaas: { platformAdminOnlyPermissions: ['kaas.tenant.delete'] },
+        }),
+      ),
+    );
+    const p = kaasTenantDeletePermission;
+    expect((await strict.handle({ permission: p }, alice)).result).toBe(
+      AuthorizeResult.DENY,
+    );
+    expect((await strict.handle({ permission: p }, petra)).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    expect((await strict.handle({ permission: p })).result).toBe(
+      AuthorizeResult.DENY,
+    );
+    expect(
+      (await strict.handle({ permission: kaasTenantCreatePermission }, alice))
+        .result,
+    ).toBe(AuthorizeResult.ALLOW);
+  });
+
+  it('refuses a name in kaas.platformAdminOnlyPermissions that is no kaas permission', () => {
+    expect(() =>
+      readPlatformAdminOnlyPermissions(
+        new ConfigReader({
+          kaas: { platformAdminOnlyPermissions: ['kaas.tenant.destroy'] },
+        }),
+      ),
+    ).toThrow(
+      /kaas.platformAdminOnlyPermissions: 'kaas.tenant.destroy' is no kaas permission; use some of: .*kaas.tenant.delete/,
+    );
   });
 });

@@ -55,10 +55,15 @@ const deny: PolicyDecision = { result: AuthorizeResult.DENY };
  * - the core Kubernetes plugin's proxy (`kubernetes.proxy`): platform admins only, as it
  *   reaches any namespace with the plugin's credential;
  * - reading kaas status and every other plugin's permission: allowed, as Backstage's
- *   allow-all policy did before this one.
+ *   allow-all policy did before this one;
+ * - any kaas permission listed in `kaas.platformAdminOnlyPermissions`: platform admins only.
  */
 export class KaasPermissionPolicy implements PermissionPolicy {
-  constructor(private readonly platformAdmins: readonly string[]) {}
+  constructor(
+    private readonly platformAdmins: readonly string[],
+    /** kaas permissions only platform admins hold (`kaas.platformAdminOnlyPermissions`). */
+    private readonly platformAdminOnly: ReadonlySet<string> = new Set(),
+  ) {}
 
   async handle(
     request: PolicyQuery,
@@ -70,6 +75,10 @@ export class KaasPermissionPolicy implements PermissionPolicy {
       return isPlatformAdmin(claims, this.platformAdmins) ? allow : deny;
     }
     if (!KAAS_PERMISSIONS.has(permission.name)) return allow;
+    if (this.platformAdminOnly.has(permission.name)) {
+      const claims = user?.info.ownershipEntityRefs ?? [];
+      return isPlatformAdmin(claims, this.platformAdmins) ? allow : deny;
+    }
 
     if (OWNER_ONLY.has(permission.name)) {
       if (

@@ -5,8 +5,12 @@ import {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { readPlatformAdmins } from '@internal/plugin-kaas-node';
 import { KaasPermissionPolicy } from './KaasPermissionPolicy';
+import { readPlatformAdminOnlyPermissions } from './readPlatformAdminOnlyPermissions';
 
-/** Installs {@link KaasPermissionPolicy} with the configured `kaas.platformAdmins`. */
+/**
+ * Installs {@link KaasPermissionPolicy} with the configured `kaas.platformAdmins` and
+ * `kaas.platformAdminOnlyPermissions`.
+ */
 export const permissionModuleKaasPolicy = createBackendModule({
   pluginId: 'permission',
   moduleId: 'kaas-policy',
@@ -17,7 +21,12 @@ export const permissionModuleKaasPolicy = createBackendModule({
         policy: policyExtensionPoint,
       },
       async init({ config, policy }) {
-        policy.setPolicy(new KaasPermissionPolicy(readPlatformAdmins(config)));
+        policy.setPolicy(
+          new KaasPermissionPolicy(
+            readPlatformAdmins(config),
+            readPlatformAdminOnlyPermissions(config),
+          ),
+        );
       },
     });
   },

@@ -1,0 +1,79 @@
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import type { OwnerAuthorizer } from '../owners/OwnerAuthorizer';
+import type { TenantService } from '../tenants/TenantService';
+import type { TenantApplyResult } from '../tenants/tenantResults';
+import type { TenantSummary } from '../tenants/tenantSummary';
+
+/** What a caller's tenant operations need. @public */
+export interface TenantOperationServices {
+  tenants: TenantService;
+  owners: Pick<OwnerAuthorizer, 'assertMayActFor'>;
+}
+
+/**
+ * Creates (or re-applies) a tenant for a caller, as the scaffolder action and the
+ * `kaas:create-tenant` action do: the request validated, then only members of the owner
+ * group (or platform admins) may go on, before anything is written. Each applied object
+ * goes to `logger`.
+ *
+ * @public
+ */
+export async function createTenantAs(
+  { tenants, owners }: TenantOperationServices,
+  credentials: BackstageCredentials,
+  input: unknown,
+  options: { dryRun: boolean; logger: LoggerService },
+): Promise<TenantApplyResult> {
+  const request = tenants.validate(input);
+  await owners.assertMayActFor(credentials, request.owner);
+  options.logger.info(
+    `${options.dryRun ? 'Dry run: checking' : 'Creating'} tenant '${
+      request.name
+    }' (${request.isolation}, profile '${request.profile}') for ${
+      request.owner
+    }`,
+  );
+  return tenants.create(request, options);
+}
+
+/**
+ * Deletes a tenant for a caller, checked against the owner recorded on the cluster (what
+ * the tenant belongs to now, whatever created it). Resolves to the tenant that was
+ * deleted (or would be, in a dry run), or undefined when it does not exist: deleting what
+ * is gone succeeds.
+ *
+ * @public
+ */
+export async function deleteTenantAs(
+  { tenants, owners }: TenantOperationServices,
+  credentials: BackstageCredentials,
+  name: string,
+  options: {
+    deleteInstances: boolean;
+    waitUntilGone: boolean;
+    timeoutMs: number;
+    dryRun: boolean;
+    logger: LoggerService;
+  },
+): Promise<TenantSummary | undefined> {
+  const summary = await tenants.get(name);
+  if (!summary) {
+    options.logger.info(`Tenant '${name}' does not exist; nothing to delete`);
+    return undefined;
+  }
+  await owners.assertMayActFor(credentials, summary.owner);
+  options.logger.info(
+    `${
+      options.dryRun ? 'Dry run: checking deletion of' : 'Deleting'
+    } tenant '${name}' of ${summary.owner}: ${
+      summary.isolation
+    } tenant with home namespace '${summary.namespace}' on cluster '${
+      summary.cluster
+    }'${options.deleteInstances ? ', including its XaaS instances' : ''}`,
+  );
+  await tenants.delete(summary, options);
+  return summary;
+}
