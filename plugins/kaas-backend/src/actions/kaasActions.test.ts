@@ -1,0 +1,381 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { CoreV1Api } from '@kubernetes/client-node';
+import {
+  adminKubeConfig,
+  uniqueName,
+  waitFor,
+} from '@internal/kaas-test-cluster';
+import request from 'supertest';
+import {
+  CapturingRootLogger,
+  credentialRoutesConfig,
+  credentialRoutesConfigReader,
+  tenantsOver,
+} from '../__testUtils__/credentialRoutesBackend';
+import { kaasPlugin } from '../plugin';
+
+const GROUPS: Record<string, string[]> = {
+  'user:default/alice': ['group:default/team-a'],
+  'user:default/bob': ['group:default/team-b'],
+  'user:default/petra': ['group:default/platform-team'],
+};
+
+const userRefOf = (credentials: { principal: unknown }) =>
+  (credentials.principal as { userEntityRef?: string }).userEntityRef ?? '';
+
+/** Bob may not delete tenants (as `kaas.platformAdminOnlyPermissions` would say); all else is allowed. */
+const permissions = mockServices.permissions.mock({
+  authorize: async (queries, options) =>
+    queries.map(query => ({
+      result:
+        query.permission.name === 'kaas.tenant.delete' &&
+        userRefOf(options!.credentials) === 'user:default/bob'
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    })),
+});
+
+const userInfo = mockServices.userInfo.mock({
+  getUserInfo: async credentials => {
+    const userEntityRef = userRefOf(credentials);
+    return {
+      userEntityRef,
+      ownershipEntityRefs: [userEntityRef, ...(GROUPS[userEntityRef] ?? [])],
+    };
+  },
+});
+
+const ACTIONS = '/api/kaas/.backstage/actions/v1/actions';
+const as = (user: string) =>
+  mockCredentials.user.header(`user:default/${user}`);
+
+describe('kaas actions in the Actions Registry, against the local control plane', () => {
+  const logger = new CapturingRootLogger();
+  const tenant = uniqueName('act');
+  const secretValue = 'never-in-an-action-output';
+  let server: Parameters<typeof request>[0];
+  const { tenants } = tenantsOver(credentialRoutesConfigReader());
+
+  const invoke = (user: string, action: string, input: object) =>
+    request(server)
+      .post(`${ACTIONS}/kaas:${action}/invoke`)
+      .set('Authorization', as(user))
+      .send(input);
+
+  beforeAll(async () => {
+    const backend = await startTestBackend({
+      features: [
+        kaasPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://localhost:3000' },
+            kaas: credentialRoutesConfig() as any,
+          },
+        }),
+        createServiceFactory({
+          service: coreServices.rootLogger,
+          deps: {},
+          factory: () => logger,
+        }),
+        permissions.factory,
+        userInfo.factory,
+      ],
+    });
+    server = backend.server;
+  });
+
+  afterAll(async () => {
+    if (await tenants.get(tenant)) {
+      await tenants.delete(tenant, { deleteInstances: true });
+    }
+  });
+
+  it('lists every platform action with honest attributes, and no kubeconfig or credential action', async () => {
+    const response = await request(server)
+      .get(ACTIONS)
+      .set('Authorization', as('alice'));
+    expect(response.status).toBe(200);
+    const attributes = Object.fromEntries(
+      response.body.actions.map((a: any) => [a.id, a.attributes]),
+    );
+    const read = { readOnly: true, idempotent: true, destructive: false };
+    const write = { readOnly: false, idempotent: true, destructive: false };
+    const destroy = { readOnly: false, idempotent: true, destructive: true };
+    expect(attributes).toEqual({
+      'kaas:list-tenants': read,
+      'kaas:get-tenant-status': read,
+      'kaas:explain-tenant-not-ready': read,
+      'kaas:list-capabilities': read,
+      'kaas:list-tenant-instances': read,
+      'kaas:get-instance-status': read,
+      'kaas:create-tenant': write,
+      'kaas:create-instance': write,
+      'kaas:delete-tenant': destroy,
+      'kaas:delete-instance': destroy,
+    });
+    for (const action of response.body.actions) {
+      expect(action.description).toMatch(/\S/);
+      expect(action.schema.input.type).toBe('object');
+    }
+  });
+
+  it('hides an action from a caller the policy denies its permission, and refuses to run it', async () => {
+    const response = await request(server)
+      .get(ACTIONS)
+      .set('Authorization', as('bob'));
+    const ids = response.body.actions.map((a: any) => a.id);
+    expect(ids).not.toContain('kaas:delete-tenant');
+    expect(ids).toContain('kaas:delete-instance');
+    const refused = await invoke('bob', 'delete-tenant', {
+      tenant,
+      confirm: tenant,
+    });
+    expect(refused.status).toBe(404);
+  });
+
+  it('creates a tenant for alice: a dry run writes nothing, then the tenant is made and shown', async () => {
+    const input = {
+      name: tenant,
+      owner: 'group:default/team-a',
+      isolation: 'namespace',
+      profile: 'small',
+    };
+    const dry = await invoke('alice', 'create-tenant', {
+      ...input,
+      dryRun: true,
+    });
+    expect(dry.status).toBe(200);
+    expect(dry.body.output).toMatchObject({ tenant, dryRun: true });
+    expect(await tenants.get(tenant)).toBeUndefined();
+
+    const created = await invoke('alice', 'create-tenant', input);
+    expect(created.status).toBe(200);
+    expect(created.body.output).toMatchObject({
+      tenant,
+      namespace: `t-${tenant}`,
+      isolation: 'namespace',
+      entityRef: `resource:default/${tenant}`,
+      statusUrl: `http://localhost:3000/catalog/default/resource/${tenant}/kaas`,
+      dryRun: false,
+    });
+    expect(created.body.output.objects).toContainEqual(
+      expect.objectContaining({ kind: 'Namespace', action: 'created' }),
+    );
+
+    const mine = await waitFor(
+      async () => {
+        const listed = await invoke('alice', 'list-tenants', { mine: true });
+        return listed.body.output.tenants.find((t: any) => t.name === tenant);
+      },
+      { timeoutMs: 30_000, describe: () => 'the tenant in the inventory' },
+    );
+    expect(mine).toMatchObject({ owner: 'group:default/team-a' });
+    const bobs = await invoke('bob', 'list-tenants', { mine: true });
+    expect(bobs.body.output.tenants.map((t: any) => t.name)).not.toContain(
+      tenant,
+    );
+    const status = await invoke('alice', 'get-tenant-status', { tenant });
+    expect(status.status).toBe(200);
+    expect(status.body.output.status).toMatchObject({
+      name: tenant,
+      eventsHidden: false,
+    });
+    expect(
+      (await invoke('bob', 'get-tenant-status', { tenant })).body.output.status
+        .eventsHidden,
+    ).toBe(true);
+  });
+
+  it("refuses bob in alice's tenant, and leaves nothing behind", async () => {
+    const refused = await invoke('bob', 'create-instance', {
+      tenant,
+      capability: 'cache',
+      name: 'bobs',
+      plan: 'small',
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(
+      /user:default\/bob is not a member of group:default\/team-a/,
+    );
+    expect(
+      await tenants
+        .get(tenant)
+        .then(() =>
+          invoke('alice', 'get-instance-status', { tenant, instance: 'bobs' }),
+        )
+        .then(r => r.status),
+    ).toBe(404);
+    const deleting = await invoke('bob', 'delete-instance', {
+      tenant,
+      name: 'bobs',
+      confirm: `${tenant}/bobs`,
+    });
+    // Nothing to delete is success: no instance of that name exists.
+    expect(deleting.status).toBe(200);
+  });
+
+  it.each([
+    [
+      'a tenant name that is no DNS label',
+      'create-tenant',
+      {
+        name: 'Team_A',
+        owner: 'team-a',
+        isolation: 'namespace',
+        profile: 'small',
+      },
+      /name/,
+    ],
+    [
+      'an unknown profile',
+      'create-tenant',
+      {
+        name: 'x-prof',
+        owner: 'team-a',
+        isolation: 'namespace',
+        profile: 'huge',
+      },
+      /profile/,
+    ],
+    [
+      'YAML in a label value',
+      'create-tenant',
+      {
+        name: 'x-yaml',
+        owner: 'team-a',
+        isolation: 'namespace',
+        profile: 'small',
+        labels: { 'example.com/team': 'a\nkind: ClusterRoleBinding' },
+      },
+      /label/,
+    ],
+    [
+      'an unknown capability',
+      'create-instance',
+      { tenant: 'whatever', capability: 'oracle', name: 'db', plan: 'small' },
+      /capability/,
+    ],
+    [
+      'a parameter the schema does not have',
+      'create-instance',
+      {
+        tenant: 'whatever',
+        capability: 'cache',
+        name: 'db',
+        plan: 'small',
+        parameters: { replicas: 3 },
+      },
+      /replicas/,
+    ],
+    [
+      'a wrong confirmation of an instance deletion',
+      'delete-instance',
+      { tenant: 'whatever', name: 'db', confirm: 'db' },
+      /confirm: type whatever\/db/,
+    ],
+    [
+      'a wrong confirmation of a tenant deletion',
+      'delete-tenant',
+      { tenant: 'whatever', confirm: 'yes' },
+      /confirm: type whatever/,
+    ],
+  ])(
+    'answers %s with a 400 that says what to change',
+    async (_, action, input, message) => {
+      const response = await invoke('alice', action, input);
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toMatch(message);
+    },
+  );
+
+  it('creates an instance for alice, shows where it is and never a secret value, and deletes it', async () => {
+    const created = await invoke('alice', 'create-instance', {
+      tenant,
+      capability: 'cache',
+      name: 'sessions',
+      plan: 'small',
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.output).toMatchObject({
+      instance: `${tenant}/sessions`,
+      connection: {
+        secretName: 'sessions-app',
+        host: `sessions-rw.t-${tenant}.svc`,
+        port: 6379,
+        showKeys: ['username'],
+      },
+    });
+    // The operator's Secret, with a value no action may return.
+    await adminKubeConfig()
+      .makeApiClient(CoreV1Api)
+      .createNamespacedSecret({
+        namespace: `t-${tenant}`,
+        body: {
+          metadata: { name: 'sessions-app' },
+          stringData: { username: 'app', password: secretValue },
+        },
+      });
+    const status = await waitFor(
+      async () => {
+        const r = await invoke('alice', 'get-instance-status', {
+          tenant,
+          instance: 'sessions',
+        });
+        return r.status === 200 && r.body.output.instance.ready ? r : undefined;
+      },
+      { timeoutMs: 30_000, describe: () => 'the instance ready' },
+    );
+    const listed = await invoke('alice', 'list-tenant-instances', { tenant });
+    const explained = await invoke('alice', 'explain-tenant-not-ready', {
+      tenant,
+    });
+    expect(explained.body.output).toMatchObject({ ready: true, reasons: [] });
+    for (const body of [created.body, status.body, listed.body]) {
+      expect(JSON.stringify(body)).not.toContain(secretValue);
+    }
+
+    const deleted = await invoke('alice', 'delete-instance', {
+      tenant,
+      name: 'sessions',
+      confirm: `${tenant}/sessions`,
+    });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.output).toEqual({
+      instance: `${tenant}/sessions`,
+      deleted: true,
+      dryRun: false,
+    });
+  });
+
+  it('audits every write with the action and the caller, and deletes the tenant', async () => {
+    const deleted = await invoke('alice', 'delete-tenant', {
+      tenant,
+      confirm: tenant,
+    });
+    expect(deleted.status).toBe(200);
+    expect(await tenants.get(tenant)).toBeUndefined();
+    const events = logger
+      .auditEvents()
+      .filter(e => e.eventId === 'action-invocation');
+    const seen = events.map(e => [e.meta.actionId, e.meta.caller, e.status]);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['kaas:create-tenant', 'user:default/alice', 'succeeded'],
+        ['kaas:create-instance', 'user:default/bob', 'failed'],
+        ['kaas:create-instance', 'user:default/alice', 'succeeded'],
+        ['kaas:delete-instance', 'user:default/alice', 'succeeded'],
+        ['kaas:delete-tenant', 'user:default/alice', 'succeeded'],
+      ]),
+    );
+    expect(logger.lines.join('\n')).not.toContain(secretValue);
+  });
+});
