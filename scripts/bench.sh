@@ -6,6 +6,7 @@
 #   scripts/bench.sh freshness [N] [sqlite|postgres]  new tenant -> catalog entity latency
 #   scripts/bench.sh kubeconfig [N]  token kubeconfig minting vs kubectl create token
 #   scripts/bench.sh revocation [N]  how long a revoked token kubeconfig keeps working
+#   scripts/bench.sh mcp [N]         MCP tool listing, and a tenant through MCP vs the scaffolder
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/toolchain.sh"
 ensure_node
@@ -17,7 +18,8 @@ case "${1:-}" in
   freshness) bench="bench/catalogFreshness.ts" ;;
   kubeconfig) bench="bench/kubeconfigMinting.ts" ;;
   revocation) bench="bench/revocationLatency.ts" ;;
-  *) echo "usage: scripts/bench.sh tenants|status|freshness|kubeconfig|revocation [N]" >&2; exit 2 ;;
+  mcp) bench="bench/mcpActions.ts" ;;
+  *) echo "usage: scripts/bench.sh tenants|status|freshness|kubeconfig|revocation|mcp [N]" >&2; exit 2 ;;
 esac
 shift
 cd "$KAAS_REPO_ROOT"

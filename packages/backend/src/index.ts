@@ -31,6 +31,8 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@internal/plugin-kaas-backend'));
+// The Actions Registry's actions (backend.actions in app-config.yaml) as MCP tools.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // Backstage logs a failed start and keeps serving what did start; a platform whose
 // configuration is wrong must stop instead, with the reason on stderr.
