@@ -1,5 +1,4 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import {
   createTemplateAction,
   type TemplateAction,
@@ -8,10 +7,11 @@ import {
   instanceEntityRef,
   xaasInstanceCreatePermission,
 } from '@internal/plugin-kaas-common';
-import type {
-  InstanceService,
-  OwnerAuthorizer,
-  TenantService,
+import {
+  createInstanceAs,
+  type InstanceService,
+  type OwnerAuthorizer,
+  type TenantService,
 } from '@internal/plugin-kaas-node';
 import { examples } from './instanceCreate.examples';
 import * as inputProps from './inputProperties';
@@ -67,31 +67,15 @@ export function createXaasInstanceCreateAction(options: {
         credentials,
         xaasInstanceCreatePermission,
       );
-      const request = instances.validate(ctx.input);
-
-      const tenant = await tenants.get(request.tenant);
-      if (!tenant) {
-        throw new InputError(
-          `tenant: there is no tenant named '${request.tenant}'; choose one of your team's tenants, or create it first with kaas:tenant:create.`,
-        );
-      }
-      // Before anything is written, against the owner recorded on the cluster: an
-      // instance belongs to its tenant's owner, whatever the template says.
-      await owners.assertMayActFor(credentials, tenant.owner);
-
       const dryRun = ctx.isDryRun === true;
-      ctx.logger.info(
-        `${dryRun ? 'Dry run: checking' : 'Creating'} ${
-          request.capability
-        } instance '${request.tenant}/${request.name}' (plan '${
-          request.plan
-        }') for ${tenant.owner}`,
+      // Validates, finds the tenant, checks its recorded owner before anything is
+      // written, and logs each object it applied, and how, to the task log.
+      const result = await createInstanceAs(
+        { tenants, instances, owners },
+        credentials,
+        ctx.input,
+        { dryRun, logger: ctx.logger },
       );
-      // The service logs each object it applied, and how, to the task log.
-      const result = await instances.create(request, {
-        dryRun,
-        logger: ctx.logger,
-      });
 
       ctx.output('instance', `${result.tenant}/${result.name}`);
       ctx.output('namespace', result.namespace);

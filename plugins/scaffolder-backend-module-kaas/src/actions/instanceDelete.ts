@@ -1,13 +1,13 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
-import { InputError, isError } from '@backstage/errors';
 import {
   createTemplateAction,
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { xaasInstanceDeletePermission } from '@internal/plugin-kaas-common';
-import type {
-  InstanceService,
-  OwnerAuthorizer,
+import {
+  deleteInstanceAs,
+  type InstanceService,
+  type OwnerAuthorizer,
 } from '@internal/plugin-kaas-node';
 import { examples } from './instanceDelete.examples';
 import * as inputProps from './inputProperties';
@@ -70,44 +70,21 @@ export function createXaasInstanceDeleteAction(options: {
         credentials,
         xaasInstanceDeletePermission,
       );
-      // A typed confirmation, as for deleting a repository: the data is gone afterwards.
-      if (confirm !== instance) {
-        throw new InputError(
-          `confirm: type ${instance} to confirm; this destroys the instance's data`,
-        );
-      }
-
-      const summary = await instances.get(tenant, name);
-      ctx.output('instance', instance);
-      if (!summary) {
-        ctx.logger.info(
-          `Instance '${instance}' does not exist; nothing to delete`,
-        );
-        ctx.output('deleted', !dryRun);
-        return;
-      }
-      // Against the owner recorded on the cluster: what the instance belongs to now.
-      await owners.assertMayActFor(credentials, summary.owner);
-
-      ctx.logger.info(
-        `${dryRun ? 'Dry run: checking deletion of' : 'Deleting'} ${
-          summary.capability
-        } instance '${instance}' of ${summary.owner} in namespace '${
-          summary.namespace
-        }' on cluster '${summary.cluster}'`,
-      );
-      try {
-        await instances.delete(tenant, name, {
+      // A typed confirmation, then the owner recorded on the cluster; the service logs
+      // each object it deletes to the task log. Nothing comes back when it is gone.
+      const summary = await deleteInstanceAs(
+        { instances, owners },
+        credentials,
+        { tenant, name, confirm },
+        {
           waitUntilGone,
           timeoutMs: timeoutSeconds * 1000,
           dryRun,
-          // The service logs each object it deletes to the task log.
           logger: ctx.logger,
-        });
-      } catch (error) {
-        // Deleted by someone else since it was looked up: what was asked for is done.
-        if (!isError(error) || error.name !== 'NotFoundError') throw error;
-        ctx.logger.info(`Instance '${instance}' is already gone`);
+        },
+      );
+      ctx.output('instance', instance);
+      if (!summary) {
         ctx.output('deleted', !dryRun);
         return;
       }

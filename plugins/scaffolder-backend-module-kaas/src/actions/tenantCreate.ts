@@ -9,9 +9,10 @@ import {
   kaasTenantCreatePermission,
   tenantEntityRef,
 } from '@internal/plugin-kaas-common';
-import type {
-  OwnerAuthorizer,
-  TenantService,
+import {
+  createTenantAs,
+  type OwnerAuthorizer,
+  type TenantService,
 } from '@internal/plugin-kaas-node';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
@@ -71,24 +72,15 @@ export function createKaasTenantCreateAction(options: {
         credentials,
         kaasTenantCreatePermission,
       );
-      const request = tenants.validate(ctx.input);
-      // Before anything is written: only members of the owner group (or platform admins)
-      // may create a tenant for it.
-      await owners.assertMayActFor(credentials, request.owner);
-
       const dryRun = ctx.isDryRun === true;
-      ctx.logger.info(
-        `${dryRun ? 'Dry run: checking' : 'Creating'} tenant '${
-          request.name
-        }' (${request.isolation}, profile '${request.profile}') for ${
-          request.owner
-        }`,
+      // Validates, checks the owner before anything is written, and logs each object it
+      // applied, and how, to the task log.
+      const result = await createTenantAs(
+        { tenants, owners },
+        credentials,
+        ctx.input,
+        { dryRun, logger: ctx.logger },
       );
-      // The service logs each object it applied, and how, to the task log.
-      const result = await tenants.create(request, {
-        dryRun,
-        logger: ctx.logger,
-      });
 
       ctx.output('tenant', result.tenant);
       ctx.output('namespace', result.namespace);

@@ -4,9 +4,10 @@ import {
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { kaasTenantDeletePermission } from '@internal/plugin-kaas-common';
-import type {
-  OwnerAuthorizer,
-  TenantService,
+import {
+  deleteTenantAs,
+  type OwnerAuthorizer,
+  type TenantService,
 } from '@internal/plugin-kaas-node';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
@@ -69,34 +70,25 @@ export function createKaasTenantDeleteAction(options: {
         kaasTenantDeletePermission,
       );
 
-      const summary = await tenants.get(name);
+      // Checked again for delete, against the owner recorded on the cluster; the service
+      // logs each object it deletes to the task log.
+      const summary = await deleteTenantAs(
+        { tenants, owners },
+        credentials,
+        name,
+        {
+          deleteInstances,
+          waitUntilGone,
+          timeoutMs: timeoutSeconds * 1000,
+          dryRun,
+          logger: ctx.logger,
+        },
+      );
       ctx.output('tenant', name);
       if (!summary) {
-        ctx.logger.info(`Tenant '${name}' does not exist; nothing to delete`);
         ctx.output('deleted', !dryRun);
         return;
       }
-      // Checked again for delete, against the owner recorded on the cluster: it is what
-      // the tenant belongs to now, whatever the template that created it said.
-      await owners.assertMayActFor(credentials, summary.owner);
-
-      ctx.logger.info(
-        `${
-          dryRun ? 'Dry run: checking deletion of' : 'Deleting'
-        } tenant '${name}' of ${summary.owner}: ${
-          summary.isolation
-        } tenant with home namespace '${summary.namespace}' on cluster '${
-          summary.cluster
-        }'${deleteInstances ? ', including its XaaS instances' : ''}`,
-      );
-      await tenants.delete(summary, {
-        deleteInstances,
-        waitUntilGone,
-        timeoutMs: timeoutSeconds * 1000,
-        dryRun,
-        // The service logs each object it deletes to the task log.
-        logger: ctx.logger,
-      });
       if (dryRun) {
         ctx.logger.info(
           `Dry run: tenant '${name}' and everything in namespace '${summary.namespace}' would be deleted`,
