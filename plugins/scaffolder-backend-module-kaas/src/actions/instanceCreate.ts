@@ -7,11 +7,11 @@ import {
   instanceEntityRef,
   xaasInstanceCreatePermission,
 } from '@internal/plugin-kaas-common';
-import {
-  createInstanceAs,
-  type InstanceService,
-  type OwnerAuthorizer,
-  type TenantService,
+import { createInstanceAs } from '@internal/plugin-kaas-node';
+import type {
+  InstanceService,
+  OwnerAuthorizer,
+  TenantService,
 } from '@internal/plugin-kaas-node';
 import { examples } from './instanceCreate.examples';
 import * as inputProps from './inputProperties';

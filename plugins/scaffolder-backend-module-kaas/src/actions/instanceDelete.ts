@@ -4,10 +4,10 @@ import {
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { xaasInstanceDeletePermission } from '@internal/plugin-kaas-common';
-import {
-  deleteInstanceAs,
-  type InstanceService,
-  type OwnerAuthorizer,
+import { deleteInstanceAs } from '@internal/plugin-kaas-node';
+import type {
+  InstanceService,
+  OwnerAuthorizer,
 } from '@internal/plugin-kaas-node';
 import { examples } from './instanceDelete.examples';
 import * as inputProps from './inputProperties';

@@ -9,10 +9,10 @@ import {
   kaasTenantCreatePermission,
   tenantEntityRef,
 } from '@internal/plugin-kaas-common';
-import {
-  createTenantAs,
-  type OwnerAuthorizer,
-  type TenantService,
+import { createTenantAs } from '@internal/plugin-kaas-node';
+import type {
+  OwnerAuthorizer,
+  TenantService,
 } from '@internal/plugin-kaas-node';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';

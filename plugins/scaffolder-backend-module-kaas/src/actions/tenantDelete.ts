@@ -4,10 +4,10 @@ import {
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { kaasTenantDeletePermission } from '@internal/plugin-kaas-common';
-import {
-  deleteTenantAs,
-  type OwnerAuthorizer,
-  type TenantService,
+import { deleteTenantAs } from '@internal/plugin-kaas-node';
+import type {
+  OwnerAuthorizer,
+  TenantService,
 } from '@internal/plugin-kaas-node';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
