@@ -45,7 +45,7 @@ export function registerInstanceReadActions(deps: KaasActionDeps): void {
     visibilityPermission: kaasCapabilityReadPermission,
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
-      input: z => z.object({}),
+      input: z => z.object({}).strict(),
       output: z =>
         z.object({
           capabilities: z.array(
@@ -118,7 +118,8 @@ export function registerInstanceReadActions(deps: KaasActionDeps): void {
     visibilityPermission: kaasTenantListPermission,
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
-      input: z => z.object({ tenant: z.string().describe('Tenant name') }),
+      input: z =>
+        z.object({ tenant: z.string().describe('Tenant name') }).strict(),
       output: z => z.object({ instances: z.array(instanceStatus(z)) }),
     },
     async action({ input, credentials }) {
@@ -145,10 +146,12 @@ export function registerInstanceReadActions(deps: KaasActionDeps): void {
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
       input: z =>
-        z.object({
-          tenant: z.string().describe('Tenant name'),
-          instance: z.string().describe('Instance name'),
-        }),
+        z
+          .object({
+            tenant: z.string().describe('Tenant name'),
+            instance: z.string().describe('Instance name'),
+          })
+          .strict(),
       output: z => z.object({ instance: instanceStatus(z) }),
     },
     async action({ input, credentials }) {

@@ -33,17 +33,19 @@ export function registerInstanceWriteActions(deps: KaasActionDeps): void {
     attributes: { readOnly: false, idempotent: true, destructive: false },
     schema: {
       input: z =>
-        z.object({
-          tenant: z.string().describe('Tenant name'),
-          capability: z.string().describe('Capability id, e.g. postgresql'),
-          name: z.string().describe('Instance name'),
-          plan: z.string().describe('Plan name, e.g. small'),
-          parameters: z
-            .record(z.string(), z.unknown())
-            .optional()
-            .describe("Overrides of the plan's parameters"),
-          dryRun: z.boolean().default(false),
-        }),
+        z
+          .object({
+            tenant: z.string().describe('Tenant name'),
+            capability: z.string().describe('Capability id, e.g. postgresql'),
+            name: z.string().describe('Instance name'),
+            plan: z.string().describe('Plan name, e.g. small'),
+            parameters: z
+              .record(z.string(), z.unknown())
+              .optional()
+              .describe("Overrides of the plan's parameters"),
+            dryRun: z.boolean().default(false),
+          })
+          .strict(),
       output: z =>
         z.object({
           instance: z.string().describe('<tenant>/<name>'),
@@ -144,21 +146,23 @@ export function registerInstanceWriteActions(deps: KaasActionDeps): void {
     attributes: { readOnly: false, idempotent: true, destructive: true },
     schema: {
       input: z =>
-        z.object({
-          tenant: z.string().describe('Tenant name'),
-          name: z.string().describe('Instance name'),
-          confirm: z
-            .string()
-            .describe('<tenant>/<name> of the instance, to confirm'),
-          waitUntilGone: z.boolean().default(true),
-          timeoutSeconds: z
-            .number()
-            .int()
-            .min(1)
-            .max(MAX_TIMEOUT_SECONDS)
-            .default(DEFAULT_TIMEOUT_SECONDS),
-          dryRun: z.boolean().default(false),
-        }),
+        z
+          .object({
+            tenant: z.string().describe('Tenant name'),
+            name: z.string().describe('Instance name'),
+            confirm: z
+              .string()
+              .describe('<tenant>/<name> of the instance, to confirm'),
+            waitUntilGone: z.boolean().default(true),
+            timeoutSeconds: z
+              .number()
+              .int()
+              .min(1)
+              .max(MAX_TIMEOUT_SECONDS)
+              .default(DEFAULT_TIMEOUT_SECONDS),
+            dryRun: z.boolean().default(false),
+          })
+          .strict(),
       output: z =>
         z.object({
           instance: z.string(),

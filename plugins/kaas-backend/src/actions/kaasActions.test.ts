@@ -259,6 +259,18 @@ describe('kaas actions in the Actions Registry, against the local control plane'
       /label/,
     ],
     [
+      'an isolation level that does not exist',
+      'create-tenant',
+      { name: 'x-iso', owner: 'team-a', isolation: 'pod', profile: 'small' },
+      /isolation/,
+    ],
+    [
+      'a field the action does not have (a typo of name)',
+      'create-tenant',
+      { namespace: 'x-typo', owner: 'team-a', profile: 'small' },
+      /namespace/,
+    ],
+    [
       'an unknown capability',
       'create-instance',
       { tenant: 'whatever', capability: 'oracle', name: 'db', plan: 'small' },

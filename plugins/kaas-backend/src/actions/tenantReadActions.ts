@@ -59,16 +59,20 @@ export function registerTenantReadActions(deps: KaasActionDeps): void {
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
       input: z =>
-        z.object({
-          mine: z
-            .boolean()
-            .default(true)
-            .describe("Only tenants owned by the caller's groups"),
-          owner: z
-            .string()
-            .optional()
-            .describe('Only tenants of this group, e.g. group:default/team-a'),
-        }),
+        z
+          .object({
+            mine: z
+              .boolean()
+              .default(true)
+              .describe("Only tenants owned by the caller's groups"),
+            owner: z
+              .string()
+              .optional()
+              .describe(
+                'Only tenants of this group, e.g. group:default/team-a',
+              ),
+          })
+          .strict(),
       output: z =>
         z.object({
           tenants: z.array(
@@ -158,9 +162,11 @@ export function registerTenantReadActions(deps: KaasActionDeps): void {
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
       input: z =>
-        z.object({
-          tenant: z.string().describe('Tenant name, e.g. team-a-dev'),
-        }),
+        z
+          .object({
+            tenant: z.string().describe('Tenant name, e.g. team-a-dev'),
+          })
+          .strict(),
       output: z =>
         z.object({
           status: z
@@ -201,7 +207,8 @@ export function registerTenantReadActions(deps: KaasActionDeps): void {
     visibilityPermission: kaasTenantListPermission,
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
-      input: z => z.object({ tenant: z.string().describe('Tenant name') }),
+      input: z =>
+        z.object({ tenant: z.string().describe('Tenant name') }).strict(),
       output: z =>
         z.object({
           tenant: z.string(),

@@ -34,31 +34,34 @@ export function registerTenantWriteActions(deps: KaasActionDeps): void {
     attributes: { readOnly: false, idempotent: true, destructive: false },
     schema: {
       input: z =>
-        z.object({
-          name: z
-            .string()
-            .describe('Tenant name: lowercase letters, digits and dashes'),
-          owner: z
-            .string()
-            .describe('Owner group, e.g. group:default/team-a or team-a'),
-          isolation: z
-            .enum(['namespace', 'vcluster', 'cluster'])
-            .default('namespace'),
-          profile: z.string().describe('Tenant profile, e.g. small'),
-          cluster: z
-            .string()
-            .optional()
-            .describe(
-              'Cluster to place the tenant on; the platform chooses when absent',
-            ),
-          description: z.string().optional(),
-          labels: z.record(z.string(), z.string()).optional(),
-          annotations: z.record(z.string(), z.string()).optional(),
-          dryRun: z
-            .boolean()
-            .default(false)
-            .describe('Validate against the cluster and write nothing'),
-        }),
+        z
+          .object({
+            name: z
+              .string()
+              .describe('Tenant name: lowercase letters, digits and dashes'),
+            owner: z
+              .string()
+              .describe('Owner group, e.g. group:default/team-a or team-a'),
+            isolation: z
+              .string()
+              .default('namespace')
+              .describe('namespace, vcluster or cluster'),
+            profile: z.string().describe('Tenant profile, e.g. small'),
+            cluster: z
+              .string()
+              .optional()
+              .describe(
+                'Cluster to place the tenant on; the platform chooses when absent',
+              ),
+            description: z.string().optional(),
+            labels: z.record(z.string(), z.string()).optional(),
+            annotations: z.record(z.string(), z.string()).optional(),
+            dryRun: z
+              .boolean()
+              .default(false)
+              .describe('Validate against the cluster and write nothing'),
+          })
+          .strict(),
       output: z =>
         z.object({
           tenant: z.string(),
@@ -147,21 +150,23 @@ export function registerTenantWriteActions(deps: KaasActionDeps): void {
     attributes: { readOnly: false, idempotent: true, destructive: true },
     schema: {
       input: z =>
-        z.object({
-          tenant: z.string().describe('Tenant name'),
-          confirm: z
-            .string()
-            .describe('The tenant name again, to confirm the deletion'),
-          deleteInstances: z.boolean().default(false),
-          waitUntilGone: z.boolean().default(true),
-          timeoutSeconds: z
-            .number()
-            .int()
-            .min(1)
-            .max(MAX_TIMEOUT_SECONDS)
-            .default(DEFAULT_TIMEOUT_SECONDS),
-          dryRun: z.boolean().default(false),
-        }),
+        z
+          .object({
+            tenant: z.string().describe('Tenant name'),
+            confirm: z
+              .string()
+              .describe('The tenant name again, to confirm the deletion'),
+            deleteInstances: z.boolean().default(false),
+            waitUntilGone: z.boolean().default(true),
+            timeoutSeconds: z
+              .number()
+              .int()
+              .min(1)
+              .max(MAX_TIMEOUT_SECONDS)
+              .default(DEFAULT_TIMEOUT_SECONDS),
+            dryRun: z.boolean().default(false),
+          })
+          .strict(),
       output: z =>
         z.object({
           tenant: z.string(),

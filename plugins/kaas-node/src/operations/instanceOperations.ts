@@ -34,7 +34,7 @@ export async function createInstanceAs(
   const tenant = await tenants.get(request.tenant);
   if (!tenant) {
     throw new InputError(
-      `tenant: there is no tenant named '${request.tenant}'; choose one of your team's tenants, or create it first with kaas:tenant:create.`,
+      `tenant: there is no tenant named '${request.tenant}'; choose one of your team's tenants, or create it first (kaas:tenant:create in a template, kaas:create-tenant as an action).`,
     );
   }
   await owners.assertMayActFor(credentials, tenant.owner);
