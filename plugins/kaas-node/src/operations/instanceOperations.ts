@@ -25,11 +25,12 @@ export interface InstanceOperationServices {
  * @public
  */
 export async function createInstanceAs(
-  { tenants, instances, owners }: InstanceOperationServices,
+  services: InstanceOperationServices,
   credentials: BackstageCredentials,
   input: unknown,
   options: { dryRun: boolean; logger: LoggerService },
 ): Promise<InstanceApplyResult> {
+  const { tenants, instances, owners } = services;
   const request = instances.validate(input);
   const tenant = await tenants.get(request.tenant);
   if (!tenant) {
@@ -57,10 +58,7 @@ export async function createInstanceAs(
  * @public
  */
 export async function deleteInstanceAs(
-  {
-    instances,
-    owners,
-  }: Pick<InstanceOperationServices, 'instances' | 'owners'>,
+  services: Pick<InstanceOperationServices, 'instances' | 'owners'>,
   credentials: BackstageCredentials,
   target: { tenant: string; name: string; confirm: string },
   options: {
@@ -70,6 +68,7 @@ export async function deleteInstanceAs(
     logger: LoggerService;
   },
 ): Promise<InstanceSummary | undefined> {
+  const { instances, owners } = services;
   const { tenant, name, confirm } = target;
   const instance = `${tenant}/${name}`;
   if (confirm !== instance) {

@@ -22,11 +22,12 @@ export interface TenantOperationServices {
  * @public
  */
 export async function createTenantAs(
-  { tenants, owners }: TenantOperationServices,
+  services: TenantOperationServices,
   credentials: BackstageCredentials,
   input: unknown,
   options: { dryRun: boolean; logger: LoggerService },
 ): Promise<TenantApplyResult> {
+  const { tenants, owners } = services;
   const request = tenants.validate(input);
   await owners.assertMayActFor(credentials, request.owner);
   options.logger.info(
@@ -48,7 +49,7 @@ export async function createTenantAs(
  * @public
  */
 export async function deleteTenantAs(
-  { tenants, owners }: TenantOperationServices,
+  services: TenantOperationServices,
   credentials: BackstageCredentials,
   name: string,
   options: {
@@ -59,6 +60,7 @@ export async function deleteTenantAs(
     logger: LoggerService;
   },
 ): Promise<TenantSummary | undefined> {
+  const { tenants, owners } = services;
   const summary = await tenants.get(name);
   if (!summary) {
     options.logger.info(`Tenant '${name}' does not exist; nothing to delete`);
