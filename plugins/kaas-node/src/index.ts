@@ -49,6 +49,7 @@ export {
   type TenantDeleteOptions,
   type TenantDeleteResult,
   type TenantSummary,
+  type TenantUpdateResult,
   type TenantWaitOptions,
 } from './tenants/TenantService';
 export { tenantServiceRef } from './tenants/tenantServiceRef';
@@ -101,6 +102,7 @@ export type { InventoryRequestCounts } from './inventory/requestCounter';
 export {
   createTenantAs,
   deleteTenantAs,
+  updateTenantAs,
   type TenantOperationServices,
 } from './operations/tenantOperations';
 export {
@@ -108,3 +110,4 @@ export {
   deleteInstanceAs,
   type InstanceOperationServices,
 } from './operations/instanceOperations';
+export type { ObjectChange } from './tenants/describeChanges';

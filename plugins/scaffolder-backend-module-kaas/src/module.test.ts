@@ -30,6 +30,7 @@ describe('scaffolderModuleKaas in a backend, with services from kaas-node and th
     try {
       expect(actions.map(a => a.id)).toEqual([
         'kaas:tenant:create',
+        'kaas:tenant:update',
         'kaas:tenant:wait',
         'kaas:tenant:delete',
         'xaas:instance:create',

@@ -11,6 +11,7 @@ import {
 import {
   createKaasTenantCreateAction,
   createKaasTenantDeleteAction,
+  createKaasTenantUpdateAction,
   createKaasTenantWaitAction,
   createXaasInstanceCreateAction,
   createXaasInstanceDeleteAction,
@@ -18,7 +19,7 @@ import {
 } from './actions';
 
 /**
- * The kaas actions for the scaffolder: `kaas:tenant:create`, `kaas:tenant:wait`,
+ * The kaas actions for the scaffolder: `kaas:tenant:create`, `kaas:tenant:update`, `kaas:tenant:wait`,
  * `kaas:tenant:delete`, `xaas:instance:create`, `xaas:instance:wait`,
  * `xaas:instance:delete`.
  *
@@ -49,6 +50,12 @@ export const scaffolderModuleKaas = createBackendModule({
       }) {
         const actions = [
           createKaasTenantCreateAction({
+            tenants,
+            owners,
+            permissions,
+            config,
+          }),
+          createKaasTenantUpdateAction({
             tenants,
             owners,
             permissions,

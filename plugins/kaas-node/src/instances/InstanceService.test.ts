@@ -251,6 +251,92 @@ describe('InstanceService against the local control plane with the backend crede
     ).toBeUndefined();
   });
 
+  it.each([
+    ['small', 1, '10Gi'],
+    ['medium', 3, '50Gi'],
+    ['large', 3, '200Gi'],
+  ])(
+    "gives the Kafka of plan %s its nodes as a KafkaNodePool of %d controller-brokers with %s each, marked as the instance's",
+    async (plan, replicas, size) => {
+      const name = `kafka-${plan}`;
+      const pool = await read(
+        'kafka.strimzi.io/v1',
+        'KafkaNodePool',
+        `${name}-pool`,
+      );
+      expect(pool?.metadata?.labels).toMatchObject({
+        'strimzi.io/cluster': name,
+        'kaas.internal/tenant': tenant,
+        'kaas.internal/capability': 'kafka',
+        'kaas.internal/instance': name,
+      });
+      expect((pool as any).spec).toEqual({
+        replicas,
+        roles: ['controller', 'broker'],
+        storage: {
+          type: 'jbod',
+          volumes: [
+            {
+              id: 0,
+              type: 'persistent-claim',
+              size,
+              kraftMetadata: 'shared',
+              deleteClaim: true,
+            },
+          ],
+        },
+      });
+      const kafka = await read('kafka.strimzi.io/v1', 'Kafka', name);
+      // Strimzi 1.x has no node count or storage on the Kafka itself.
+      expect((kafka as any).spec.kafka.replicas).toBeUndefined();
+      expect(
+        (kafka as any).spec.kafka.config['default.replication.factor'],
+      ).toBeLessThanOrEqual(replicas);
+    },
+  );
+
+  it.each([
+    [
+      { replicas: 1 },
+      [
+        "parameter 'replicationFactor' must be <= 1",
+        "parameter 'minInSyncReplicas' must be <= 1",
+      ],
+    ],
+    [{ replicas: 2 }, ["parameter 'replicas' must be one of 1, 3, 5"]],
+    [{ storage: '10GB' }, ["parameter 'storage' must match pattern"]],
+  ])(
+    'refuses Kafka nodes %j that cannot hold the replicas, naming the parameters, and creates nothing',
+    async (parameters, messages) => {
+      const input = {
+        tenant,
+        capability: 'kafka',
+        name: 'refused',
+        plan: 'medium',
+        parameters,
+      };
+      const refusal = (() => {
+        try {
+          instances.validate(input);
+          return undefined;
+        } catch (error) {
+          return error as Error;
+        }
+      })();
+      expect(refusal).toBeInstanceOf(InputError);
+      for (const message of messages)
+        expect(refusal?.message).toContain(message);
+      // Only the rules that name a parameter, never the schema's bare `if`.
+      expect(refusal?.message).not.toContain('"then"');
+      await expect(instances.create(input as never)).rejects.toThrow(
+        messages[0],
+      );
+      expect(
+        await read('kafka.strimzi.io/v1', 'Kafka', 'refused'),
+      ).toBeUndefined();
+    },
+  );
+
   it('refuses a parameter the schema forbids, naming it, and creates nothing', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ instances: 9 }, "parameter 'instances' must be <= 5"],
@@ -331,10 +417,14 @@ describe('InstanceService against the local control plane with the backend crede
     );
     expect(result.objects.map(o => `${o.kind}/${o.name}:${o.action}`)).toEqual([
       'Kafka/dry:dry-run',
+      'KafkaNodePool/dry-pool:dry-run',
       'KafkaTopic/dry-events:dry-run',
     ]);
     expect(result.manifests?.[0].metadata.uid).toBeDefined();
     expect(await read('kafka.strimzi.io/v1', 'Kafka', 'dry')).toBeUndefined();
+    expect(
+      await read('kafka.strimzi.io/v1', 'KafkaNodePool', 'dry-pool'),
+    ).toBeUndefined();
     expect(
       await read('kafka.strimzi.io/v1', 'KafkaTopic', 'dry-events'),
     ).toBeUndefined();
@@ -736,6 +826,7 @@ describe('InstanceService against the local control plane with the backend crede
     });
     expect(dry.deleted.map(o => o.kind).sort()).toEqual([
       'Kafka',
+      'KafkaNodePool',
       'KafkaTopic',
     ]);
     expect(
@@ -748,6 +839,9 @@ describe('InstanceService against the local control plane with the backend crede
     expect(done).toMatchObject({ dryRun: false, capability: 'kafka' });
     expect(
       await read('kafka.strimzi.io/v1', 'KafkaTopic', 'kafka-medium-orders'),
+    ).toBeUndefined();
+    expect(
+      await read('kafka.strimzi.io/v1', 'KafkaNodePool', 'kafka-medium-pool'),
     ).toBeUndefined();
     expect(await instances.get(tenant, 'kafka-medium')).toBeUndefined();
     await expect(instances.delete(tenant, 'kafka-medium')).rejects.toThrow(

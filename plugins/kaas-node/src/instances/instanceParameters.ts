@@ -72,9 +72,13 @@ export function compileParameterSchema(schema: object): ParameterCheck {
   return parameters => {
     const copy = structuredClone(parameters);
     const valid = validate(copy);
+    const errors = valid ? [] : validate.errors ?? [];
+    // An `if` that fails its `then` is also reported by the broken rules of the `then`,
+    // which name the parameters; the `if` itself names none.
+    const named = errors.filter(e => e.keyword !== 'if');
     return {
       parameters: copy,
-      problems: valid ? [] : (validate.errors ?? []).map(describe),
+      problems: (named.length ? named : errors).map(describe),
     };
   };
 }

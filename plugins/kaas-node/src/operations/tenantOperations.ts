@@ -4,7 +4,10 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { OwnerAuthorizer } from '../owners/OwnerAuthorizer';
 import type { TenantService } from '../tenants/TenantService';
-import type { TenantApplyResult } from '../tenants/tenantResults';
+import type {
+  TenantApplyResult,
+  TenantUpdateResult,
+} from '../tenants/tenantResults';
 import type { TenantSummary } from '../tenants/tenantSummary';
 
 /** What a caller's tenant operations need. @public */
@@ -38,6 +41,32 @@ export async function createTenantAs(
     }`,
   );
   return tenants.create(request, options);
+}
+
+/**
+ * Changes an existing tenant for a caller (profile, description, labels; see
+ * `TenantService.update`): only those who may act for the owner recorded on the cluster
+ * may, and the request must name that owner.
+ *
+ * @public
+ */
+export async function updateTenantAs(
+  services: TenantOperationServices,
+  credentials: BackstageCredentials,
+  input: unknown,
+  options: { dryRun: boolean; logger: LoggerService },
+): Promise<TenantUpdateResult> {
+  const { tenants, owners } = services;
+  const request = tenants.validate(input);
+  const existing = await tenants.get(request.name);
+  // Against the owner recorded on the cluster, not the one the request names.
+  if (existing) await owners.assertMayActFor(credentials, existing.owner);
+  options.logger.info(
+    `${options.dryRun ? 'Dry run: checking' : 'Updating'} tenant '${
+      request.name
+    }' (profile '${request.profile}')`,
+  );
+  return tenants.update(request, options);
 }
 
 /**

@@ -26,9 +26,11 @@ import {
   releaseTenantHome,
 } from './claimTenantName';
 import { deleteTenant } from './deleteTenant';
+import { describeChanges } from './describeChanges';
 import type { KubernetesManifest } from './kubernetesManifest';
 import { readTenantPolicy } from './readTenantPolicy';
 import { renderTenant, type TenantPlan } from './renderTenant';
+import { quotaBelowUsage } from './quotaUsageCheck';
 import { chooseTenantCluster } from './tenantCluster';
 import { capabilityInstanceKinds, type InstanceKind } from './tenantInstances';
 import type { TenantPolicy } from './tenantPolicy';
@@ -37,6 +39,7 @@ import type {
   TenantApplyResult,
   TenantDeleteOptions,
   TenantDeleteResult,
+  TenantUpdateResult,
   TenantWaitOptions,
 } from './tenantResults';
 import { tenantSummaryOf, type TenantSummary } from './tenantSummary';
@@ -47,6 +50,7 @@ export type {
   TenantApplyResult,
   TenantDeleteOptions,
   TenantDeleteResult,
+  TenantUpdateResult,
   TenantWaitOptions,
 } from './tenantResults';
 
@@ -199,6 +203,65 @@ export class TenantService {
         ? { dryRunValidatedIn: result.dryRunValidatedIn }
         : {}),
     };
+  }
+
+  /**
+   * Changes an existing tenant to `request`: its profile (quota and limits up or down),
+   * description and labels. The owner and the isolation stay (a different owner is an
+   * ownership transfer). A profile whose quota is below what the tenant uses now is
+   * refused, naming each resource and its usage, before anything is written. Returns what
+   * was (in a dry run: would be) applied, and each field that changes.
+   */
+  async update(
+    request: TenantRequest,
+    options: { dryRun?: boolean; logger?: LoggerService } = {},
+  ): Promise<TenantUpdateResult> {
+    const valid = this.validate(request);
+    const existing = await this.get(valid.name);
+    if (!existing) {
+      throw new NotFoundError(
+        `Tenant '${valid.name}' does not exist; create it first (kaas:tenant:create)`,
+      );
+    }
+    if (existing.isolation !== valid.isolation) {
+      throw new InputError(
+        `isolation: tenant '${valid.name}' is a ${existing.isolation} tenant and stays one; the isolation of a tenant cannot change`,
+      );
+    }
+    if (!sameEntityRef(existing.owner, valid.owner)) {
+      throw new ConflictError(
+        `Tenant '${valid.name}' belongs to ${existing.owner}, not ${valid.owner}; an update keeps the owner (moving a tenant to another group is an ownership transfer)`,
+      );
+    }
+    if (valid.cluster && valid.cluster !== existing.cluster) {
+      throw new InputError(
+        `cluster: tenant '${valid.name}' is on cluster '${existing.cluster}' and stays there`,
+      );
+    }
+    const pinned: TenantRequest = { ...valid, cluster: existing.cluster };
+    const plan = this.render(pinned);
+    const cluster = this.options.clusters.get(plan.cluster);
+    const tooSmall = await quotaBelowUsage(cluster, plan.manifests);
+    if (tooSmall.length) {
+      throw new InputError(
+        `profile: '${valid.profile}' allows less than tenant '${
+          valid.name
+        }' uses now (${tooSmall.join(
+          '; ',
+        )}); free those resources first, or choose a larger profile`,
+      );
+    }
+    const changes = await describeChanges(cluster, plan.manifests);
+    const logger = options.logger ?? this.options.logger;
+    for (const change of changes) {
+      logger?.info(
+        `${options.dryRun ? 'Would change' : 'Changing'} ${change.object}${
+          change.path ? ` ${change.path}` : ''
+        }: ${change.from ?? '(none)'} -> ${change.to}`,
+      );
+    }
+    const result = await this.create(pinned, options);
+    return { ...result, changes };
   }
 
   /**

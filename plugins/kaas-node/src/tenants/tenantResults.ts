@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { TenantIsolation } from '@internal/plugin-kaas-common';
 import type { AppliedObject } from '../apply/applyManifests';
 import type { PollOptions } from '../apply/pollUntilReady';
+import type { ObjectChange } from './describeChanges';
 import type { KubernetesManifest } from './kubernetesManifest';
 
 /** What {@link TenantService.create} did. @public */
@@ -48,3 +49,8 @@ export interface TenantDeleteResult {
 
 /** Options of {@link TenantService.waitUntilReady}. @public */
 export type TenantWaitOptions = PollOptions;
+
+/** What {@link TenantService.update} applied (or would), and each field that changes. @public */
+export interface TenantUpdateResult extends TenantApplyResult {
+  changes: ObjectChange[];
+}

@@ -97,6 +97,35 @@ export function testConfig(): ConfigReader {
           podSecurity: 'restricted',
           networkPolicy: 'isolated',
         },
+        // For kaas:tenant:update: a larger quota, and one below any usage.
+        medium: {
+          title: 'Medium',
+          quota: {
+            hard: { 'requests.cpu': '4', 'requests.memory': '8Gi', pods: '40' },
+          },
+          limitRange: {
+            default: { cpu: '500m', memory: '512Mi' },
+            defaultRequest: { cpu: '100m', memory: '128Mi' },
+          },
+          podSecurity: 'restricted',
+          networkPolicy: 'isolated',
+        },
+        tiny: {
+          title: 'Tiny',
+          quota: {
+            hard: {
+              'requests.cpu': '50m',
+              'requests.memory': '64Mi',
+              pods: '0',
+            },
+          },
+          limitRange: {
+            default: { cpu: '50m', memory: '64Mi' },
+            defaultRequest: { cpu: '50m', memory: '64Mi' },
+          },
+          podSecurity: 'restricted',
+          networkPolicy: 'isolated',
+        },
       },
       baseline: [
         {

@@ -127,3 +127,23 @@ export type XaasInstanceWaitInput = {
 export type XaasInstanceWaitOutput = {
   ready: boolean;
 };
+
+/** Input of `kaas:tenant:update`: the tenant as it should be (owner and isolation as they are). @public */
+export type KaasTenantUpdateInput = KaasTenantCreateInput;
+
+/** One field `kaas:tenant:update` changes (or would, in a dry run). @public */
+export type KaasTenantChange = {
+  object: string;
+  path: string;
+  from?: string;
+  to: string;
+};
+
+/** Output of `kaas:tenant:update`. @public */
+export type KaasTenantUpdateOutput = {
+  tenant: string;
+  namespace: string;
+  cluster: string;
+  changes: KaasTenantChange[];
+  statusUrl: string;
+};

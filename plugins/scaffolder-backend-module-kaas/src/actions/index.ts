@@ -1,6 +1,7 @@
 export { createKaasTenantCreateAction } from './tenantCreate';
 export { createKaasTenantWaitAction } from './tenantWait';
 export { createKaasTenantDeleteAction } from './tenantDelete';
+export { createKaasTenantUpdateAction } from './tenantUpdate';
 export { createXaasInstanceCreateAction } from './instanceCreate';
 export { createXaasInstanceWaitAction } from './instanceWait';
 export { createXaasInstanceDeleteAction } from './instanceDelete';
@@ -9,6 +10,9 @@ export type {
   KaasTenantCreateOutput,
   KaasTenantDeleteInput,
   KaasTenantDeleteOutput,
+  KaasTenantChange,
+  KaasTenantUpdateInput,
+  KaasTenantUpdateOutput,
   KaasTenantWaitCondition,
   KaasTenantWaitInput,
   KaasTenantWaitOutput,
