@@ -216,13 +216,21 @@ export class TenantService {
     request: TenantRequest,
     options: { dryRun?: boolean; logger?: LoggerService } = {},
   ): Promise<TenantUpdateResult> {
-    const valid = this.validate(request);
-    const existing = await this.get(valid.name);
+    const named = this.validate(request);
+    const existing = await this.get(named.name);
     if (!existing) {
       throw new NotFoundError(
-        `Tenant '${valid.name}' does not exist; create it first (kaas:tenant:create)`,
+        `Tenant '${named.name}' does not exist; create it first (kaas:tenant:create)`,
       );
     }
+    // What the request leaves out (a form without the labels, say) stays as recorded:
+    // applying without it would remove it.
+    const valid = this.validate({
+      ...(await this.recordedRequest(existing)),
+      ...Object.fromEntries(
+        Object.entries(request).filter(([, value]) => value !== undefined),
+      ),
+    });
     if (existing.isolation !== valid.isolation) {
       throw new InputError(
         `isolation: tenant '${valid.name}' is a ${existing.isolation} tenant and stays one; the isolation of a tenant cannot change`,
@@ -262,6 +270,21 @@ export class TenantService {
     }
     const result = await this.create(pinned, options);
     return { ...result, changes };
+  }
+
+  /** The request recorded on the tenant's home namespace when it was last applied. */
+  private async recordedRequest(
+    tenant: TenantSummary,
+  ): Promise<Partial<TenantRequest>> {
+    const home = await this.options.clusters
+      .get(tenant.cluster)
+      .api(CoreV1Api)
+      .readNamespace({ name: tenant.namespace });
+    try {
+      return JSON.parse(home.metadata?.annotations?.[this.marks.spec] ?? '{}');
+    } catch {
+      return {}; // a hand-edited annotation: the request alone counts
+    }
   }
 
   /**

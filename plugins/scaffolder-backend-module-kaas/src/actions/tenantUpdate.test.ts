@@ -70,6 +70,17 @@ describe('kaas:tenant:update against the local control plane', () => {
     const again = await runAction(action, input, { as: 'alice' });
     expect(again.outputs.changes).toEqual([]);
     expect(again.logs).toContain(`info: Tenant '${name}' is already as asked`);
+
+    // What a request leaves out stays as it is: only the profile changes back.
+    const back = await runAction(action, update(name, { profile: 'small' }), {
+      as: 'alice',
+    });
+    expect(back.outputs.changes.map((c: any) => c.path)).not.toContain(
+      'metadata.labels.example.com/cost-center',
+    );
+    expect(await hardOf(namespace)).toMatchObject({ pods: '20' });
+    const after = await env.core.readNamespace({ name: namespace });
+    expect(after.metadata?.labels?.['example.com/cost-center']).toBe('cc-42');
   });
 
   it('refuses a profile below what the tenant uses now, naming each resource, and changes nothing', async () => {
