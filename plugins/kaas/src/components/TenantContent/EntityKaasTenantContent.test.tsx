@@ -64,6 +64,21 @@ describe('EntityKaasTenantContent', () => {
     expect(screen.getByText('exceeded quota: kaas-quota')).toBeInTheDocument();
     // No cluster object card for a namespace tenant.
     expect(screen.queryByText('API Version')).not.toBeInTheDocument();
+    // The update template opens with the tenant's current values.
+    const change = screen.getByTestId('kaas-change-profile');
+    const url = new URL(change.getAttribute('href')!, 'http://app');
+    expect(url.pathname).toBe(
+      '/create/templates/default/kubernetes-tenant-update',
+    );
+    expect(JSON.parse(url.searchParams.get('formData')!)).toEqual({
+      name: 'team-a-dev',
+      owner: tenantStatus().owner,
+      isolation: 'namespace',
+      profile: tenantStatus().profile,
+      ...(tenantStatus().description
+        ? { description: tenantStatus().description }
+        : {}),
+    });
   });
 
   it("says the events are the owner group's to see when the backend hid them", async () => {

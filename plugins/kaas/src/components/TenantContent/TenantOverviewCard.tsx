@@ -1,8 +1,13 @@
-import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
+import {
+  InfoCard,
+  LinkButton,
+  StructuredMetadataTable,
+} from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import type { TenantStatus } from '@internal/plugin-kaas-common';
+import { tenantUpdatePath } from '../TenantsPage/templateLinks';
 import { formatDateTime } from '../shared/formatTime';
 import { PhaseChip } from '../shared/StatusChips';
 
@@ -42,9 +47,21 @@ export function TenantOverviewCard(props: { status: TenantStatus }) {
           Created: formatDateTime(status.createdAt),
         }}
       />
-      <Typography variant="caption" color="textSecondary">
-        Status as of {formatDateTime(status.observedAt)}
-      </Typography>
+      <Box display="flex" alignItems="center" mt={1}>
+        <Box flexGrow={1}>
+          <Typography variant="caption" color="textSecondary">
+            Status as of {formatDateTime(status.observedAt)}
+          </Typography>
+        </Box>
+        <LinkButton
+          to={tenantUpdatePath({ ...status, name: status.name })}
+          variant="outlined"
+          size="small"
+          data-testid="kaas-change-profile"
+        >
+          Change profile
+        </LinkButton>
+      </Box>
     </InfoCard>
   );
 }

@@ -32,3 +32,29 @@ export function templatePath(name: string): string {
 export function capabilityTemplatePath(capability: string): string {
   return templatePath(`xaas-${capability}`);
 }
+
+/** The template that changes an existing tenant (templates/tenants/update.yaml). */
+export const TENANT_UPDATE_TEMPLATE = 'kubernetes-tenant-update';
+
+/**
+ * The update template's page with the tenant's current values filled in (the
+ * scaffolder reads the initial form from `formData`).
+ */
+export function tenantUpdatePath(tenant: {
+  name: string;
+  owner: string;
+  isolation: string;
+  profile: string;
+  description?: string;
+}): string {
+  const formData = {
+    name: tenant.name,
+    owner: tenant.owner,
+    isolation: tenant.isolation,
+    profile: tenant.profile,
+    ...(tenant.description ? { description: tenant.description } : {}),
+  };
+  return `${templatePath(TENANT_UPDATE_TEMPLATE)}?formData=${encodeURIComponent(
+    JSON.stringify(formData),
+  )}`;
+}
