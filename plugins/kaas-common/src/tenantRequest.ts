@@ -60,6 +60,11 @@ export interface TenantRequest {
   labels?: Record<string, string>;
   /** Extra annotations of the home namespace. */
   annotations?: Record<string, string>;
+  /**
+   * Kubernetes version of a virtual or dedicated cluster tenant (`1.34.1`); the
+   * profile's when absent. It changes one minor version at a time and never downwards.
+   */
+  kubernetesVersion?: string;
 }
 
 /** Namespace names no tenant may take, whatever the configuration says. @public */
@@ -286,6 +291,22 @@ export function tenantRequestSchema(ctx: {
         },
         annotationValueProblem,
       ).optional(),
+      kubernetesVersion: z
+        .string({ error: 'must be a Kubernetes version, e.g. 1.34.1' })
+        .regex(/^v?\d+\.\d+\.\d+$/, {
+          error: 'must be a Kubernetes version major.minor.patch, e.g. 1.34.1',
+        })
+        .optional(),
+    })
+    .superRefine((request, c) => {
+      if (request.kubernetesVersion && request.isolation === 'namespace') {
+        c.addIssue({
+          code: 'custom',
+          path: ['kubernetesVersion'],
+          message:
+            "a namespace tenant runs on its cluster's version; only vcluster and cluster tenants choose one",
+        });
+      }
     })
     .transform(request => request as TenantRequest);
 }

@@ -56,6 +56,12 @@ export function registerTenantWriteActions(deps: KaasActionDeps): void {
             description: z.string().optional(),
             labels: z.record(z.string(), z.string()).optional(),
             annotations: z.record(z.string(), z.string()).optional(),
+            kubernetesVersion: z
+              .string()
+              .optional()
+              .describe(
+                "vcluster and cluster tenants: Kubernetes version, e.g. 1.34.1 (the profile's when absent); one minor version at a time, never down",
+              ),
             dryRun: z
               .boolean()
               .default(false)

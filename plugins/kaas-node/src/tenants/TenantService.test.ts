@@ -353,7 +353,7 @@ describe('TenantService against the local control plane with the backend credent
     })) as any;
     expect(controlPlane.spec.helmRelease.valuesObject).toEqual({
       sync: { toHost: { ingresses: { enabled: true } } },
-      controlPlane: { distro: { k8s: { image: { tag: 'v1.33.4' } } } },
+      controlPlane: { distro: { k8s: { version: 'v1.33.4' } } },
     });
     const again = await tenants.create(
       request(name, { isolation: 'vcluster' }),

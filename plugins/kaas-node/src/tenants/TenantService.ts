@@ -27,6 +27,7 @@ import {
 } from './claimTenantName';
 import { deleteTenant } from './deleteTenant';
 import { describeChanges } from './describeChanges';
+import { kubernetesVersionProblem } from './kubernetesVersionChange';
 import type { KubernetesManifest } from './kubernetesManifest';
 import { readTenantPolicy } from './readTenantPolicy';
 import { renderTenant, type TenantPlan } from './renderTenant';
@@ -159,6 +160,13 @@ export class TenantService {
         this.marks,
         this.options.policy.settings.fieldManager,
         plan,
+    const versionProblem = await kubernetesVersionProblem(
+      cluster,
+      plan.manifests,
+      this.options.policy.profiles[valid.profile],
+      valid.kubernetesVersion,
+    );
+    if (versionProblem) throw new InputError(versionProblem);
       ));
     let result;
     try {

@@ -1,9 +1,7 @@
 import type { KaasCluster } from '../clusters/KaasCluster';
-import { statusCode } from '../clusters/statusCode';
+import { readRawObject } from '../clusters/readRawObject';
 import { parseQuantity } from '../inventory/quantity';
 import { describeObject, type KubernetesManifest } from './kubernetesManifest';
-
-const READ_TIMEOUT_MS = 20_000;
 
 /** One difference between what is on the cluster and what would be applied. @public */
 export interface ObjectChange {
@@ -99,31 +97,11 @@ export async function describeChanges(
   cluster: KaasCluster,
   manifests: KubernetesManifest[],
 ): Promise<ObjectChange[]> {
-  const api = cluster.objects();
   const changes: ObjectChange[] = [];
   for (const manifest of manifests) {
     const object = describeObject(manifest);
-    const resource = await api.discover(manifest.apiVersion, manifest.kind);
-    if (!resource) {
-      changes.push({ object, path: '', to: 'created' });
-      continue;
-    }
-    // The API's own JSON: client-node's models rename some fields (`_default`).
-    const base =
-      manifest.apiVersion === 'v1' ? '/api/v1' : `/apis/${manifest.apiVersion}`;
-    const { name, namespace } = manifest.metadata;
-    const path = `${base}${
-      resource.namespaced && namespace ? `/namespaces/${namespace}` : ''
-    }/${resource.name}/${name}`;
-    let live: Record<string, unknown>;
-    try {
-      live = await cluster.getJson<Record<string, unknown>>(
-        path,
-        {},
-        { timeoutMs: READ_TIMEOUT_MS },
-      );
-    } catch (error) {
-      if (statusCode(error) !== 404) throw error;
+    const live = await readRawObject(cluster, manifest);
+    if (!live) {
       changes.push({ object, path: '', to: 'created' });
       continue;
     }

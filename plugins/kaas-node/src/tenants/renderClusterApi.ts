@@ -19,15 +19,23 @@ export function kubeconfigSecretName(tenant: string): string {
   return `${tenant}-kubeconfig`;
 }
 
+/** A version as `v<major>.<minor>.<patch>`, the form Kubernetes images and Cluster API use. */
+export function withV(version: string): string {
+  return version.startsWith('v') ? version : `v${version}`;
+}
+
 /**
  * A virtual cluster: a Cluster API `Cluster` whose control plane and infrastructure are
  * the vCluster provider's `VCluster` objects. The Helm release (values, Kubernetes
- * version) sits on the control-plane object, which deploys the virtual cluster.
+ * version as the chart's `controlPlane.distro.k8s.version`) sits on the control-plane
+ * object, which deploys the virtual cluster. `kubernetesVersion` is the request's, else
+ * the profile's.
  */
 export function renderVirtualCluster(
   tenant: string,
   profile: TenantProfile,
   metadata: Metadata,
+  kubernetesVersion?: string,
 ): KubernetesManifest[] {
   const vcluster = profile.vcluster ?? {};
   const helmRelease: Record<string, unknown> = {};
@@ -35,12 +43,10 @@ export function renderVirtualCluster(
   if (typeof vcluster.values === 'string') helmRelease.values = vcluster.values;
   let valuesObject =
     typeof vcluster.values === 'object' ? { ...vcluster.values } : undefined;
-  if (vcluster.kubernetesVersion) {
-    const tag = vcluster.kubernetesVersion.startsWith('v')
-      ? vcluster.kubernetesVersion
-      : `v${vcluster.kubernetesVersion}`;
+  const version = kubernetesVersion ?? vcluster.kubernetesVersion;
+  if (version) {
     valuesObject = deepMerge(valuesObject ?? {}, {
-      controlPlane: { distro: { k8s: { image: { tag } } } },
+      controlPlane: { distro: { k8s: { version: withV(version) } } },
     });
   }
   if (valuesObject) helmRelease.valuesObject = valuesObject;
@@ -80,13 +86,15 @@ export function renderVirtualCluster(
 
 /**
  * A whole cluster: a Cluster API `Cluster` with a managed topology from the profile's
- * ClusterClass, or the profile's Crossplane claim.
+ * ClusterClass (at `kubernetesVersion`, else the profile's), or the profile's Crossplane
+ * claim.
  */
 export function renderWorkloadCluster(
   tenant: string,
   profile: TenantProfile,
   values: TenantTemplateValues,
   metadata: Metadata,
+  kubernetesVersion?: string,
 ): KubernetesManifest[] {
   if (profile.crossplane) {
     const { apiVersion, kind, parameters, connectionSecretName } =
@@ -110,7 +118,7 @@ export function renderWorkloadCluster(
       profile.clusterClass;
     const topology: Record<string, unknown> = {
       classRef: namespace ? { name, namespace } : { name },
-      version,
+      version: withV(kubernetesVersion ?? version),
     };
     if (workers) topology.workers = substitutePlaceholders(workers, values);
     if (variables) {

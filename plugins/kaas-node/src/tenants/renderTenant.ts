@@ -191,13 +191,19 @@ export function renderTenant(
 
   let isolationObjects: KubernetesManifest[] = [];
   if (request.isolation === 'vcluster') {
-    isolationObjects = renderVirtualCluster(request.name, profile, metadata);
+    isolationObjects = renderVirtualCluster(
+      request.name,
+      profile,
+      metadata,
+      request.kubernetesVersion,
+    );
   } else if (request.isolation === 'cluster') {
     isolationObjects = renderWorkloadCluster(
       request.name,
       profile,
       values,
       metadata,
+      request.kubernetesVersion,
     );
   }
 

@@ -21,6 +21,7 @@ export type KaasTenantCreateInput = {
   description?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  kubernetesVersion?: string;
 };
 
 /** Output of `kaas:tenant:create`. @public */

@@ -69,6 +69,14 @@ export const annotations = (z: typeof zod) =>
       'Extra annotations for the home namespace. Keys under the platform prefix (kaas.internal by default) are refused.',
     );
 
+export const kubernetesVersion = (z: typeof zod) =>
+  z
+    .string()
+    .optional()
+    .describe(
+      "Kubernetes version of a vcluster or cluster tenant, e.g. 1.34.1; the profile's when absent. It moves one minor version at a time and never down.",
+    );
+
 export const timeoutSeconds = (z: typeof zod) =>
   z
     .number()

@@ -54,6 +54,7 @@ export function createKaasTenantCreateAction(options: {
         description: inputProps.description,
         labels: inputProps.labels,
         annotations: inputProps.annotations,
+        kubernetesVersion: inputProps.kubernetesVersion,
       },
       output: {
         tenant: outputProps.tenant,

@@ -55,6 +55,7 @@ export function createKaasTenantUpdateAction(options: {
         description: inputProps.description,
         labels: inputProps.labels,
         annotations: inputProps.annotations,
+        kubernetesVersion: inputProps.kubernetesVersion,
       },
       output: {
         tenant: outputProps.tenant,
