@@ -15,6 +15,7 @@ import { describeAppliedObject } from '../apply/describeOutcome';
 import { pollUntilReady } from '../apply/pollUntilReady';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { ensurePlatformNamespace } from '../platform/platformNamespace';
+import { describeChanges } from '../tenants/describeChanges';
 import type { KubernetesManifest } from '../tenants/kubernetesManifest';
 import type { TenantService } from '../tenants/TenantService';
 import type { TenantSummary } from '../tenants/tenantSummary';
@@ -42,6 +43,13 @@ import {
   type InstancePlacement,
   type InstancePlan,
 } from './renderInstance';
+import {
+  assertSafeUpdate,
+  logChanges,
+  mergedInstanceRequest,
+  type InstanceUpdateRequest,
+  type InstanceUpdateResult,
+} from './updateInstance';
 
 export type { InstanceSummary } from './instanceSummary';
 export type { ConnectionDetails } from '@internal/plugin-kaas-common';
@@ -181,6 +189,39 @@ export class InstanceService {
         ? { manifests: result.manifests as KubernetesManifest[] }
         : {}),
     };
+  }
+
+  /**
+   * Changes an existing instance's plan or parameters; what the request leaves out stays
+   * as recorded. Changes its capability's `x-kaas-update` rules forbid are refused before
+   * anything is written. Returns what was (would be) applied and each changed field.
+   */
+  async update(
+    request: InstanceUpdateRequest,
+    options: { dryRun?: boolean; logger?: LoggerService } = {},
+  ): Promise<InstanceUpdateResult> {
+    const { found, tenantSummary, cluster } = await this.resolve(
+      request.tenant,
+      request.name,
+    );
+    const existing = found.summary;
+    if (request.capability !== existing.capability) {
+      throw new ConflictError(
+        `capability: instance '${request.tenant}/${request.name}' is a ${existing.capability} instance and stays one; create a ${request.capability} instance under another name instead`,
+      );
+    }
+    const valid = this.validate(mergedInstanceRequest(existing, request));
+    assertSafeUpdate(found.loaded, existing, this.parametersOf(valid));
+    const changes = await describeChanges(
+      cluster,
+      this.render(valid, tenantSummary).manifests,
+    );
+    logChanges(
+      options.logger ?? this.options.logger,
+      changes,
+      options.dryRun === true,
+    );
+    return { ...(await this.create(valid, options)), changes };
   }
 
   /** The instance `name` of `tenant`, or undefined. */

@@ -3,6 +3,7 @@ import Ajv2020, {
   type ValidateFunction,
 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { UPDATE_KEYWORD, UPDATE_RULES } from './updateRules';
 
 /** Checks (and fills the defaults of) an instance's parameters against a capability's JSON Schema. */
 export type ParameterCheck = (parameters: Record<string, unknown>) => {
@@ -68,6 +69,13 @@ export function compileParameterSchema(schema: object): ParameterCheck {
     allowUnionTypes: true,
   });
   addFormats(ajv);
+  // The platform's own keyword (how an existing instance's parameter may change): strict
+  // mode refuses keywords it does not know.
+  ajv.addKeyword({
+    keyword: UPDATE_KEYWORD,
+    schemaType: 'string',
+    metaSchema: { enum: [...UPDATE_RULES] },
+  });
   const validate: ValidateFunction = ajv.compile(schema);
   return parameters => {
     const copy = structuredClone(parameters);

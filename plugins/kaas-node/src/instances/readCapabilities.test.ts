@@ -46,6 +46,18 @@ describe('readCapabilities', () => {
     ]);
   });
 
+  it('accepts the x-kaas-update rules, as the shipped capabilities use them', () => {
+    const capability: any = minimal();
+    capability.parameters.properties.replicas['x-kaas-update'] = 'grow-only';
+    capability.parameters.properties.topic['x-kaas-update'] = 'fixed';
+    expect(read({ test: capability })[0].parameters).toMatchObject({
+      properties: { replicas: { 'x-kaas-update': 'grow-only' } },
+    });
+    expect(shipped.postgresql.parameters.properties.storage).toMatchObject({
+      'x-kaas-update': 'grow-only',
+    });
+  });
+
   it('reads no capabilities when none are configured', () => {
     expect(readCapabilities(new ConfigReader({}))).toEqual([]);
   });
@@ -136,6 +148,23 @@ describe('readCapabilities', () => {
       'an invalid JSON Schema',
       (c: any) => {
         c.parameters.properties.replicas.minimum = 'one';
+      },
+      "'kaas.capabilities.test.parameters': is not a valid JSON Schema",
+    ],
+    [
+      'an unknown x-kaas-update rule',
+      (c: any) => {
+        c.parameters.properties.replicas['x-kaas-update'] = 'shrink-only';
+      },
+      "'kaas.capabilities.test.parameters.properties.replicas.x-kaas-update': must be one of grow-only, no-downgrade, fixed",
+    ],
+    [
+      'an x-kaas-update rule below a top-level parameter',
+      (c: any) => {
+        c.parameters.properties.topic = {
+          type: 'object',
+          properties: { name: { type: 'string', 'x-kaas-update': 'never' } },
+        };
       },
       "'kaas.capabilities.test.parameters': is not a valid JSON Schema",
     ],

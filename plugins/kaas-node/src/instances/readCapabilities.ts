@@ -10,6 +10,7 @@ import {
   type ParameterCheck,
 } from './instanceParameters';
 import { placeholderProblems, whenParameter } from './instanceTemplates';
+import { updateRuleProblem } from './updateRules';
 
 /** A `kaas.capabilities` entry is invalid; the message names the key to fix. @public */
 export class CapabilityConfigError extends Error {
@@ -140,6 +141,13 @@ function readOne(id: string, raw: unknown): LoadedCapability {
     );
   }
   const parameterNames = Object.keys(properties);
+  const ruleProblem = updateRuleProblem(schema);
+  if (ruleProblem) {
+    throw new CapabilityConfigError(
+      `${base}.parameters.${ruleProblem.path}`,
+      ruleProblem.problem,
+    );
+  }
   let checkParameters: ParameterCheck;
   try {
     checkParameters = compileParameterSchema(schema);

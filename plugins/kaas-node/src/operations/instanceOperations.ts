@@ -2,10 +2,14 @@ import type {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { InputError, isError } from '@backstage/errors';
+import { InputError, isError, NotFoundError } from '@backstage/errors';
 import type { InstanceService } from '../instances/InstanceService';
 import type { InstanceApplyResult } from '../instances/instanceResults';
 import type { InstanceSummary } from '../instances/instanceSummary';
+import type {
+  InstanceUpdateRequest,
+  InstanceUpdateResult,
+} from '../instances/updateInstance';
 import type { OwnerAuthorizer } from '../owners/OwnerAuthorizer';
 import type { TenantService } from '../tenants/TenantService';
 
@@ -47,6 +51,40 @@ export async function createInstanceAs(
     }') for ${tenant.owner}`,
   );
   return instances.create(request, options);
+}
+
+/**
+ * Changes an existing XaaS instance for a caller (plan, parameters; see
+ * `InstanceService.update`): NotFound when it does not exist, and only those who may act
+ * for the owner recorded on the cluster go on.
+ *
+ * @public
+ */
+export async function updateInstanceAs(
+  services: Pick<InstanceOperationServices, 'instances' | 'owners'>,
+  credentials: BackstageCredentials,
+  request: InstanceUpdateRequest,
+  options: { dryRun: boolean; logger: LoggerService },
+): Promise<InstanceUpdateResult> {
+  const { instances, owners } = services;
+  const instance = `${request.tenant}/${request.name}`;
+  const summary = await instances.get(request.tenant, request.name);
+  if (!summary) {
+    throw new NotFoundError(
+      `Instance '${instance}' does not exist; create it first (xaas:instance:create in a template, kaas:create-instance as an action)`,
+    );
+  }
+  await owners.assertMayActFor(credentials, summary.owner);
+  options.logger.info(
+    `${options.dryRun ? 'Dry run: checking' : 'Changing'} ${
+      summary.capability
+    } instance '${instance}' of ${summary.owner} (plan '${summary.plan}'${
+      request.plan && request.plan !== summary.plan
+        ? ` -> '${request.plan}'`
+        : ''
+    })`,
+  );
+  return instances.update(request, options);
 }
 
 /**
