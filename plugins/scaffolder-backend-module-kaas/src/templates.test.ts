@@ -9,8 +9,13 @@ import yaml from 'yaml';
 // presentation (titles, descriptions, ui:* options).
 
 const TEMPLATES_DIR = path.join(REPO_ROOT, 'templates/xaas');
-/** Keys that only change how a field looks, not what it accepts. */
-const PRESENTATION_KEY = /^(title|description|examples|\$comment|ui:.*)$/;
+/**
+ * Keys that only change how a field looks, not what it accepts; and the platform's
+ * `x-kaas-*` keywords, which say how an existing instance may change (the creating form
+ * has no use for them).
+ */
+const PRESENTATION_KEY =
+  /^(title|description|examples|\$comment|ui:.*|x-kaas-.*)$/;
 
 type JsonObject = Record<string, any>;
 
@@ -49,10 +54,16 @@ const templateFiles = fs.existsSync(TEMPLATES_DIR)
       .filter(f => f.endsWith('.yaml'))
       .sort()
   : [];
-const templates = templateFiles.map(file => ({
+const allTemplates = templateFiles.map(file => ({
   file,
   template: readYaml(path.join(TEMPLATES_DIR, file)),
 }));
+/** The templates that create an instance of one capability (update.yaml changes any). */
+const templates = allTemplates.filter(({ template }) =>
+  (template.spec?.steps ?? []).some(
+    (s: JsonObject) => s.action === 'xaas:instance:create',
+  ),
+);
 const capabilities = capabilitiesOf(path.join(REPO_ROOT, 'app-config.yaml'));
 
 /** The steps, form fields and settings of an XaaS template, found by their roles. */
@@ -85,7 +96,7 @@ describe('XaaS templates in templates/xaas, against kaas.capabilities of app-con
     const targets: string[] = readYaml(
       path.join(REPO_ROOT, 'templates/templates.yaml'),
     ).spec.targets;
-    for (const { file } of templates) {
+    for (const { file } of allTemplates) {
       expect(targets).toContain(`./xaas/${file}`);
     }
   });
@@ -160,4 +171,34 @@ describe('XaaS templates in templates/xaas, against kaas.capabilities of app-con
       });
     },
   );
+
+  describe('update.yaml, the template that changes an existing instance', () => {
+    const update = allTemplates.find(t => t.file === 'update.yaml')?.template;
+    const { steps, fields } = anatomy(update ?? {});
+
+    it('runs xaas:instance:update with the form, then xaas:instance:wait', () => {
+      expect(update).toBeDefined();
+      expect(steps.map(s => s.action)).toEqual([
+        'xaas:instance:update',
+        'xaas:instance:wait',
+      ]);
+      expect(steps[0].input).toEqual({
+        tenant: '${{ parameters.tenant }}',
+        capability: '${{ parameters.capability }}',
+        name: '${{ parameters.name }}',
+        plan: '${{ parameters.plan }}',
+        parameters: '${{ parameters.settings }}',
+      });
+    });
+
+    it("keeps the instance's capability and name as the Instance tab fills them in, and offers the capability's plans", () => {
+      expect(fields.capability).toMatchObject({ 'ui:readonly': true });
+      expect(fields.name).toMatchObject({ 'ui:readonly': true });
+      // No fixed capability: the plan picker reads the form's capability field.
+      expect(fields.plan).toEqual(
+        expect.objectContaining({ 'ui:field': 'KaasPlanPicker' }),
+      );
+      expect(fields.plan['ui:options']?.capability).toBeUndefined();
+    });
+  });
 });

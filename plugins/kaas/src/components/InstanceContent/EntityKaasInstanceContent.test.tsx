@@ -60,6 +60,16 @@ describe('EntityKaasInstanceContent', () => {
     expect(screen.getByTestId('kaas-connection-hidden-keys')).toHaveTextContent(
       'password, uri',
     );
+    // The update template opens with the instance and its current plan.
+    const change = screen.getByTestId('kaas-change-plan');
+    const url = new URL(change.getAttribute('href')!, 'http://app');
+    expect(url.pathname).toBe('/create/templates/default/xaas-instance-update');
+    expect(JSON.parse(url.searchParams.get('formData')!)).toEqual({
+      tenant: 'team-a-dev',
+      capability: 'postgresql',
+      name: 'db',
+      plan: 'small',
+    });
   });
 
   it('reveals the credentials masked, one value at a time, for owners', async () => {

@@ -1,10 +1,15 @@
-import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
+import {
+  InfoCard,
+  LinkButton,
+  StructuredMetadataTable,
+} from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   tenantEntityRef,
   type InstanceStatus,
 } from '@internal/plugin-kaas-common';
 import Box from '@material-ui/core/Box';
+import { instanceUpdatePath } from '../TenantsPage/templateLinks';
 import { formatDateTime } from '../shared/formatTime';
 import { PhaseChip } from '../shared/StatusChips';
 
@@ -42,6 +47,16 @@ export function InstanceOverviewCard(props: { instance: InstanceStatus }) {
           Created: formatDateTime(instance.createdAt),
         }}
       />
+      <Box display="flex" justifyContent="flex-end" mt={1}>
+        <LinkButton
+          to={instanceUpdatePath(instance)}
+          variant="outlined"
+          size="small"
+          data-testid="kaas-change-plan"
+        >
+          Change plan
+        </LinkButton>
+      </Box>
     </InfoCard>
   );
 }

@@ -7,7 +7,10 @@ import { OptionPicker } from '../OptionPicker';
 
 /** `ui:options` of the PlanPicker field. @public */
 export interface PlanPickerUiOptions {
-  /** Id of the capability whose plans to offer, e.g. `postgresql`. */
+  /**
+   * Id of the capability whose plans to offer, e.g. `postgresql`; left out, the form's
+   * `capability` field names it (a template for instances of any capability).
+   */
   capability?: string;
 }
 
@@ -22,7 +25,9 @@ function describePlan(plan: PlanInfo): string {
 export function PlanPicker(
   props: FieldExtensionComponentProps<string, PlanPickerUiOptions>,
 ) {
-  const capabilityId = props.uiSchema?.['ui:options']?.capability;
+  const capabilityId =
+    props.uiSchema?.['ui:options']?.capability ??
+    (props.formContext?.formData?.capability as string | undefined);
   const kaasApi = useApi(kaasApiRef);
   const { value, loading, error } = useAsync(
     () => kaasApi.listCapabilities(),
@@ -44,7 +49,7 @@ export function PlanPicker(
       emptyMessage={
         capabilityId
           ? `The platform offers no capability '${capabilityId}' (or it has no plans); ask the platform team.`
-          : "The template's plan field names no capability (ui:options.capability)."
+          : "The template's plan field names no capability (ui:options.capability, or a capability field in the form)."
       }
     />
   );

@@ -58,3 +58,20 @@ export function tenantUpdatePath(tenant: {
     JSON.stringify(formData),
   )}`;
 }
+
+/** The template that changes an existing XaaS instance (templates/xaas/update.yaml). */
+export const INSTANCE_UPDATE_TEMPLATE = 'xaas-instance-update';
+
+/** The instance update template's page with the instance's current plan filled in. */
+export function instanceUpdatePath(instance: {
+  tenant: string;
+  capability: string;
+  name: string;
+  plan: string;
+}): string {
+  const { tenant, capability, name, plan } = instance;
+  const formData = { tenant, capability, name, plan };
+  return `${templatePath(
+    INSTANCE_UPDATE_TEMPLATE,
+  )}?formData=${encodeURIComponent(JSON.stringify(formData))}`;
+}
