@@ -108,6 +108,8 @@ export {
 export {
   createInstanceAs,
   deleteInstanceAs,
+  rollOutPolicyAs,
   type InstanceOperationServices,
 } from './operations/instanceOperations';
 export type { ObjectChange } from './tenants/describeChanges';
+export type { RolloutResult, RolloutSelector } from './tenants/policyRollout';

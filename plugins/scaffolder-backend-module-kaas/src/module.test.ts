@@ -31,6 +31,7 @@ describe('scaffolderModuleKaas in a backend, with services from kaas-node and th
       expect(actions.map(a => a.id)).toEqual([
         'kaas:tenant:create',
         'kaas:tenant:update',
+        'kaas:tenant:reconcile',
         'kaas:tenant:wait',
         'kaas:tenant:delete',
         'xaas:instance:create',

@@ -12,6 +12,7 @@ import {
   createKaasTenantCreateAction,
   createKaasTenantDeleteAction,
   createKaasTenantUpdateAction,
+  createKaasTenantReconcileAction,
   createKaasTenantWaitAction,
   createXaasInstanceCreateAction,
   createXaasInstanceDeleteAction,
@@ -61,6 +62,7 @@ export const scaffolderModuleKaas = createBackendModule({
             permissions,
             config,
           }),
+          createKaasTenantReconcileAction({ tenants, owners, permissions }),
           createKaasTenantWaitAction({ tenants, owners }),
           createKaasTenantDeleteAction({ tenants, owners, permissions }),
           createXaasInstanceCreateAction({

@@ -8,12 +8,13 @@ import type {
   TenantApplyResult,
   TenantUpdateResult,
 } from '../tenants/tenantResults';
+import type { RolloutResult, RolloutSelector } from '../tenants/policyRollout';
 import type { TenantSummary } from '../tenants/tenantSummary';
 
 /** What a caller's tenant operations need. @public */
 export interface TenantOperationServices {
   tenants: TenantService;
-  owners: Pick<OwnerAuthorizer, 'assertMayActFor'>;
+  owners: Pick<OwnerAuthorizer, 'assertMayActFor' | 'assertPlatformAdmin'>;
 }
 
 /**
@@ -107,4 +108,28 @@ export async function deleteTenantAs(
   );
   await tenants.delete(summary, options);
   return summary;
+}
+
+/**
+ * Rolls today's policy out to the tenants `selector` chooses, in waves, for a platform
+ * admin (only they may change every team's tenants at once).
+ *
+ * @public
+ */
+export async function rollOutPolicyAs(
+  services: TenantOperationServices,
+  credentials: BackstageCredentials,
+  selector: RolloutSelector,
+  options: {
+    batchSize: number;
+    stopOnFirstFailure: boolean;
+    dryRun: boolean;
+    logger: LoggerService;
+  },
+): Promise<RolloutResult> {
+  await services.owners.assertPlatformAdmin(
+    credentials,
+    'roll the policy out to tenants',
+  );
+  return services.tenants.rollOut(selector, options);
 }

@@ -7,6 +7,7 @@ import type {
 import type { Config } from '@backstage/config';
 import { NotAllowedError } from '@backstage/errors';
 import {
+  isPlatformAdmin,
   mayActForOwner,
   normalizeGroupRef,
 } from '@internal/plugin-kaas-common';
@@ -100,5 +101,26 @@ export class OwnerAuthorizer {
     throw new NotAllowedError(
       `${userRef} is not a member of ${group} (nor of a platform admin group) and may not act for it; ask a member of ${group} to do it, or to add you to the group (memberships are read at sign-in: sign in again after a change)`,
     );
+  }
+
+  /**
+   * Resolves when the caller is a member of a platform admin group; throws
+   * NotAllowedError saying who may `what` otherwise. Services never are.
+   */
+  async assertPlatformAdmin(
+    credentials: BackstageCredentials,
+    what: string,
+  ): Promise<void> {
+    const admins = this.options.platformAdmins.join(', ') || 'none configured';
+    const principal = credentials.principal as { type?: string };
+    if (principal.type === 'user') {
+      const { ownershipEntityRefs } = await this.options.userInfo.getUserInfo(
+        credentials,
+      );
+      if (isPlatformAdmin(ownershipEntityRefs, this.options.platformAdmins)) {
+        return;
+      }
+    }
+    throw new NotAllowedError(`Only platform admins (${admins}) may ${what}`);
   }
 }

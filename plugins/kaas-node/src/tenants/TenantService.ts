@@ -28,6 +28,12 @@ import {
 import { deleteTenant } from './deleteTenant';
 import { describeChanges } from './describeChanges';
 import { kubernetesVersionProblem } from './kubernetesVersionChange';
+import { listTenantsLive } from './listTenantsLive';
+import {
+  rollOutPolicy,
+  type RolloutResult,
+  type RolloutSelector,
+} from './policyRollout';
 import type { KubernetesManifest } from './kubernetesManifest';
 import { readTenantPolicy } from './readTenantPolicy';
 import { renderTenant, type TenantPlan } from './renderTenant';
@@ -254,7 +260,12 @@ export class TenantService {
         `cluster: tenant '${valid.name}' is on cluster '${existing.cluster}' and stays there`,
       );
     }
-    const pinned: TenantRequest = { ...valid, cluster: existing.cluster };
+    // The tenant stays where it is; a request that never named its cluster still does
+    // not (the recorded request would change for nothing) unless placement now differs.
+    const pinned: TenantRequest =
+      valid.cluster || this.render(valid).cluster === existing.cluster
+        ? valid
+        : { ...valid, cluster: existing.cluster };
     const plan = this.render(pinned);
     const cluster = this.options.clusters.get(plan.cluster);
     const tooSmall = await quotaBelowUsage(cluster, plan.manifests);
@@ -278,6 +289,23 @@ export class TenantService {
     }
     const result = await this.create(pinned, options);
     return { ...result, changes };
+  }
+
+  /**
+   * Brings the tenants `selector` chooses up to today's policy, in waves (see
+   * `rollOutPolicy`). Tenants are listed live on every tenant cluster.
+   */
+  async rollOut(
+    selector: RolloutSelector,
+    options: {
+      batchSize: number;
+      stopOnFirstFailure: boolean;
+      dryRun: boolean;
+      logger: LoggerService;
+    },
+  ): Promise<RolloutResult> {
+    const all = await listTenantsLive(this.tenantClusters(), this.marks);
+    return rollOutPolicy(this, all, selector, options);
   }
 
   /** The request recorded on the tenant's home namespace when it was last applied. */

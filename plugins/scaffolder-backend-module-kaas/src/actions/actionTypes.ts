@@ -148,3 +148,22 @@ export type KaasTenantUpdateOutput = {
   changes: KaasTenantChange[];
   statusUrl: string;
 };
+
+/** Input of `kaas:tenant:reconcile`: which tenants, and how many at a time. @public */
+export type KaasTenantReconcileInput = {
+  owner?: string;
+  profile?: string;
+  isolation?: string;
+  names?: string[];
+  batchSize?: number;
+  stopOnFirstFailure?: boolean;
+};
+
+/** Output of `kaas:tenant:reconcile`. @public */
+export type KaasTenantReconcileOutput = {
+  selected: number;
+  behind: Array<{ tenant: string; changes: KaasTenantChange[] }>;
+  reconciled: string[];
+  failed: Array<{ tenant: string; message: string }>;
+  skipped: string[];
+};

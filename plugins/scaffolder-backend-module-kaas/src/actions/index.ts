@@ -2,6 +2,7 @@ export { createKaasTenantCreateAction } from './tenantCreate';
 export { createKaasTenantWaitAction } from './tenantWait';
 export { createKaasTenantDeleteAction } from './tenantDelete';
 export { createKaasTenantUpdateAction } from './tenantUpdate';
+export { createKaasTenantReconcileAction } from './tenantReconcile';
 export { createXaasInstanceCreateAction } from './instanceCreate';
 export { createXaasInstanceWaitAction } from './instanceWait';
 export { createXaasInstanceDeleteAction } from './instanceDelete';
@@ -12,6 +13,8 @@ export type {
   KaasTenantDeleteOutput,
   KaasTenantChange,
   KaasTenantUpdateInput,
+  KaasTenantReconcileInput,
+  KaasTenantReconcileOutput,
   KaasTenantUpdateOutput,
   KaasTenantWaitCondition,
   KaasTenantWaitInput,
