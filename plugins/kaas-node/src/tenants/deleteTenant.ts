@@ -176,10 +176,12 @@ export async function deleteTenant(
  * its instance elsewhere. Fails closed, naming the cluster, when an xaas cluster cannot
  * be asked: instances there would be left behind.
  */
-async function instancesOf(
-  { clusters, marks, instanceKinds }: TenantDeleteContext,
+export async function instancesOf(
+  { clusters, marks, instanceKinds }: Omit<TenantDeleteContext, 'profiles'>,
   tenant: TenantSummary,
   home: KaasCluster,
+  /** What a failure says was not done. */
+  nothingDone = 'nothing was deleted',
 ): Promise<
   Array<{
     cluster: KaasCluster;
@@ -230,7 +232,7 @@ async function instancesOf(
   if (failed.length) {
     throw clustersUnavailable(
       failed,
-      `for instances of tenant '${tenant.name}' (nothing was deleted)`,
+      `for instances of tenant '${tenant.name}' (${nothingDone})`,
     );
   }
   return [inHome, ...answered.flatMap(a => a.value ?? [])];
