@@ -49,6 +49,8 @@ export {
   type TenantDeleteOptions,
   type TenantDeleteResult,
   type TenantSummary,
+  type TenantTransferOptions,
+  type TenantTransferResult,
   type TenantUpdateResult,
   type TenantWaitOptions,
 } from './tenants/TenantService';
@@ -78,6 +80,10 @@ export {
   type InstanceSummary,
   type InstanceWaitOptions,
 } from './instances/InstanceService';
+export type {
+  InstanceUpdateRequest,
+  InstanceUpdateResult,
+} from './instances/updateInstance';
 export { instanceServiceRef } from './instances/instanceServiceRef';
 
 export {
@@ -102,13 +108,15 @@ export type { InventoryRequestCounts } from './inventory/requestCounter';
 export {
   createTenantAs,
   deleteTenantAs,
+  rollOutPolicyAs,
   updateTenantAs,
   type TenantOperationServices,
 } from './operations/tenantOperations';
+export { transferTenantAs } from './operations/transferTenantAs';
 export {
   createInstanceAs,
   deleteInstanceAs,
-  rollOutPolicyAs,
+  updateInstanceAs,
   type InstanceOperationServices,
 } from './operations/instanceOperations';
 export type { ObjectChange } from './tenants/describeChanges';

@@ -34,7 +34,9 @@ describe('scaffolderModuleKaas in a backend, with services from kaas-node and th
         'kaas:tenant:reconcile',
         'kaas:tenant:wait',
         'kaas:tenant:delete',
+        'kaas:tenant:transfer',
         'xaas:instance:create',
+        'xaas:instance:update',
         'xaas:instance:wait',
         'xaas:instance:delete',
       ]);

@@ -5,23 +5,26 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   instanceServiceRef,
+  kubeconfigIssuerServiceRef,
   ownerAuthorizerServiceRef,
   tenantServiceRef,
 } from '@internal/plugin-kaas-node';
 import {
   createKaasTenantCreateAction,
   createKaasTenantDeleteAction,
+  createKaasTenantTransferAction,
   createKaasTenantUpdateAction,
   createKaasTenantReconcileAction,
   createKaasTenantWaitAction,
   createXaasInstanceCreateAction,
   createXaasInstanceDeleteAction,
+  createXaasInstanceUpdateAction,
   createXaasInstanceWaitAction,
 } from './actions';
 
 /**
  * The kaas actions for the scaffolder: `kaas:tenant:create`, `kaas:tenant:update`, `kaas:tenant:wait`,
- * `kaas:tenant:delete`, `xaas:instance:create`, `xaas:instance:wait`,
+ * `kaas:tenant:delete`, `kaas:tenant:transfer`, `xaas:instance:create`, `xaas:instance:update`, `xaas:instance:wait`,
  * `xaas:instance:delete`.
  *
  * @public
@@ -36,6 +39,7 @@ export const scaffolderModuleKaas = createBackendModule({
         tenants: tenantServiceRef,
         instances: instanceServiceRef,
         owners: ownerAuthorizerServiceRef,
+        kubeconfigs: kubeconfigIssuerServiceRef,
         permissions: coreServices.permissions,
         logger: coreServices.logger,
         config: coreServices.rootConfig,
@@ -45,6 +49,7 @@ export const scaffolderModuleKaas = createBackendModule({
         tenants,
         instances,
         owners,
+        kubeconfigs,
         permissions,
         logger,
         config,
@@ -65,12 +70,20 @@ export const scaffolderModuleKaas = createBackendModule({
           createKaasTenantReconcileAction({ tenants, owners, permissions }),
           createKaasTenantWaitAction({ tenants, owners }),
           createKaasTenantDeleteAction({ tenants, owners, permissions }),
+          createKaasTenantTransferAction({
+            tenants,
+            owners,
+            kubeconfigs,
+            permissions,
+            config,
+          }),
           createXaasInstanceCreateAction({
             instances,
             tenants,
             owners,
             permissions,
           }),
+          createXaasInstanceUpdateAction({ instances, owners, permissions }),
           createXaasInstanceWaitAction({ instances, owners }),
           createXaasInstanceDeleteAction({ instances, owners, permissions }),
         ];

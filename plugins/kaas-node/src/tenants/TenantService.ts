@@ -41,6 +41,11 @@ import { quotaBelowUsage } from './quotaUsageCheck';
 import { chooseTenantCluster } from './tenantCluster';
 import { capabilityInstanceKinds, type InstanceKind } from './tenantInstances';
 import type { TenantPolicy } from './tenantPolicy';
+import {
+  transferTenant,
+  type TenantTransferOptions,
+  type TenantTransferResult,
+} from './transferTenant';
 import { readTenantReadiness, type TenantReadiness } from './tenantReadiness';
 import type {
   TenantApplyResult,
@@ -52,6 +57,10 @@ import type {
 import { tenantSummaryOf, type TenantSummary } from './tenantSummary';
 
 export type { TenantSummary } from './tenantSummary';
+export type {
+  TenantTransferOptions,
+  TenantTransferResult,
+} from './transferTenant';
 
 export type {
   TenantApplyResult,
@@ -157,6 +166,13 @@ export class TenantService {
       );
     }
     const cluster = this.options.clusters.get(plan.cluster);
+    const versionProblem = await kubernetesVersionProblem(
+      cluster,
+      plan.manifests,
+      this.options.policy.profiles[valid.profile],
+      valid.kubernetesVersion,
+    );
+    if (versionProblem) throw new InputError(versionProblem);
     const logger = options.logger ?? this.options.logger;
     const claimed =
       !existing &&
@@ -166,13 +182,6 @@ export class TenantService {
         this.marks,
         this.options.policy.settings.fieldManager,
         plan,
-    const versionProblem = await kubernetesVersionProblem(
-      cluster,
-      plan.manifests,
-      this.options.policy.profiles[valid.profile],
-      valid.kubernetesVersion,
-    );
-    if (versionProblem) throw new InputError(versionProblem);
       ));
     let result;
     try {
@@ -289,6 +298,43 @@ export class TenantService {
     }
     const result = await this.create(pinned, options);
     return { ...result, changes };
+  }
+
+  /**
+   * Moves a tenant and its instances to the group `newOwner` (see `transferTenant`): marks,
+   * RoleBindings and the recorded request follow, the old group's RoleBindings and token
+   * kubeconfigs go. Authorisation is the caller's (`transferTenantAs`).
+   */
+  async transfer(
+    name: string,
+    newOwner: string,
+    options: TenantTransferOptions,
+  ): Promise<TenantTransferResult> {
+    const tenant = await this.get(name);
+    if (!tenant) throw new NotFoundError(`Tenant '${name}' does not exist`);
+    const named = this.validate({
+      name,
+      isolation: tenant.isolation,
+      profile: tenant.profile,
+      ...(await this.recordedRequest(tenant)),
+      owner: newOwner,
+    });
+    // The tenant stays where it is (pinned only when placement would now differ, as update does).
+    const request =
+      named.cluster || this.render(named).cluster === tenant.cluster
+        ? named
+        : { ...named, cluster: tenant.cluster };
+    return transferTenant(
+      {
+        clusters: this.options.clusters,
+        marks: this.marks,
+        settings: this.options.policy.settings,
+        instanceKinds: this.options.instanceKinds,
+      },
+      tenant,
+      this.render(request),
+      { ...options, logger: options.logger ?? this.options.logger },
+    );
   }
 
   /**

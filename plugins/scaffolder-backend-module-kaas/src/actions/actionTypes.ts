@@ -129,6 +129,26 @@ export type XaasInstanceWaitOutput = {
   ready: boolean;
 };
 
+/** Input of `xaas:instance:update`: what to change; what is left out stays. @public */
+export type XaasInstanceUpdateInput = {
+  tenant: string;
+  capability: string;
+  name: string;
+  plan?: string;
+  /** Parameters to change; `null` puts one back to the plan's value. */
+  parameters?: Record<string, CapabilityJsonValue>;
+};
+
+/** Output of `xaas:instance:update`. @public */
+export type XaasInstanceUpdateOutput = {
+  instance: string;
+  namespace: string;
+  cluster: string;
+  entityRef: string;
+  plan: string;
+  changes: KaasTenantChange[];
+};
+
 /** Input of `kaas:tenant:update`: the tenant as it should be (owner and isolation as they are). @public */
 export type KaasTenantUpdateInput = KaasTenantCreateInput;
 
@@ -146,6 +166,25 @@ export type KaasTenantUpdateOutput = {
   namespace: string;
   cluster: string;
   changes: KaasTenantChange[];
+  statusUrl: string;
+};
+
+/** Input of `kaas:tenant:transfer`. @public */
+export type KaasTenantTransferInput = {
+  name: string;
+  newOwner: string;
+};
+
+/** Output of `kaas:tenant:transfer`. @public */
+export type KaasTenantTransferOutput = {
+  tenant: string;
+  namespace: string;
+  cluster: string;
+  from: string;
+  to: string;
+  moved: string[];
+  accessRemoved: string[];
+  revokedKubeconfigs: number;
   statusUrl: string;
 };
 

@@ -3,15 +3,19 @@ export { createKaasTenantWaitAction } from './tenantWait';
 export { createKaasTenantDeleteAction } from './tenantDelete';
 export { createKaasTenantUpdateAction } from './tenantUpdate';
 export { createKaasTenantReconcileAction } from './tenantReconcile';
+export { createKaasTenantTransferAction } from './tenantTransfer';
 export { createXaasInstanceCreateAction } from './instanceCreate';
 export { createXaasInstanceWaitAction } from './instanceWait';
 export { createXaasInstanceDeleteAction } from './instanceDelete';
+export { createXaasInstanceUpdateAction } from './instanceUpdate';
 export type {
   KaasTenantCreateInput,
   KaasTenantCreateOutput,
   KaasTenantDeleteInput,
   KaasTenantDeleteOutput,
   KaasTenantChange,
+  KaasTenantTransferInput,
+  KaasTenantTransferOutput,
   KaasTenantUpdateInput,
   KaasTenantReconcileInput,
   KaasTenantReconcileOutput,
@@ -24,6 +28,8 @@ export type {
   XaasInstanceCreateOutput,
   XaasInstanceDeleteInput,
   XaasInstanceDeleteOutput,
+  XaasInstanceUpdateInput,
+  XaasInstanceUpdateOutput,
   XaasInstanceWaitInput,
   XaasInstanceWaitOutput,
 } from './actionTypes';
