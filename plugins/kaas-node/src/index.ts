@@ -120,4 +120,8 @@ export {
   type InstanceOperationServices,
 } from './operations/instanceOperations';
 export type { ObjectChange } from './tenants/describeChanges';
-export type { RolloutResult, RolloutSelector } from './tenants/policyRollout';
+export type {
+  RolloutOptions,
+  RolloutResult,
+  RolloutSelector,
+} from './tenants/policyRollout';

@@ -8,7 +8,11 @@ import type {
   TenantApplyResult,
   TenantUpdateResult,
 } from '../tenants/tenantResults';
-import type { RolloutResult, RolloutSelector } from '../tenants/policyRollout';
+import type {
+  RolloutOptions,
+  RolloutResult,
+  RolloutSelector,
+} from '../tenants/policyRollout';
 import type { TenantSummary } from '../tenants/tenantSummary';
 
 /** What a caller's tenant operations need. @public */
@@ -120,12 +124,7 @@ export async function rollOutPolicyAs(
   services: TenantOperationServices,
   credentials: BackstageCredentials,
   selector: RolloutSelector,
-  options: {
-    batchSize: number;
-    stopOnFirstFailure: boolean;
-    dryRun: boolean;
-    logger: LoggerService;
-  },
+  options: RolloutOptions,
 ): Promise<RolloutResult> {
   await services.owners.assertPlatformAdmin(
     credentials,

@@ -31,6 +31,7 @@ import { kubernetesVersionProblem } from './kubernetesVersionChange';
 import { listTenantsLive } from './listTenantsLive';
 import {
   rollOutPolicy,
+  type RolloutOptions,
   type RolloutResult,
   type RolloutSelector,
 } from './policyRollout';
@@ -343,12 +344,7 @@ export class TenantService {
    */
   async rollOut(
     selector: RolloutSelector,
-    options: {
-      batchSize: number;
-      stopOnFirstFailure: boolean;
-      dryRun: boolean;
-      logger: LoggerService;
-    },
+    options: RolloutOptions,
   ): Promise<RolloutResult> {
     const all = await listTenantsLive(this.tenantClusters(), this.marks);
     return rollOutPolicy(this, all, selector, options);

@@ -12,6 +12,14 @@ export interface RolloutSelector {
   names?: string[];
 }
 
+/** How a rollout goes: wave size, whether a failure stops it, dry run, where progress goes. @public */
+export interface RolloutOptions {
+  batchSize: number;
+  stopOnFirstFailure: boolean;
+  dryRun: boolean;
+  logger: LoggerService;
+}
+
 /** What a rollout did (in a dry run: would do), tenant by tenant. @public */
 export interface RolloutResult {
   /** Tenants the selector chose. */
@@ -45,12 +53,7 @@ export async function rollOutPolicy(
   tenants: TenantService,
   all: TenantSummary[],
   selector: RolloutSelector,
-  options: {
-    batchSize: number;
-    stopOnFirstFailure: boolean;
-    dryRun: boolean;
-    logger: LoggerService;
-  },
+  options: RolloutOptions,
 ): Promise<RolloutResult> {
   const chosen = all.filter(t => selects(selector, t));
   const result: RolloutResult = {

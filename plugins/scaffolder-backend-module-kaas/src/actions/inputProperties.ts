@@ -176,3 +176,16 @@ export const instanceWaitUntilGone = (z: typeof zod) =>
     .describe(
       'Wait until the objects of the instance are gone from the cluster, up to `timeoutSeconds`. Defaults to true.',
     );
+
+/** The inputs of a tenant request (`kaas:tenant:create`, `kaas:tenant:update`). */
+export const tenantRequest = {
+  name,
+  owner,
+  isolation,
+  profile,
+  cluster,
+  description,
+  labels,
+  annotations,
+  kubernetesVersion,
+};

@@ -67,19 +67,7 @@ export function createXaasInstanceUpdateAction(options: {
         cluster: outputProps.instanceCluster,
         entityRef: outputProps.instanceEntityRef,
         plan: z => z.string().describe('The plan the instance has now'),
-        changes: z =>
-          z
-            .array(
-              z.object({
-                object: z.string(),
-                path: z.string(),
-                from: z.string().optional(),
-                to: z.string(),
-              }),
-            )
-            .describe(
-              'Each field that changed (in a dry run: would change), with its old and new value as JSON',
-            ),
+        changes: outputProps.changes,
       },
     },
     async handler(ctx) {

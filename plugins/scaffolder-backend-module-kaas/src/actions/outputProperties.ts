@@ -76,3 +76,24 @@ export const connection = (z: typeof zod) =>
     .describe(
       'Where to find the connection details of the instance, when its capability declares them. Names only: no secret value ever leaves the cluster through an output.',
     );
+
+/** One field a change wrote, or would write in a dry run, with its old and new value as JSON. */
+const change = (z: typeof zod) =>
+  z.object({
+    object: z.string(),
+    path: z.string(),
+    from: z.string().optional(),
+    to: z.string(),
+  });
+
+export const changes = (z: typeof zod) =>
+  z
+    .array(change(z))
+    .describe(
+      'Each field that changed (in a dry run: would change), with its old and new value as JSON',
+    );
+
+export const tenantsBehind = (z: typeof zod) =>
+  z
+    .array(z.object({ tenant: z.string(), changes: z.array(change(z)) }))
+    .describe('Tenants that differed from the policy, with what differed');

@@ -45,17 +45,7 @@ export function createKaasTenantCreateAction(options: {
     examples,
     supportsDryRun: true,
     schema: {
-      input: {
-        name: inputProps.name,
-        owner: inputProps.owner,
-        isolation: inputProps.isolation,
-        profile: inputProps.profile,
-        cluster: inputProps.cluster,
-        description: inputProps.description,
-        labels: inputProps.labels,
-        annotations: inputProps.annotations,
-        kubernetesVersion: inputProps.kubernetesVersion,
-      },
+      input: inputProps.tenantRequest,
       output: {
         tenant: outputProps.tenant,
         namespace: outputProps.namespace,

@@ -13,6 +13,7 @@ import type {
   KaasTenantReconcileInput,
   KaasTenantReconcileOutput,
 } from './actionTypes';
+import * as outputProps from './outputProperties';
 import { requirePermission } from './requirePermission';
 import { examples } from './tenantReconcile.examples';
 
@@ -73,24 +74,7 @@ export function createKaasTenantReconcileAction(options: {
       },
       output: {
         selected: z => z.number().describe('Tenants the selector chose'),
-        behind: z =>
-          z
-            .array(
-              z.object({
-                tenant: z.string(),
-                changes: z.array(
-                  z.object({
-                    object: z.string(),
-                    path: z.string(),
-                    from: z.string().optional(),
-                    to: z.string(),
-                  }),
-                ),
-              }),
-            )
-            .describe(
-              'Tenants that differed from the policy, with what differed',
-            ),
+        behind: outputProps.tenantsBehind,
         reconciled: z =>
           z.array(z.string()).describe('Tenants brought up to date'),
         failed: z =>

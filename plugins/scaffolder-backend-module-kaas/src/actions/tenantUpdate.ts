@@ -46,35 +46,13 @@ export function createKaasTenantUpdateAction(options: {
     examples,
     supportsDryRun: true,
     schema: {
-      input: {
-        name: inputProps.name,
-        owner: inputProps.owner,
-        isolation: inputProps.isolation,
-        profile: inputProps.profile,
-        cluster: inputProps.cluster,
-        description: inputProps.description,
-        labels: inputProps.labels,
-        annotations: inputProps.annotations,
-        kubernetesVersion: inputProps.kubernetesVersion,
-      },
+      input: inputProps.tenantRequest,
       output: {
         tenant: outputProps.tenant,
         namespace: outputProps.namespace,
         cluster: outputProps.cluster,
         statusUrl: outputProps.statusUrl,
-        changes: z =>
-          z
-            .array(
-              z.object({
-                object: z.string(),
-                path: z.string(),
-                from: z.string().optional(),
-                to: z.string(),
-              }),
-            )
-            .describe(
-              'Each field that changed (in a dry run: would change), with its old and new value as JSON',
-            ),
+        changes: outputProps.changes,
       },
     },
     async handler(ctx) {
