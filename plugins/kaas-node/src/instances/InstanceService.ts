@@ -15,7 +15,7 @@ import { describeAppliedObject } from '../apply/describeOutcome';
 import { pollUntilReady } from '../apply/pollUntilReady';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { ensurePlatformNamespace } from '../platform/platformNamespace';
-import { describeChanges } from '../tenants/describeChanges';
+import { describeChanges, logChanges } from '../tenants/describeChanges';
 import type { KubernetesManifest } from '../tenants/kubernetesManifest';
 import type { TenantService } from '../tenants/TenantService';
 import type { TenantSummary } from '../tenants/tenantSummary';
@@ -45,7 +45,6 @@ import {
 } from './renderInstance';
 import {
   assertSafeUpdate,
-  logChanges,
   mergedInstanceRequest,
   type InstanceUpdateRequest,
   type InstanceUpdateResult,
@@ -153,6 +152,14 @@ export class InstanceService {
         `Instance '${valid.name}' of tenant '${valid.tenant}' already exists as a ${existing.capability} instance; choose another instance name.`,
       );
     }
+    // Re-applying an existing instance is a change: the same rules as an update hold.
+    if (existing) {
+      assertSafeUpdate(
+        this.byId.get(existing.capability)!,
+        existing,
+        this.parametersOf(valid),
+      );
+    }
     const plan = this.renderFor(valid, tenant);
     const cluster = this.options.clusters.get(plan.cluster);
     const { settings } = this.options.tenants.policy;
@@ -216,12 +223,13 @@ export class InstanceService {
       cluster,
       this.render(valid, tenantSummary).manifests,
     );
+    const result = await this.create(valid, options);
     logChanges(
       options.logger ?? this.options.logger,
       changes,
       options.dryRun === true,
     );
-    return { ...(await this.create(valid, options)), changes };
+    return { ...result, changes };
   }
 
   /** The instance `name` of `tenant`, or undefined. */

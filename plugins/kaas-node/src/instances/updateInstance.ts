@@ -1,4 +1,3 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { ObjectChange } from '../tenants/describeChanges';
 import type { InstanceApplyResult } from './instanceResults';
@@ -72,21 +71,6 @@ export function assertSafeUpdate(
       `${existing.capability} instance '${existing.tenant}/${
         existing.name
       }' cannot be changed that way: ${refusals.join(' ')}`,
-    );
-  }
-}
-
-/** Each field that changes, one line each, to the task log. */
-export function logChanges(
-  logger: LoggerService | undefined,
-  changes: ObjectChange[],
-  dryRun: boolean,
-): void {
-  for (const change of changes) {
-    logger?.info(
-      `${dryRun ? 'Would change' : 'Changing'} ${change.object}${
-        change.path ? ` ${change.path}` : ''
-      }: ${change.from ?? '(none)'} -> ${change.to}`,
     );
   }
 }

@@ -26,7 +26,7 @@ import {
   releaseTenantHome,
 } from './claimTenantName';
 import { deleteTenant } from './deleteTenant';
-import { describeChanges } from './describeChanges';
+import { describeChanges, logChanges } from './describeChanges';
 import { kubernetesVersionProblem } from './kubernetesVersionChange';
 import { listTenantsLive } from './listTenantsLive';
 import {
@@ -174,6 +174,19 @@ export class TenantService {
       valid.kubernetesVersion,
     );
     if (versionProblem) throw new InputError(versionProblem);
+    // Re-applying an existing tenant is a change: a quota below what it uses is refused.
+    if (existing) {
+      const tooSmall = await quotaBelowUsage(cluster, plan.manifests);
+      if (tooSmall.length) {
+        throw new InputError(
+          `profile: '${valid.profile}' allows less than tenant '${
+            valid.name
+          }' uses now (${tooSmall.join(
+            '; ',
+          )}); free those resources first, or choose a larger profile`,
+        );
+      }
+    }
     const logger = options.logger ?? this.options.logger;
     const claimed =
       !existing &&
@@ -278,26 +291,14 @@ export class TenantService {
         : { ...valid, cluster: existing.cluster };
     const plan = this.render(pinned);
     const cluster = this.options.clusters.get(plan.cluster);
-    const tooSmall = await quotaBelowUsage(cluster, plan.manifests);
-    if (tooSmall.length) {
-      throw new InputError(
-        `profile: '${valid.profile}' allows less than tenant '${
-          valid.name
-        }' uses now (${tooSmall.join(
-          '; ',
-        )}); free those resources first, or choose a larger profile`,
-      );
-    }
+    // What differs is read before the apply; it is told once the apply's checks passed.
     const changes = await describeChanges(cluster, plan.manifests);
-    const logger = options.logger ?? this.options.logger;
-    for (const change of changes) {
-      logger?.info(
-        `${options.dryRun ? 'Would change' : 'Changing'} ${change.object}${
-          change.path ? ` ${change.path}` : ''
-        }: ${change.from ?? '(none)'} -> ${change.to}`,
-      );
-    }
     const result = await this.create(pinned, options);
+    logChanges(
+      options.logger ?? this.options.logger,
+      changes,
+      options.dryRun === true,
+    );
     return { ...result, changes };
   }
 

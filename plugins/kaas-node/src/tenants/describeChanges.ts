@@ -1,3 +1,4 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import { readRawObject } from '../clusters/readRawObject';
 import { parseQuantity } from '../inventory/quantity';
@@ -124,4 +125,19 @@ export async function describeChanges(
     changes.push(...fields.map(f => ({ object, ...f })));
   }
   return changes;
+}
+
+/** Each field that changed (in a dry run: would change), one line each, to the task log. */
+export function logChanges(
+  logger: LoggerService | undefined,
+  changes: ObjectChange[],
+  dryRun: boolean,
+): void {
+  for (const change of changes) {
+    logger?.info(
+      `${dryRun ? 'Would change' : 'Changed'} ${change.object}${
+        change.path ? ` ${change.path}` : ''
+      }: ${change.from ?? '(none)'} -> ${change.to}`,
+    );
+  }
 }

@@ -146,6 +146,21 @@ describe('xaas:instance:update against the local control plane with the CloudNat
     },
   );
 
+  it('holds the same rules when the instance is created again with other values (xaas:instance:create re-applies)', async () => {
+    const name = await createPostgres('medium');
+    const before = await env.cnpgClusters(teamA.namespace);
+    await expect(
+      runAction(
+        createAction,
+        { ...target(name), plan: 'medium', parameters: { storage: '5Gi' } },
+        { as: 'alice' },
+      ),
+    ).rejects.toThrow(
+      'storage: 10Gi -> 5Gi would shrink it; the operator cannot shrink storage. Keep 10Gi or more.',
+    );
+    expect(await env.cnpgClusters(teamA.namespace)).toEqual(before);
+  });
+
   it("refuses bob, who is not in the tenant's owner group, and changes nothing", async () => {
     const name = await createPostgres('small');
     const before = await env.cnpgClusters(teamA.namespace);

@@ -4,6 +4,7 @@ import {
   tenantsOfTestFile,
   tenantTestEnvironment,
 } from '../__testUtils__/tenantTestEnvironment';
+import { createKaasTenantCreateAction } from './tenantCreate';
 import { createKaasTenantUpdateAction } from './tenantUpdate';
 
 describe('kaas:tenant:update against the local control plane', () => {
@@ -126,6 +127,17 @@ describe('kaas:tenant:update against the local control plane', () => {
       runAction(action, update(name, { profile: 'tiny' }), { as: 'alice' }),
     ).rejects.toThrow(
       `profile: 'tiny' allows less than tenant '${name}' uses now (requests.cpu: the profile allows 50m, the tenant uses 100m now; requests.memory: the profile allows 64Mi, the tenant uses 128Mi now; pods: the profile allows 0, the tenant uses 1 now); free those resources first, or choose a larger profile`,
+    );
+    expect(await hardOf(namespace)).toMatchObject({ pods: '20' });
+    // kaas:tenant:create on the existing tenant re-applies it: the same check holds.
+    await expect(
+      runAction(
+        createKaasTenantCreateAction(env),
+        update(name, { profile: 'tiny' }),
+        { as: 'alice' },
+      ),
+    ).rejects.toThrow(
+      `profile: 'tiny' allows less than tenant '${name}' uses now`,
     );
     expect(await hardOf(namespace)).toMatchObject({ pods: '20' });
   });
