@@ -170,12 +170,13 @@ describe('the kaas actions over MCP in the real backend process', () => {
         'catalog.get-catalog-entity',
         'catalog.query-catalog-entities',
         'scaffolder.list-scaffolder-actions',
+        'kubernetes.get-kubernetes-resources-for-entity',
       ]),
     );
     expect(names).not.toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^scaffolder\.execute-template$|^catalog\.(register|unregister)-entity$|^(kubernetes|auth)\./,
+          /^scaffolder\.execute-template$|^catalog\.(register|unregister)-entity$|^auth\./,
         ),
       ]),
     );
