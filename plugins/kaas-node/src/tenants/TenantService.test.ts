@@ -114,9 +114,11 @@ describe('TenantService against the local control plane with the backend credent
       throw error;
     }
   };
-  const managedNamespaces = async () =>
+  /** Managed namespaces whose name contains `containing`: other test files create theirs meanwhile. */
+  const managedNamespaces = async (containing = '') =>
     (await core.listNamespace({ labelSelector: MANAGED_BY })).items
       .map(n => n.metadata!.name!)
+      .filter(n => n.includes(containing))
       .sort();
 
   beforeAll(async () => {
@@ -928,7 +930,6 @@ describe('TenantService against the local control plane with the backend credent
   ])(
     'refuses %s with a clear message and creates nothing',
     async (_, change, message) => {
-      const before = await managedNamespaces();
       const input = {
         name: uniqueName('bad'),
         owner: 'team-a',
@@ -936,10 +937,12 @@ describe('TenantService against the local control plane with the backend credent
         profile: 'small',
         ...change,
       };
+      const mine = String(input.name).toLowerCase();
+      const before = await managedNamespaces(mine);
       const attempt = tenants.create(input as any);
       await expect(attempt).rejects.toThrow(InputError);
       await expect(attempt).rejects.toThrow(message);
-      expect(await managedNamespaces()).toEqual(before);
+      expect(await managedNamespaces(mine)).toEqual(before);
     },
   );
 
