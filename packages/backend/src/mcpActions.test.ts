@@ -163,6 +163,8 @@ describe('the kaas actions over MCP in the real backend process', () => {
       'kaas.create-tenant': [false, false, true],
       'kaas.create-instance': [false, false, true],
       'kaas.delete-instance': [false, true, true],
+      'kaas.update-tenant': [false, false, true],
+      'kaas.update-instance': [false, false, true],
     });
     // backend.actions.filter: reads and previews of Backstage's own, no raw execution.
     expect(names).toEqual(

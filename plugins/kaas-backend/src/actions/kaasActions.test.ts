@@ -121,6 +121,8 @@ describe('kaas actions in the Actions Registry, against the local control plane'
       'kaas:create-instance': write,
       'kaas:delete-tenant': destroy,
       'kaas:delete-instance': destroy,
+      'kaas:update-tenant': write,
+      'kaas:update-instance': write,
     });
     for (const action of response.body.actions) {
       expect(action.description).toMatch(/\S/);
@@ -368,6 +370,35 @@ describe('kaas actions in the Actions Registry, against the local control plane'
     });
   });
 
+  it('changes a tenant through update-tenant: the dry run lists what differs, bob is refused', async () => {
+    const input = {
+      name: tenant,
+      owner: 'group:default/team-a',
+      isolation: 'namespace',
+      profile: 'small',
+      labels: { 'example.com/team': 'checkout' },
+    };
+    const dry = await invoke('alice', 'update-tenant', {
+      ...input,
+      dryRun: true,
+    });
+    expect(dry.status).toBe(200);
+    expect(dry.body.output.changes).toContainEqual(
+      expect.objectContaining({
+        object: `Namespace 't-${tenant}'`,
+        path: 'metadata.labels.example.com/team',
+        to: '"checkout"',
+      }),
+    );
+    const refused = await invoke('bob', 'update-tenant', input);
+    expect(refused.status).toBe(403);
+    const done = await invoke('alice', 'update-tenant', input);
+    expect(done.status).toBe(200);
+    expect(
+      (await invoke('alice', 'update-tenant', input)).body.output.changes,
+    ).toEqual([]);
+  });
+
   it('audits every write with the action and the caller, and deletes the tenant', async () => {
     const deleted = await invoke('alice', 'delete-tenant', {
       tenant,
@@ -386,6 +417,8 @@ describe('kaas actions in the Actions Registry, against the local control plane'
         ['kaas:create-instance', 'user:default/alice', 'succeeded'],
         ['kaas:delete-instance', 'user:default/alice', 'succeeded'],
         ['kaas:delete-tenant', 'user:default/alice', 'succeeded'],
+        ['kaas:update-tenant', 'user:default/bob', 'failed'],
+        ['kaas:update-tenant', 'user:default/alice', 'succeeded'],
       ]),
     );
     expect(logger.lines.join('\n')).not.toContain(secretValue);

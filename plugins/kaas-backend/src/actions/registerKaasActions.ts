@@ -3,6 +3,7 @@ import { registerInstanceReadActions } from './instanceReadActions';
 import { registerInstanceWriteActions } from './instanceWriteActions';
 import { registerTenantReadActions } from './tenantReadActions';
 import { registerTenantWriteActions } from './tenantWriteActions';
+import { registerUpdateActions } from './updateActions';
 
 /**
  * Registers the platform's operations in the Actions Registry (ids `kaas:<name>`), for
@@ -15,4 +16,5 @@ export function registerKaasActions(deps: KaasActionDeps): void {
   registerInstanceReadActions(deps);
   registerTenantWriteActions(deps);
   registerInstanceWriteActions(deps);
+  registerUpdateActions(deps);
 }
