@@ -197,6 +197,32 @@ describe('kaas actions in the Actions Registry, against the local control plane'
     ).toBe(true);
   });
 
+  it('refuses a service token every write, and shows it no owner-only detail', async () => {
+    const service = mockCredentials.service.header();
+    const call = (action: string, input: object) =>
+      request(server)
+        .post(`${ACTIONS}/kaas:${action}/invoke`)
+        .set('Authorization', service)
+        .send(input);
+    const create = await call('create-instance', {
+      tenant,
+      capability: 'cache',
+      name: 'from-ci',
+      plan: 'small',
+    });
+    expect(create.status).toBe(403);
+    expect(create.body.error.message).toMatch(
+      /Service '.+' may not act for group:default\/team-a/,
+    );
+    expect(
+      (await call('delete-tenant', { tenant, confirm: tenant })).status,
+    ).toBe(403);
+    expect((await call('list-tenants', { mine: true })).status).toBe(400);
+    const status = await call('get-tenant-status', { tenant });
+    expect(status.body.output.status.eventsHidden).toBe(true);
+    expect(await tenants.get(tenant)).toBeDefined();
+  });
+
   it("refuses bob in alice's tenant, and leaves nothing behind", async () => {
     const refused = await invoke('bob', 'create-instance', {
       tenant,

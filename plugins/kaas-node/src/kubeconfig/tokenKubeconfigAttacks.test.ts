@@ -7,6 +7,7 @@ import {
   waitFor,
 } from '@internal/kaas-test-cluster';
 import YAML from 'yaml';
+import { capturingLogger } from '../__testUtils__/capturingLogger';
 import { localTestServices } from '../__testUtils__/localTestServices';
 import {
   jwtPayload,
@@ -79,6 +80,62 @@ describe('a holder of a token kubeconfig attacking with the real kubectl, agains
         describe: () => 'the tenant token policy to be enforced',
       },
     );
+  });
+
+  it("widens the owners' RoleBinding to another group: a policy rollout lists it and puts it back", async () => {
+    const widened = await kubectlWith(
+      kubeconfig,
+      'patch',
+      'rolebinding',
+      'tenant-owner-admin',
+      '-n',
+      namespace,
+      '--type=json',
+      '-p',
+      JSON.stringify([
+        {
+          op: 'add',
+          path: '/subjects/-',
+          value: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'Group',
+            name: 'team-b',
+          },
+        },
+      ]),
+    );
+    expect(widened).toMatchObject({ code: 0 });
+    const rollout = (dryRun: boolean) =>
+      tenants.rollOut(
+        { names: [tenant] },
+        {
+          batchSize: 1,
+          stopOnFirstFailure: true,
+          dryRun,
+          logger: capturingLogger(),
+        },
+      );
+    const dry = await rollout(true);
+    expect(dry.behind[0]?.changes).toContainEqual(
+      expect.objectContaining({
+        object: `RoleBinding '${namespace}/tenant-owner-admin'`,
+        path: 'subjects',
+      }),
+    );
+    expect((await rollout(false)).reconciled).toEqual([tenant]);
+    const subjects = JSON.parse(
+      await adminKubectl(
+        testCluster(),
+        'get',
+        'rolebinding',
+        'tenant-owner-admin',
+        '-n',
+        namespace,
+        '-o',
+        'json',
+      ),
+    ).subjects.map((s: { name: string }) => s.name);
+    expect(subjects).not.toContain('team-b');
   });
 
   it('cannot mint a token for the kubeconfig ServiceAccount: it is not in the tenant namespace, and the platform namespace is out of reach', async () => {
