@@ -220,6 +220,23 @@ export interface Config {
             labels?: { [key: string]: string };
             annotations?: { [key: string]: string };
           };
+        /**
+         * How to see the capability's operator on a cluster. With it, an instance whose
+         * main object nothing acted on within `actsWithin` gets the condition
+         * `OperatorActive` False and its wait fails early; platform admins see the
+         * operator's Deployment and the served versions of the capability's CRDs.
+         */
+        operator?: {
+          /** The operator's name as people know it, e.g. `CloudNativePG`. */
+          name: string;
+          /** Its Deployment: `namespace` and `name`, or a label `selector` (optionally in `namespace`). */
+          deployment?: { namespace?: string; name?: string; selector?: string };
+          /**
+           * How soon the operator acts on a new main object (sets a finalizer,
+           * `status.observedGeneration` or any `status`), e.g. '60s'. Default 60 seconds.
+           */
+          actsWithin?: string | HumanDuration;
+        };
           [field: string]: any;
         }>;
         /** Readiness of `objects[object ?? 0]`: a status condition, or a field's value. */

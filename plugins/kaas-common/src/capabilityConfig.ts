@@ -76,6 +76,21 @@ export interface CapabilityObjectTemplate {
 
 /** An XaaS offering, as configured under `kaas.capabilities.<id>`. @public */
 export interface Capability {
+/**
+ * How to see a capability's operator on a cluster: its name as people know it, optionally
+ * its Deployment (by namespace and name, or by a label selector), and how soon it acts on
+ * a new main object (a finalizer, `status.observedGeneration` or any `status`).
+ *
+ * @public
+ */
+export interface CapabilityOperator {
+  /** e.g. `CloudNativePG`. */
+  name: string;
+  deployment?: { namespace?: string; name?: string; selector?: string };
+  /** Seconds after which a main object nothing acted on means no operator runs. Default 60. */
+  actsWithinSeconds: number;
+}
+
   /** The key under `kaas.capabilities`, e.g. `postgresql`. */
   id: string;
   title: string;
@@ -84,6 +99,8 @@ export interface Capability {
   owner?: string;
   /** JSON Schema (draft 2020-12) of what a developer may set. */
   parameters: Record<string, CapabilityJsonValue>;
+  /** How to see its operator on a cluster; without it, nothing judges the operator. */
+  operator?: CapabilityOperator;
   plans: Record<string, CapabilityPlan>;
   objects: CapabilityObjectTemplate[];
   readiness: ReadinessRule;

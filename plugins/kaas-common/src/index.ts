@@ -14,6 +14,7 @@ export * from './kubeconfig';
 export * from './kubernetesKeys';
 export * from './labels';
 export * from './ownership';
+export * from './operatorHealth';
 export * from './permissions';
 export * from './platformListings';
 export * from './tenantRequest';

@@ -89,6 +89,7 @@ export { instanceServiceRef } from './instances/instanceServiceRef';
 export {
   KubeconfigIssuer,
   type KubeconfigIssueRequest,
+export { readOperatorHealth } from './instances/operatorHealth';
 } from './kubeconfig/KubeconfigIssuer';
 export { kubeconfigServiceAccountName } from './kubeconfig/kubeconfigServiceAccount';
 export type {

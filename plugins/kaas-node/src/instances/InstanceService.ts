@@ -24,6 +24,7 @@ import { findInstances, type FoundInstance } from './findInstances';
 import { connectionOf, instanceConnectionRule } from './instanceConnection';
 import { readInstanceReadiness } from './instanceReadiness';
 import type {
+import { operatorSignsOf, operatorSilence } from './operatorActivity';
   InstanceApplyResult,
   InstanceDeleteOptions,
   InstanceDeleteResult,
@@ -256,16 +257,38 @@ export class InstanceService {
     };
   }
 
-  /** Polls until the instance is ready; on timeout throws an Error saying what is missing. */
+  /**
+   * Polls until the instance is ready; on timeout throws an Error saying what is missing.
+   * Fails early, saying so in `onProgress` too, once no operator has acted on the main
+   * object within its capability's `operator.actsWithin`.
+   */
+    return this.readinessOf(found);
+  }
+
+  private readinessOf(found: FoundInstance): InstanceReadiness {
+    const { tenant, name } = found.summary;
   waitUntilReady(
     tenant: string,
     name: string,
     options: InstanceWaitOptions,
   ): Promise<InstanceReadiness> {
     return pollUntilReady(
-      `Instance '${name}' of tenant '${tenant}'`,
+      what,
       async () => {
-        const readiness = await this.readiness(tenant, name);
+        const { found } = await this.resolve(tenant, name);
+        const readiness = this.readinessOf(found);
+        const silence = readiness.ready
+          ? undefined
+          : operatorSilence({
+              signs: operatorSignsOf(found.object),
+              capability: found.loaded.capability,
+              cluster: found.summary.cluster,
+            });
+        if (silence) {
+          const message = `${what} is not being provisioned: ${silence}`;
+          options.onProgress?.(message);
+          throw new Error(message);
+        }
         return {
           result: readiness,
           ready: readiness.ready,
@@ -276,6 +299,7 @@ export class InstanceService {
     );
   }
 
+    const what = `Instance '${name}' of tenant '${tenant}'`;
   /**
    * Host, port and the shown keys of the instance's Secret. Values of other keys are
    * never read into the result; only their names are listed.

@@ -10,6 +10,7 @@ import {
   type ParameterCheck,
 } from './instanceParameters';
 import { placeholderProblems, whenParameter } from './instanceTemplates';
+import { operatorSchema } from './readOperator';
 import { updateRuleProblem } from './updateRules';
 
 /** A `kaas.capabilities` entry is invalid; the message names the key to fix. @public */
@@ -89,6 +90,7 @@ const capabilitySchema = z
       })
       .strict()
       .refine(r => !!r.condition !== !!r.field, {
+    operator: operatorSchema.optional(),
         error: 'needs exactly one of condition and field',
       }),
     connection: z

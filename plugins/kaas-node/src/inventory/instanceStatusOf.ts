@@ -6,6 +6,10 @@ import {
   connectionOf,
   instanceConnectionRule,
 } from '../instances/instanceConnection';
+import {
+  operatorSilence,
+  operatorSilenceCondition,
+} from '../instances/operatorActivity';
 import { recordedInstanceValues } from '../instances/instanceValues';
 import type { LoadedCapability } from '../instances/readCapabilities';
 import type { TenantSummary } from '../tenants/tenantSummary';
@@ -24,6 +28,13 @@ export function instanceStatusOf(options: {
   const { instance, loaded, tenant } = options;
   const { capability } = loaded;
   const summary = { ...instance.summary, owner: tenant.owner };
+  const silence = instance.ready
+    ? undefined
+    : operatorSilence({
+        signs: instance.operator,
+        capability,
+        cluster: summary.cluster,
+      });
   return {
     ...summary,
     entityRef: instanceEntityRef(summary.tenant, summary.name),
@@ -31,7 +42,9 @@ export function instanceStatusOf(options: {
     ready: instance.ready,
     message: instance.message,
     ...(instance.phase ? { phase: instance.phase } : {}),
-    conditions: instance.conditions,
+    conditions: silence
+      ? [...instance.conditions, operatorSilenceCondition(silence)]
+      : instance.conditions,
     connection: connectionOf(
       instanceConnectionRule(
         capability,

@@ -10,6 +10,10 @@ import type {
   KaasMarkKeys,
   ObjectCondition,
 } from '@internal/plugin-kaas-common';
+import {
+  operatorSignsOf,
+  type OperatorSigns,
+} from '../instances/operatorActivity';
 import { readInstanceReadiness, valueAt } from '../instances/instanceReadiness';
 import {
   instanceSummaryOf,
@@ -87,6 +91,8 @@ type Quantities = Record<string, string>;
 
 /** The wire JSON of the kinds projected here, as far as read. */
 interface RawQuota extends KubernetesObject {
+  /** The main object's creation time and whether an operator left a sign on it. */
+  operator: OperatorSigns;
   spec?: { hard?: Quantities };
   status?: { hard?: Quantities; used?: Quantities };
 }
@@ -269,3 +275,4 @@ export function projectInstance(
       : {}),
   };
 }
+    operator: operatorSignsOf(object),
