@@ -183,6 +183,27 @@ export interface Config {
           parameters?: { [key: string]: any };
           connectionSecretName?: string;
         };
+        /**
+         * Objects that belong inside the tenant's own cluster (virtual and Cluster API
+         * dedicated clusters): RBAC for the owner group, NetworkPolicies, quotas, the
+         * monitoring agent's namespace. Rendered like `kaas.baseline` (strings may use
+         * `${{ tenant.* }}`), held in a ConfigMap `<tenant>-in-cluster-policy` in the home
+         * namespace and applied inside the cluster by a Cluster API ClusterResourceSet
+         * `<tenant>-policy` (strategy Reconcile). In apply order: namespaces first. Objects
+         * of namespaced kinds name their namespace inside the cluster. Crossplane-claim
+         * clusters get their in-cluster policy from their composition instead.
+         */
+        inCluster?: Array<{
+          apiVersion: string;
+          kind: string;
+          metadata: {
+            name: string;
+            namespace?: string;
+            labels?: { [key: string]: string };
+            annotations?: { [key: string]: string };
+          };
+          [field: string]: any;
+        }>;
       };
     };
     /**

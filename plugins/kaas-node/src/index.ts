@@ -23,6 +23,7 @@ export {
   type BaselineTemplate,
   type ClusterClassProfile,
   type CrossplaneProfile,
+  type InClusterTemplate,
   type PodSecurityLevel,
   type ResourceQuantities,
   type TenantPolicy,

@@ -23,7 +23,7 @@ export const NAMESPACE_PLACEHOLDER = '${{ tenant.namespace }}';
  * Kinds that are cluster-scoped in every Kubernetes cluster. Baseline objects live in the
  * tenant's namespace; apply also checks the scope against the cluster's discovery.
  */
-const CLUSTER_SCOPED_KINDS = new Set([
+export const CLUSTER_SCOPED_KINDS = new Set([
   'Namespace',
   'Node',
   'PersistentVolume',

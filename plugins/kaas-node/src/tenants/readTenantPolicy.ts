@@ -26,7 +26,7 @@ export function readPlatformAdmins(config: Config): string[] {
  */
 export function readTenantPolicy(config: Config): TenantPolicy {
   const settings = readTenantSettings(config);
-  const profiles = readTenantProfiles(config);
+  const profiles = readTenantProfiles(config, settings.markPrefix);
   const baseline = readBaseline(config, settings.markPrefix);
   const hasNetworkPolicy = baseline.some(b => b.kind === 'NetworkPolicy');
   for (const profile of Object.values(profiles)) {

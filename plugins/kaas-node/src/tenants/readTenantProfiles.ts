@@ -1,11 +1,13 @@
 import type { Config } from '@backstage/config';
 import { z } from 'zod';
 import {
+  DEFAULT_MARK_PREFIX,
   dns1123LabelProblem,
   qualifiedNameProblem,
 } from '@internal/plugin-kaas-common';
 import { POD_SECURITY_LEVELS, type TenantProfile } from './tenantPolicy';
 import { unknownPlaceholders } from './tenantPlaceholders';
+import { readInClusterPolicy } from './readInClusterPolicy';
 import {
   API_VERSION,
   KIND,
@@ -120,11 +122,19 @@ const profileSchema = z.strictObject({
       connectionSecretName: dnsSubdomain.optional(),
     })
     .optional(),
+  // Checked entry by entry in readInClusterPolicy, which names the key.
+  inCluster: z.unknown().optional(),
 });
 
-/** Reads `kaas.tenantProfiles`; at least one profile is required. @public */
+/**
+ * Reads `kaas.tenantProfiles`; at least one profile is required. `markPrefix` is the
+ * prefix of the platform's own keys, which `inCluster` objects may not set.
+ *
+ * @public
+ */
 export function readTenantProfiles(
   config: Config,
+  markPrefix: string = DEFAULT_MARK_PREFIX,
 ): Record<string, TenantProfile> {
   const raw = config.getOptional('kaas.tenantProfiles');
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -147,7 +157,22 @@ export function readTenantProfiles(
     )) {
       throw new TenantConfigError(problem.path, problem.problem);
     }
-    profiles[name] = { name, ...profile, title: profile.title ?? name };
+    const { inCluster, ...rest } = profile;
+    profiles[name] = {
+      name,
+      ...rest,
+      title: profile.title ?? name,
+      ...(inCluster === undefined
+        ? {}
+        : {
+            inCluster: readInClusterPolicy(
+              inCluster,
+              `${key}.inCluster`,
+              name,
+              markPrefix,
+            ),
+          }),
+    };
   }
   if (Object.keys(profiles).length === 0) {
     throw new TenantConfigError(

@@ -14,6 +14,7 @@ import {
   renderVirtualCluster,
   renderWorkloadCluster,
 } from './renderClusterApi';
+import { renderInClusterPolicy } from './renderInClusterPolicy';
 import type { TenantPolicy } from './tenantPolicy';
 import {
   substitutePlaceholders,
@@ -204,6 +205,16 @@ export function renderTenant(
       values,
       metadata,
       request.kubernetesVersion,
+    );
+  }
+  // Policy inside the tenant's own cluster, for tenants with a Cluster API Cluster (a
+  // Crossplane claim's composition delivers its own).
+  if (
+    request.isolation === 'vcluster' ||
+    (request.isolation === 'cluster' && !profile.crossplane)
+  ) {
+    isolationObjects.push(
+      ...renderInClusterPolicy(request.name, profile, values, metadata, marks),
     );
   }
 

@@ -95,6 +95,30 @@ export interface TenantProfile {
   vcluster?: VClusterProfile;
   clusterClass?: ClusterClassProfile;
   crossplane?: CrossplaneProfile;
+  /**
+   * Objects delivered into the tenant's own cluster (`vcluster` and Cluster API `cluster`
+   * tenants) through a Cluster API ClusterResourceSet, in apply order.
+   */
+  inCluster?: InClusterTemplate[];
+}
+
+/**
+ * One entry of a profile's `inCluster`: a Kubernetes object for the inside of the
+ * tenant's own cluster, whose string values may hold `${{ tenant.* }}` placeholders.
+ *
+ * @public
+ */
+export interface InClusterTemplate {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    /** The namespace inside the tenant's cluster; absent for cluster-scoped kinds. */
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [field: string]: unknown;
 }
 
 /**
