@@ -33,6 +33,7 @@ import { credentialsRoute } from './routes/credentialsRoute';
 import { kubeconfigOptionsRoute } from './routes/kubeconfigOptionsRoute';
 import { kubeconfigRoutes } from './routes/kubeconfigRoutes';
 import { profilesRoute } from './routes/profilesRoute';
+import { operatorHealthRoute } from './routes/operatorHealthRoute';
 import { tenantStatusRoutes } from './routes/tenantStatusRoutes';
 import { tenantsRoute } from './routes/tenantsRoute';
 import { readOwnerVisibility } from './visibility/ownerVisibility';
@@ -183,6 +184,15 @@ export const kaasPlugin = createBackendPlugin({
             httpAuth,
             permissions: ownerOnly,
             auditor,
+          operatorHealthRoute({
+            registry,
+            instances,
+            owners,
+            httpAuth,
+            permissions,
+          }),
+        );
+        httpRouter.use(
           }),
         );
         // The same operations for automation and agents (MCP), with the caller's

@@ -98,6 +98,17 @@ export const xaasInstanceCredentialsReadPermission = createPermission({
   resourceType: KAAS_TENANT_RESOURCE_TYPE,
 });
 
+/**
+ * Read the operators' health per capability and cluster (Deployments, their versions,
+ * served CRD versions). The route also requires a platform admin.
+ *
+ * @public
+ */
+export const kaasOperatorHealthReadPermission = createPermission({
+  name: 'kaas.operator.health.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission the kaas plugins define. @public */
 export const kaasPermissions = [
   kaasClusterReadPermission,
@@ -111,4 +122,5 @@ export const kaasPermissions = [
   kaasTenantReadPermission,
   kaasTenantKubeconfigCreatePermission,
   xaasInstanceCredentialsReadPermission,
+  kaasOperatorHealthReadPermission,
 ];

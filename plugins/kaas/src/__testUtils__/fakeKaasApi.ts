@@ -14,6 +14,7 @@ export function fakeKaasApi(overrides: Partial<KaasApi> = {}): KaasApi {
     listProfiles: notFaked('listProfiles'),
     listTenants: notFaked('listTenants'),
     listCapabilities: notFaked('listCapabilities'),
+    getOperatorHealth: notFaked('getOperatorHealth'),
     getTenantStatus: notFaked('getTenantStatus'),
     listTenantInstances: notFaked('listTenantInstances'),
     getInstance: notFaked('getInstance'),

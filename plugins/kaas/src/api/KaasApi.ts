@@ -9,6 +9,7 @@ import type {
   KubeconfigIssuance,
   KubeconfigOptions,
   KubeconfigRequest,
+  OperatorHealth,
   ProfileInfo,
   TenantStatus,
   TenantSummary,
@@ -24,6 +25,8 @@ export interface KaasApi {
     owner?: string;
   }): Promise<TenantSummary[]>;
   listCapabilities(): Promise<CapabilityInfo[]>;
+  /** Each capability's operator and CRD versions per cluster; platform admins only (403 else). */
+  getOperatorHealth(): Promise<OperatorHealth[]>;
   getTenantStatus(tenant: string): Promise<TenantStatus>;
   listTenantInstances(tenant: string): Promise<InstanceStatus[]>;
   getInstance(tenant: string, instance: string): Promise<InstanceStatus>;

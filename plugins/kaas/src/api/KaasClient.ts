@@ -10,6 +10,7 @@ import type {
   KubeconfigIssuance,
   KubeconfigMode,
   KubeconfigOptions,
+  OperatorHealth,
   ProfileInfo,
   TenantStatus,
   TenantSummary,
@@ -46,6 +47,11 @@ export class KaasClient implements KaasApi {
 
   async listCapabilities(): Promise<CapabilityInfo[]> {
     return (await this.request<{ items: CapabilityInfo[] }>('/capabilities'))
+      .items;
+  }
+
+  async getOperatorHealth(): Promise<OperatorHealth[]> {
+    return (await this.request<{ items: OperatorHealth[] }>('/operator-health'))
       .items;
   }
 

@@ -2,6 +2,7 @@ import { Content, LinkButton } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import { CapabilitiesCard } from './CapabilitiesCard';
+import { OperatorHealthCard } from './OperatorHealthCard';
 import { MyTenantsCard } from './MyTenantsCard';
 import { TENANT_TEMPLATES, templatePath } from './templateLinks';
 
@@ -29,6 +30,7 @@ export function TenantsPageContent() {
         </Grid>
         <Grid item xs={12} lg={3}>
           <CapabilitiesCard />
+          <OperatorHealthCard />
         </Grid>
       </Grid>
     </Content>
