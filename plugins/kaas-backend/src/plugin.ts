@@ -34,6 +34,7 @@ import { kubeconfigOptionsRoute } from './routes/kubeconfigOptionsRoute';
 import { kubeconfigRoutes } from './routes/kubeconfigRoutes';
 import { profilesRoute } from './routes/profilesRoute';
 import { operatorHealthRoute } from './routes/operatorHealthRoute';
+import { tenantRepairRoute } from './routes/tenantRepairRoute';
 import { tenantStatusRoutes } from './routes/tenantStatusRoutes';
 import { tenantsRoute } from './routes/tenantsRoute';
 import { readOwnerVisibility } from './visibility/ownerVisibility';
@@ -56,6 +57,7 @@ export const kaasPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        logger: coreServices.logger,
         registry: clusterRegistryServiceRef,
         tenants: tenantServiceRef,
         instances: instanceServiceRef,
@@ -76,6 +78,7 @@ export const kaasPlugin = createBackendPlugin({
         instances,
         inventory,
         auditor,
+        logger,
         issuer,
         config,
         owners,
@@ -152,6 +155,16 @@ export const kaasPlugin = createBackendPlugin({
             permissions: readPermissions,
             owners,
             visibility,
+          }),
+        );
+        httpRouter.use(
+          tenantRepairRoute({
+            tenants,
+            owners,
+            httpAuth,
+            permissions,
+            auditor,
+            logger,
           }),
         );
         httpRouter.use(

@@ -94,6 +94,48 @@ export interface TenantStatus extends TenantSummary {
   };
   /** Modes this tenant offers: namespace → token (+ oidc when configured); vcluster/cluster → cluster. */
   kubeconfigModes: KubeconfigMode[];
+  /** Whether the tenant's policy objects are still what today's policy renders. */
+  drift: TenantDrift;
   /** ISO time of the last change the cache saw for this tenant. */
   observedAt: string;
+}
+
+/** One field of a policy object whose live value is not what the policy renders. @public */
+export interface DriftedField {
+  /** Dotted path, e.g. `spec.hard.pods`. */
+  path: string;
+  /** The live value (JSON); absent when the field was removed. */
+  live?: string;
+  /** What today's policy renders (JSON). */
+  policy: string;
+}
+
+/** A policy object of a tenant that differs from what today's policy renders for it. @public */
+export interface DriftedObject {
+  /** `Kind namespace/name`, as the task log names objects. */
+  object: string;
+  /** `deleted`: the object is gone; `changed`: fields differ (listed). */
+  state: 'changed' | 'deleted';
+  fields: DriftedField[];
+  /**
+   * Field managers other than the platform's that wrote to the object (`kubectl-edit`,
+   * `kubectl-client-side-apply`, ...): a hand edit. Empty when only the platform wrote it,
+   * i.e. the policy itself changed since the object was applied (a rollout brings it up to date).
+   */
+  editedBy: string[];
+}
+
+/**
+ * The `Drifted` condition of a tenant: its live policy objects (home namespace labels,
+ * quota, limits, baseline objects) compared with what today's policy renders for its
+ * recorded request. Objects the tenant created itself (without the platform's marks) are
+ * never drift. @public
+ */
+export interface TenantDrift {
+  type: 'Drifted';
+  /** `True` drifted, `False` as the policy renders, `Unknown` not judged (reason says why). */
+  status: 'True' | 'False' | 'Unknown';
+  reason: 'EditedByHand' | 'PolicyChanged' | 'AsRendered' | 'NotJudged';
+  message: string;
+  objects: DriftedObject[];
 }

@@ -86,11 +86,11 @@ export type {
   InstanceUpdateResult,
 } from './instances/updateInstance';
 export { instanceServiceRef } from './instances/instanceServiceRef';
+export { readOperatorHealth } from './instances/operatorHealth';
 
 export {
   KubeconfigIssuer,
   type KubeconfigIssueRequest,
-export { readOperatorHealth } from './instances/operatorHealth';
 } from './kubeconfig/KubeconfigIssuer';
 export { kubeconfigServiceAccountName } from './kubeconfig/kubeconfigServiceAccount';
 export type {
@@ -110,6 +110,7 @@ export type { InventoryRequestCounts } from './inventory/requestCounter';
 export {
   createTenantAs,
   deleteTenantAs,
+  repairTenantAs,
   rollOutPolicyAs,
   updateTenantAs,
   type TenantOperationServices,

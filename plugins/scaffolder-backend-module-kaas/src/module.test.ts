@@ -32,6 +32,7 @@ describe('scaffolderModuleKaas in a backend, with services from kaas-node and th
         'kaas:tenant:create',
         'kaas:tenant:update',
         'kaas:tenant:reconcile',
+        'kaas:tenant:repair',
         'kaas:tenant:wait',
         'kaas:tenant:delete',
         'kaas:tenant:transfer',

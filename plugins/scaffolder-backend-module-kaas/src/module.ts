@@ -13,6 +13,7 @@ import {
   createKaasTenantCreateAction,
   createKaasTenantDeleteAction,
   createKaasTenantTransferAction,
+  createKaasTenantRepairAction,
   createKaasTenantUpdateAction,
   createKaasTenantReconcileAction,
   createKaasTenantWaitAction,
@@ -68,6 +69,12 @@ export const scaffolderModuleKaas = createBackendModule({
             config,
           }),
           createKaasTenantReconcileAction({ tenants, owners, permissions }),
+          createKaasTenantRepairAction({
+            tenants,
+            owners,
+            permissions,
+            config,
+          }),
           createKaasTenantWaitAction({ tenants, owners }),
           createKaasTenantDeleteAction({ tenants, owners, permissions }),
           createKaasTenantTransferAction({

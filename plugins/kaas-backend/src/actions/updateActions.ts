@@ -2,7 +2,11 @@ import {
   kaasTenantCreatePermission,
   xaasInstanceCreatePermission,
 } from '@internal/plugin-kaas-common';
-import { updateInstanceAs, updateTenantAs } from '@internal/plugin-kaas-node';
+import {
+  repairTenantAs,
+  updateInstanceAs,
+  updateTenantAs,
+} from '@internal/plugin-kaas-node';
 import type { z as Zod3 } from 'zod/v3';
 import { auditedAction } from './auditedAction';
 import type { KaasActionDeps } from './kaasActionDeps';
@@ -22,8 +26,9 @@ const changesSchema = (z: typeof Zod3) =>
     );
 
 /**
- * `kaas:update-tenant` and `kaas:update-instance`: the scaffolder's update operations
- * (kaas-node `updateTenantAs`, `updateInstanceAs`) with the caller's credentials, audited.
+ * `kaas:update-tenant`, `kaas:repair-tenant` and `kaas:update-instance`: the scaffolder's
+ * update operations (kaas-node `updateTenantAs`, `repairTenantAs`, `updateInstanceAs`)
+ * with the caller's credentials, audited.
  * Their checks hold (a quota below usage, a version step, `x-kaas-update`), and what the
  * input leaves out stays as it is.
  */
@@ -77,6 +82,62 @@ export function registerUpdateActions(deps: KaasActionDeps): void {
             { tenants, owners },
             credentials,
             request,
+            { dryRun, logger },
+          );
+          return {
+            result: {
+              output: {
+                tenant: result.tenant,
+                dryRun,
+                changes: result.changes,
+              },
+            },
+            meta: { changes: result.changes.length },
+          };
+        },
+      );
+    },
+  });
+
+  actionsRegistry.register({
+    name: 'repair-tenant',
+    title: "Repair a Kubernetes tenant's policy objects",
+    description: [
+      "Re-applies what today's policy renders for a tenant (its recorded request): policy objects changed, deleted or loosened by hand (see the tenant's drift in kaas:get-tenant-status) are put back. Objects the tenant created itself are left alone.",
+      'Members of the owner group and platform admins only. Set dryRun to list each field that would be put back.',
+      'Example input: {"name": "team-a-dev"}.',
+    ].join(' '),
+    visibilityPermission: kaasTenantCreatePermission,
+    attributes: { readOnly: false, idempotent: true, destructive: false },
+    schema: {
+      input: z =>
+        z
+          .object({
+            name: z.string().describe('Tenant name'),
+            dryRun: z.boolean().default(false),
+          })
+          .strict(),
+      output: z =>
+        z.object({
+          tenant: z.string(),
+          dryRun: z.boolean(),
+          changes: changesSchema(z),
+        }),
+    },
+    async action({ input, credentials, logger }) {
+      const { dryRun, name } = input;
+      return auditedAction(
+        auditor,
+        {
+          actionId: 'kaas:repair-tenant',
+          credentials,
+          meta: { tenant: name, dryRun },
+        },
+        async () => {
+          const result = await repairTenantAs(
+            { tenants, owners },
+            credentials,
+            name,
             { dryRun, logger },
           );
           return {

@@ -10,6 +10,10 @@ import { backoffDelay } from './backoff';
 import { KubeApiError } from '../clusters/streamingGet';
 import type { RequestCounter } from './requestCounter';
 import {
+  projectLivePolicyObject,
+  type LivePolicyObject,
+} from './livePolicyObject';
+import {
   KindWatch,
   type KindWatchChange,
   type WatchedResource,
@@ -35,12 +39,22 @@ import {
 /** Events kept per namespace, newest first. */
 export const EVENTS_PER_NAMESPACE = 20;
 
+/** Policy kinds the core watches keep already (with their live object). */
+const WATCHED_POLICY_KINDS = new Set([
+  'v1/Namespace',
+  'v1/ResourceQuota',
+  'v1/LimitRange',
+  'networking.k8s.io/v1/NetworkPolicy',
+]);
+
 /** A kind that may not be installed (a CRD): discovered before it is watched. */
 interface OptionalKind {
   apiVersion: string;
   kind: string;
   labelSelector: string;
   project(object: KubernetesObject): unknown;
+  /** Whether the kind is kept for drift (see `livePolicyObject`). */
+  policy?: boolean;
   watch?: KindWatch<unknown>;
   /** Discoveries in a row that found the kind not served while it was watched. */
   misses: number;
@@ -56,6 +70,13 @@ export interface ClusterWatchesOptions {
   kubeconfigSecretNames: string[];
   clusterApiVersion: string;
   capabilities: LoadedCapability[];
+  /**
+   * Kinds the tenant policy renders into home namespaces besides the namespace, quota,
+   * limit range and NetworkPolicies (RoleBindings, ...): kept whole, to tell drift.
+   */
+  policyKinds: Array<{ apiVersion: string; kind: string }>;
+  /** The platform's field manager: writes by any other are hand edits. */
+  fieldManager: string;
   counter: RequestCounter;
   logger: LoggerService;
   onChange(change: KindWatchChange): void;
@@ -90,7 +111,9 @@ export class ClusterWatches {
   private stopped = false;
 
   constructor(private readonly options: ClusterWatchesOptions) {
-    const { cluster, marks } = options;
+    const { cluster, marks, fieldManager } = options;
+    const live = (object: KubernetesObject) =>
+      projectLivePolicyObject(object, fieldManager);
     const managed = `${marks.managedBy}=${MANAGED_BY_VALUE}`;
     const tenantRoles =
       cluster.hasRole('tenants') || cluster.hasRole('management');
@@ -100,7 +123,7 @@ export class ClusterWatches {
       this.namespaces = this.watch({
         resource: { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces' },
         labelSelector: `${managed},${marks.isolation}`,
-        project: ns => projectNamespace(ns, cluster.name, marks),
+        project: ns => projectNamespace(ns, cluster.name, marks, live(ns)),
       });
       this.quotas = this.watch({
         resource: {
@@ -109,7 +132,10 @@ export class ClusterWatches {
           plural: 'resourcequotas',
         },
         labelSelector: managed,
-        project: quota => projectQuota(quota, marks),
+        project: quota => ({
+          ...projectQuota(quota, marks),
+          live: live(quota),
+        }),
       });
       this.limitRanges = this.watch({
         resource: {
@@ -118,7 +144,7 @@ export class ClusterWatches {
           plural: 'limitranges',
         },
         labelSelector: managed,
-        project: projectLimitRange,
+        project: range => ({ ...projectLimitRange(range), live: live(range) }),
       });
       this.networkPolicies = this.watch({
         resource: {
@@ -127,7 +153,10 @@ export class ClusterWatches {
           plural: 'networkpolicies',
         },
         labelSelector: managed,
-        project: projectNetworkPolicy,
+        project: policy => ({
+          ...projectNetworkPolicy(policy),
+          live: live(policy),
+        }),
       });
       // Workloads are the tenant's own, unlabelled: every namespace is watched and
       // reduced to phases and counts.
@@ -169,6 +198,18 @@ export class ClusterWatches {
             : undefined;
         },
       });
+      for (const { apiVersion, kind } of options.policyKinds) {
+        const key = `${apiVersion}/${kind}`;
+        if (WATCHED_POLICY_KINDS.has(key) || this.optional.has(key)) continue;
+        this.optional.set(key, {
+          apiVersion,
+          kind,
+          labelSelector: managed,
+          project: live,
+          policy: true,
+          misses: 0,
+        });
+      }
       for (const { apiVersion, kind } of [
         { apiVersion: options.clusterApiVersion, kind: 'Cluster' },
         ...options.claimKinds,
@@ -252,6 +293,34 @@ export class ClusterWatches {
     return this.optional
       .get(`${apiVersion}/${kind}`)
       ?.watch?.get(namespace, name) as ClusterObjectProjection | undefined;
+  }
+
+  /**
+   * The live policy object (to tell drift): `undefined` when it does not exist, `null`
+   * when this cluster does not keep its kind (not a policy kind, or not served).
+   */
+  livePolicyObject(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): LivePolicyObject | undefined | null {
+    const key = `${apiVersion}/${kind}`;
+    const core: Record<
+      string,
+      KindWatch<{ live?: LivePolicyObject }> | undefined
+    > = {
+      'v1/ResourceQuota': this.quotas,
+      'v1/LimitRange': this.limitRanges,
+      'networking.k8s.io/v1/NetworkPolicy': this.networkPolicies,
+    };
+    if (key in core) {
+      const watch = core[key];
+      return watch?.hasSynced() ? watch.get(namespace, name)?.live : null;
+    }
+    const optional = this.optional.get(key);
+    if (!optional?.policy || !optional.watch?.hasSynced()) return null;
+    return optional.watch.get(namespace, name) as LivePolicyObject | undefined;
   }
 
   /** The main objects of every capability's instances on this cluster. */

@@ -14,6 +14,7 @@ import {
 } from '../instances/readCapabilities';
 import { instancePlacement } from '../instances/renderInstance';
 import { readTenantPolicy } from '../tenants/readTenantPolicy';
+import { policyKinds } from '../tenants/policyKinds';
 import { CLUSTER_API_VERSION } from '../tenants/renderClusterApi';
 import type { TenantPolicy } from '../tenants/tenantPolicy';
 import type { TenantSummary } from '../tenants/tenantSummary';
@@ -152,6 +153,7 @@ export class DefaultKaasInventory implements KaasInventory {
       home,
       watches,
       policy: this.options.policy,
+      marks: this.marks,
       oidc: this.options.oidc,
       observedAt: new Date(observed).toISOString(),
     });
@@ -258,6 +260,8 @@ export class DefaultKaasInventory implements KaasInventory {
             ),
             clusterApiVersion: CLUSTER_API_VERSION,
             capabilities,
+            policyKinds: policyKinds(this.options.policy),
+            fieldManager: this.options.policy.settings.fieldManager,
             counter: this.counter,
             logger,
             rediscoverMs: this.options.rediscoverMs,

@@ -21,6 +21,7 @@ import {
 } from '../instances/instanceSummary';
 import type { LoadedCapability } from '../instances/readCapabilities';
 import { tenantSummaryOf, type TenantSummary } from '../tenants/tenantSummary';
+import type { LivePolicyObject } from './livePolicyObject';
 
 /** A tenant's home namespace. */
 export interface NamespaceProjection {
@@ -28,6 +29,8 @@ export interface NamespaceProjection {
   phase?: string;
   terminating: boolean;
   description?: string;
+  /** Labels and annotations as served, to tell drift. */
+  live: LivePolicyObject;
 }
 
 export interface QuotaProjection {
@@ -38,6 +41,7 @@ export interface QuotaProjection {
   used: Record<string, string>;
   /** Whether the quota controller has counted it (`status.hard` set). */
   counted: boolean;
+  live?: LivePolicyObject;
 }
 
 export interface LimitRangeProjection {
@@ -49,11 +53,13 @@ export interface LimitRangeProjection {
     max?: Record<string, string>;
     min?: Record<string, string>;
   }>;
+  live?: LivePolicyObject;
 }
 
 export interface NetworkPolicyProjection {
   name: string;
   policyTypes: string[];
+  live?: LivePolicyObject;
 }
 
 export interface EventProjection {
@@ -85,14 +91,14 @@ export interface InstanceProjection {
   conditions: ObjectCondition[];
   /** The service named by the connection rule's `fromStatus` field, once reported. */
   statusService?: string;
+  /** The main object's creation time and whether an operator left a sign on it. */
+  operator: OperatorSigns;
 }
 
 type Quantities = Record<string, string>;
 
 /** The wire JSON of the kinds projected here, as far as read. */
 interface RawQuota extends KubernetesObject {
-  /** The main object's creation time and whether an operator left a sign on it. */
-  operator: OperatorSigns;
   spec?: { hard?: Quantities };
   status?: { hard?: Quantities; used?: Quantities };
 }
@@ -152,12 +158,15 @@ export function projectNamespace(
   ns: V1Namespace,
   cluster: string,
   marks: KaasMarkKeys,
+  live: LivePolicyObject,
 ): NamespaceProjection | undefined {
   const summary = tenantSummaryOf(ns, cluster, marks);
   if (!summary) return undefined;
   const description = ns.metadata?.annotations?.[marks.description];
   return {
     summary,
+    // Only the metadata counts for a namespace (its spec holds finalizers alone).
+    live: { ...live, body: { metadata: live.body.metadata } },
     phase: ns.status?.phase,
     terminating: !!ns.metadata?.deletionTimestamp,
     ...(description ? { description } : {}),
@@ -273,6 +282,6 @@ export function projectInstance(
     ...(typeof service === 'string' && service
       ? { statusService: service }
       : {}),
+    operator: operatorSignsOf(object),
   };
 }
-    operator: operatorSignsOf(object),

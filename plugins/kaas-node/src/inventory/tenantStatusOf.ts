@@ -1,5 +1,6 @@
 import {
   kubeconfigModesFor,
+  type KaasMarkKeys,
   tenantEntityRef,
   type TenantStatus,
 } from '@internal/plugin-kaas-common';
@@ -11,6 +12,7 @@ import type { TenantPolicy } from '../tenants/tenantPolicy';
 import type { ClusterWatches } from './ClusterWatches';
 import type { NamespaceProjection } from './objectProjections';
 import { quotaFraction } from './quantity';
+import { tenantDriftOf } from './tenantDriftOf';
 
 /**
  * A tenant's status from the watches of its cluster: the readiness conditions exactly as
@@ -20,6 +22,7 @@ export function tenantStatusOf(options: {
   home: NamespaceProjection;
   watches: ClusterWatches;
   policy: TenantPolicy;
+  marks: KaasMarkKeys;
   oidc: boolean;
   observedAt: string;
 }): TenantStatus {
@@ -88,12 +91,12 @@ export function tenantStatusOf(options: {
           fraction: quotaFraction(q.used[resource], q.hard[resource]),
         })),
     })),
-    limitRanges: (watches.limitRanges?.inNamespace(namespace) ?? []).sort(
-      (a, b) => a.name.localeCompare(b.name),
-    ),
-    networkPolicies: (
-      watches.networkPolicies?.inNamespace(namespace) ?? []
-    ).sort((a, b) => a.name.localeCompare(b.name)),
+    limitRanges: (watches.limitRanges?.inNamespace(namespace) ?? [])
+      .map(({ name, limits }) => ({ name, limits }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    networkPolicies: (watches.networkPolicies?.inNamespace(namespace) ?? [])
+      .map(({ name, policyTypes }) => ({ name, policyTypes }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     workloads: {
       pods: pods.length,
       podsRunning: pods.filter(p => p === 'Running').length,
@@ -105,6 +108,7 @@ export function tenantStatusOf(options: {
       .map(({ at: _at, ...event }) => event),
     ...(clusterObject ? { clusterObject } : {}),
     kubeconfigModes: kubeconfigModesFor(summary.isolation, options.oidc),
+    drift: tenantDriftOf({ home, watches, policy, marks: options.marks }),
     observedAt: options.observedAt,
   };
 }

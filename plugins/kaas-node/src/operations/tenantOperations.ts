@@ -1,3 +1,4 @@
+import { NotFoundError } from '@backstage/errors';
 import type {
   BackstageCredentials,
   LoggerService,
@@ -131,4 +132,40 @@ export async function rollOutPolicyAs(
     'roll the policy out to tenants',
   );
   return services.tenants.rollOut(selector, options);
+}
+
+/**
+ * Repairs a tenant for a caller: re-applies what today's policy renders for its recorded
+ * request (see `TenantService.update`), so objects changed, deleted or loosened by hand
+ * are put back; objects the tenant made itself are left alone. Members of the owner group
+ * recorded on the cluster and platform admins may.
+ *
+ * @public
+ */
+export async function repairTenantAs(
+  services: TenantOperationServices,
+  credentials: BackstageCredentials,
+  name: string,
+  options: { dryRun: boolean; logger: LoggerService },
+): Promise<TenantUpdateResult> {
+  const { tenants, owners } = services;
+  const summary = await tenants.get(name);
+  if (!summary) {
+    throw new NotFoundError(`Tenant '${name}' does not exist`);
+  }
+  await owners.assertMayActFor(credentials, summary.owner);
+  options.logger.info(
+    `${
+      options.dryRun ? 'Dry run: checking repair of' : 'Repairing'
+    } tenant '${name}' of ${summary.owner}: re-applying today's policy`,
+  );
+  return tenants.update(
+    {
+      name: summary.name,
+      owner: summary.owner,
+      isolation: summary.isolation,
+      profile: summary.profile,
+    },
+    options,
+  );
 }

@@ -44,6 +44,13 @@ export function tenantStatus(
     description: 'Development of the shop',
     phase: 'Ready',
     ready: true,
+    drift: {
+      type: 'Drifted',
+      status: 'False',
+      reason: 'AsRendered',
+      message: "Every policy object is as today's policy renders it",
+      objects: [],
+    },
     conditions: [
       {
         type: 'NamespaceActive',

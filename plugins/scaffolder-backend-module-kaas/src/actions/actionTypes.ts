@@ -152,6 +152,11 @@ export type XaasInstanceUpdateOutput = {
 /** Input of `kaas:tenant:update`: the tenant as it should be (owner and isolation as they are). @public */
 export type KaasTenantUpdateInput = KaasTenantCreateInput;
 
+/** Input of `kaas:tenant:repair`. @public */
+export type KaasTenantRepairInput = {
+  name: string;
+};
+
 /** One field `kaas:tenant:update` changes (or would, in a dry run). @public */
 export type KaasTenantChange = {
   object: string;

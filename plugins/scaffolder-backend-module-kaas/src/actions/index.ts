@@ -3,6 +3,7 @@ export { createKaasTenantWaitAction } from './tenantWait';
 export { createKaasTenantDeleteAction } from './tenantDelete';
 export { createKaasTenantUpdateAction } from './tenantUpdate';
 export { createKaasTenantReconcileAction } from './tenantReconcile';
+export { createKaasTenantRepairAction } from './tenantRepair';
 export { createKaasTenantTransferAction } from './tenantTransfer';
 export { createXaasInstanceCreateAction } from './instanceCreate';
 export { createXaasInstanceWaitAction } from './instanceWait';
@@ -18,6 +19,7 @@ export type {
   KaasTenantTransferOutput,
   KaasTenantUpdateInput,
   KaasTenantReconcileInput,
+  KaasTenantRepairInput,
   KaasTenantReconcileOutput,
   KaasTenantUpdateOutput,
   KaasTenantWaitCondition,
