@@ -220,6 +220,23 @@ export interface Config {
         description?: string;
         /** Catalog ref of the capability team, e.g. `group:default/platform-team`. */
         owner?: string;
+        /**
+         * How to see the capability's operator on a cluster. With it, an instance whose
+         * main object nothing acted on within `actsWithin` gets the condition
+         * `OperatorActive` False and its wait fails early; platform admins see the
+         * operator's Deployment and the served versions of the capability's CRDs.
+         */
+        operator?: {
+          /** The operator's name as people know it, e.g. `CloudNativePG`. */
+          name: string;
+          /** Its Deployment: `namespace` and `name`, or a label `selector` (optionally in `namespace`). */
+          deployment?: { namespace?: string; name?: string; selector?: string };
+          /**
+           * How soon the operator acts on a new main object (sets a finalizer,
+           * `status.observedGeneration` or any `status`), e.g. '60s'. Default 60 seconds.
+           */
+          actsWithin?: string | HumanDuration;
+        };
         /** JSON Schema (draft 2020-12) of the parameters a developer may set; `type: object`. */
         parameters: { [key: string]: any };
         /** Named sizes; each plan's parameters must satisfy the schema. */
@@ -241,25 +258,41 @@ export interface Config {
             labels?: { [key: string]: string };
             annotations?: { [key: string]: string };
           };
-        /**
-         * How to see the capability's operator on a cluster. With it, an instance whose
-         * main object nothing acted on within `actsWithin` gets the condition
-         * `OperatorActive` False and its wait fails early; platform admins see the
-         * operator's Deployment and the served versions of the capability's CRDs.
-         */
-        operator?: {
-          /** The operator's name as people know it, e.g. `CloudNativePG`. */
-          name: string;
-          /** Its Deployment: `namespace` and `name`, or a label `selector` (optionally in `namespace`). */
-          deployment?: { namespace?: string; name?: string; selector?: string };
-          /**
-           * How soon the operator acts on a new main object (sets a finalizer,
-           * `status.observedGeneration` or any `status`), e.g. '60s'. Default 60 seconds.
-           */
-          actsWithin?: string | HumanDuration;
-        };
           [field: string]: any;
         }>;
+        /**
+         * Day-2 operations by name (lowercase, dashes): buttons on the Instance tab and
+         * `xaas:instance:operate`. Objects use the placeholders above, with
+         * `${{ parameters.<name> }}` the operation's own, and `${{ run.name }}`,
+         * `${{ run.operation }}`; they go to the instance's namespace.
+         */
+        operations?: {
+          [operation: string]: {
+            title: string;
+            description?: string;
+            /** JSON Schema (`type: object`) of the operation's parameters; unknown ones are refused. */
+            parameters?: { [key: string]: any };
+            objects: Array<{
+              apiVersion: string;
+              kind: string;
+              when?: string;
+              metadata: {
+                name: string;
+                labels?: { [key: string]: string };
+                annotations?: { [key: string]: string };
+              };
+              [field: string]: any;
+            }>;
+            /** When a run is done, read from `objects[object ?? 0]`; left out: once created. */
+            readiness?: {
+              object?: number;
+              condition?: { type: string; status: string };
+              field?: { path: string; equals: string | number | boolean };
+            };
+            /** `owners` (default): the owner group's members and platform admins; `admins`: platform admins only. */
+            runBy?: 'owners' | 'admins';
+          };
+        };
         /** Readiness of `objects[object ?? 0]`: a status condition, or a field's value. */
         readiness: {
           object?: number;

@@ -165,6 +165,7 @@ describe('the kaas actions over MCP in the real backend process', () => {
       'kaas.delete-instance': [false, true, true],
       'kaas.update-tenant': [false, false, true],
       'kaas.update-instance': [false, false, true],
+      'kaas.operate-instance': [false, false, false],
     });
     // backend.actions.filter: reads and previews of Backstage's own, no raw execution.
     expect(names).toEqual(

@@ -30,10 +30,11 @@ import { cachedReadDecisions } from './permissions/cachedReadDecisions';
 import { capabilitiesRoute } from './routes/capabilitiesRoute';
 import { clustersRoute } from './routes/clustersRoute';
 import { credentialsRoute } from './routes/credentialsRoute';
+import { instanceOperationsRoute } from './routes/instanceOperationsRoute';
 import { kubeconfigOptionsRoute } from './routes/kubeconfigOptionsRoute';
 import { kubeconfigRoutes } from './routes/kubeconfigRoutes';
-import { profilesRoute } from './routes/profilesRoute';
 import { operatorHealthRoute } from './routes/operatorHealthRoute';
+import { profilesRoute } from './routes/profilesRoute';
 import { tenantRepairRoute } from './routes/tenantRepairRoute';
 import { tenantStatusRoutes } from './routes/tenantStatusRoutes';
 import { tenantsRoute } from './routes/tenantsRoute';
@@ -168,10 +169,27 @@ export const kaasPlugin = createBackendPlugin({
           }),
         );
         httpRouter.use(
+          instanceOperationsRoute({
+            instances,
+            owners,
+            httpAuth,
+            permissions: readPermissions,
+          }),
+        );
+        httpRouter.use(
           capabilitiesRoute({
             instances,
             httpAuth,
             permissions: readPermissions,
+          }),
+        );
+        httpRouter.use(
+          operatorHealthRoute({
+            registry,
+            instances,
+            owners,
+            httpAuth,
+            permissions,
           }),
         );
         httpRouter.use(
@@ -197,15 +215,6 @@ export const kaasPlugin = createBackendPlugin({
             httpAuth,
             permissions: ownerOnly,
             auditor,
-          operatorHealthRoute({
-            registry,
-            instances,
-            owners,
-            httpAuth,
-            permissions,
-          }),
-        );
-        httpRouter.use(
           }),
         );
         // The same operations for automation and agents (MCP), with the caller's

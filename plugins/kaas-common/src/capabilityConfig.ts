@@ -1,3 +1,5 @@
+import type { CapabilityOperation } from './instanceOperations';
+
 /**
  * The shape of one XaaS capability of `kaas.capabilities` (see docs/xaas-contracts.md).
  * kaas-node reads and validates it at startup; everything here is plain data.
@@ -74,8 +76,6 @@ export interface CapabilityObjectTemplate {
   [field: string]: unknown;
 }
 
-/** An XaaS offering, as configured under `kaas.capabilities.<id>`. @public */
-export interface Capability {
 /**
  * How to see a capability's operator on a cluster: its name as people know it, optionally
  * its Deployment (by namespace and name, or by a label selector), and how soon it acts on
@@ -91,18 +91,22 @@ export interface CapabilityOperator {
   actsWithinSeconds: number;
 }
 
+/** An XaaS offering, as configured under `kaas.capabilities.<id>`. @public */
+export interface Capability {
   /** The key under `kaas.capabilities`, e.g. `postgresql`. */
   id: string;
   title: string;
   description?: string;
   /** Catalog ref of the capability team, e.g. `group:default/platform-team`. */
   owner?: string;
-  /** JSON Schema (draft 2020-12) of what a developer may set. */
-  parameters: Record<string, CapabilityJsonValue>;
   /** How to see its operator on a cluster; without it, nothing judges the operator. */
   operator?: CapabilityOperator;
+  /** JSON Schema (draft 2020-12) of what a developer may set. */
+  parameters: Record<string, CapabilityJsonValue>;
   plans: Record<string, CapabilityPlan>;
   objects: CapabilityObjectTemplate[];
   readiness: ReadinessRule;
   connection?: ConnectionRule;
+  /** Day-2 operations by name (see {@link CapabilityOperation}). */
+  operations?: Record<string, CapabilityOperation>;
 }

@@ -11,6 +11,8 @@ describe('kaasMarkKeys', () => {
       owner: 'kaas.internal/owner',
       spec: 'kaas.internal/spec',
       description: 'kaas.internal/description',
+      operation: 'kaas.internal/operation',
+      run: 'kaas.internal/run',
     });
     expect(kaasMarkKeys('platform.example.com').tenant).toBe(
       'platform.example.com/tenant',

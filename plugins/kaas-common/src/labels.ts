@@ -27,6 +27,10 @@ export interface KaasMarkKeys {
   spec: string;
   /** Annotation: the requester's free-text description, on home namespaces and instances. */
   description: string;
+  /** Label: the capability operation that created an object (day-2 operations). */
+  operation: string;
+  /** Label: the run of that operation. */
+  run: string;
 }
 
 /**
@@ -46,5 +50,7 @@ export function kaasMarkKeys(
     owner: `${prefix}/owner`,
     spec: `${prefix}/spec`,
     description: `${prefix}/description`,
+    operation: `${prefix}/operation`,
+    run: `${prefix}/run`,
   };
 }

@@ -77,6 +77,9 @@ export {
   type InstanceApplyResult,
   type InstanceDeleteOptions,
   type InstanceDeleteResult,
+  type InstanceOperationOptions,
+  type InstanceOperationRequest,
+  type InstanceOperationResult,
   type InstanceReadiness,
   type InstanceSummary,
   type InstanceWaitOptions,
@@ -122,6 +125,11 @@ export {
   updateInstanceAs,
   type InstanceOperationServices,
 } from './operations/instanceOperations';
+export {
+  instanceOperationsFor,
+  operateInstanceAs,
+  type InstanceOperateServices,
+} from './operations/operateInstanceAs';
 export type { ObjectChange } from './tenants/describeChanges';
 export type {
   RolloutOptions,

@@ -38,6 +38,7 @@ describe('scaffolderModuleKaas in a backend, with services from kaas-node and th
         'kaas:tenant:transfer',
         'xaas:instance:create',
         'xaas:instance:update',
+        'xaas:instance:operate',
         'xaas:instance:wait',
         'xaas:instance:delete',
       ]);

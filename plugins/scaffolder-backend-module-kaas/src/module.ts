@@ -19,14 +19,15 @@ import {
   createKaasTenantWaitAction,
   createXaasInstanceCreateAction,
   createXaasInstanceDeleteAction,
+  createXaasInstanceOperateAction,
   createXaasInstanceUpdateAction,
   createXaasInstanceWaitAction,
 } from './actions';
 
 /**
  * The kaas actions for the scaffolder: `kaas:tenant:create`, `kaas:tenant:update`, `kaas:tenant:wait`,
- * `kaas:tenant:delete`, `kaas:tenant:transfer`, `xaas:instance:create`, `xaas:instance:update`, `xaas:instance:wait`,
- * `xaas:instance:delete`.
+ * `kaas:tenant:delete`, `kaas:tenant:transfer`, `xaas:instance:create`, `xaas:instance:update`, `xaas:instance:operate`,
+ * `xaas:instance:wait`, `xaas:instance:delete`.
  *
  * @public
  */
@@ -91,6 +92,7 @@ export const scaffolderModuleKaas = createBackendModule({
             permissions,
           }),
           createXaasInstanceUpdateAction({ instances, owners, permissions }),
+          createXaasInstanceOperateAction({ instances, owners, permissions }),
           createXaasInstanceWaitAction({ instances, owners }),
           createXaasInstanceDeleteAction({ instances, owners, permissions }),
         ];

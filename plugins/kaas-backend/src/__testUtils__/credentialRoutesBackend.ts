@@ -56,6 +56,36 @@ export function cacheCapability() {
       },
     ],
     readiness: { field: { path: 'data.size', equals: '1Gi' } },
+    operations: {
+      // A day-2 operation without an operator: a run is one Secret naming the holder.
+      mark: {
+        title: 'Mark the cache',
+        parameters: {
+          type: 'object',
+          properties: { holder: { type: 'string', pattern: '^[a-z]+$' } },
+          required: ['holder'],
+        },
+        objects: [
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: '${{ instance.name }}-${{ run.name }}' },
+            stringData: { holder: '${{ parameters.holder }}' },
+          },
+        ],
+      },
+      flush: {
+        title: 'Flush the cache',
+        runBy: 'admins',
+        objects: [
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: '${{ instance.name }}-flush-${{ run.name }}' },
+          },
+        ],
+      },
+    },
   };
 }
 

@@ -123,6 +123,7 @@ describe('kaas actions in the Actions Registry, against the local control plane'
       'kaas:delete-instance': destroy,
       'kaas:update-tenant': write,
       'kaas:update-instance': write,
+      'kaas:operate-instance': { ...write, idempotent: false },
     });
     for (const action of response.body.actions) {
       expect(action.description).toMatch(/\S/);
@@ -423,6 +424,117 @@ describe('kaas actions in the Actions Registry, against the local control plane'
     expect(
       (await invoke('alice', 'update-tenant', input)).body.output.changes,
     ).toEqual([]);
+  });
+
+  it('runs a day-2 operation through operate-instance: strict input, bob and an admins-only operation refused, the same runName re-applied, audited', async () => {
+    expect(
+      (
+        await invoke('alice', 'create-instance', {
+          tenant,
+          capability: 'cache',
+          name: 'ops',
+          plan: 'small',
+        })
+      ).status,
+    ).toBe(200);
+    const input = {
+      tenant,
+      name: 'ops',
+      operation: 'mark',
+      parameters: { holder: 'alice' },
+      runName: 'r1',
+    };
+    const dry = await invoke('alice', 'operate-instance', {
+      ...input,
+      dryRun: true,
+    });
+    expect(dry.status).toBe(200);
+    expect(dry.body.output.objects).toEqual([
+      { kind: 'Secret', name: 'ops-r1', action: 'dry-run' },
+    ]);
+    const done = await invoke('alice', 'operate-instance', {
+      ...input,
+      wait: true,
+    });
+    expect(done.status).toBe(200);
+    expect(done.body.output).toEqual({
+      instance: `${tenant}/ops`,
+      operation: 'mark',
+      run: 'r1',
+      dryRun: false,
+      objects: [{ kind: 'Secret', name: 'ops-r1', action: 'created' }],
+      ready: true,
+    });
+    const again = await invoke('alice', 'operate-instance', input);
+    expect(again.body.output.objects).toEqual([
+      { kind: 'Secret', name: 'ops-r1', action: 'unchanged' },
+    ]);
+
+    const bob = await invoke('bob', 'operate-instance', input);
+    expect(bob.status).toBe(403);
+    const flush = await invoke('alice', 'operate-instance', {
+      tenant,
+      name: 'ops',
+      operation: 'flush',
+    });
+    expect(flush.status).toBe(403);
+    expect(flush.body.error.message).toContain(
+      "Only platform admins (group:default/platform-team) may run operation 'flush'",
+    );
+    const unknown = await invoke('alice', 'operate-instance', {
+      tenant,
+      name: 'ops',
+      operation: 'restart',
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain(
+      "no operation 'restart'; choose one of: mark, flush",
+    );
+    const extra = await invoke('alice', 'operate-instance', {
+      ...input,
+      force: true,
+    });
+    expect(extra.status).toBe(400);
+    const badParameter = await invoke('alice', 'operate-instance', {
+      ...input,
+      runName: 'r2',
+      parameters: { holder: 'Alice!' },
+    });
+    expect(badParameter.status).toBe(400);
+    expect(badParameter.body.error.message).toContain(
+      "parameter 'holder' must match pattern",
+    );
+
+    const runs = await adminKubeConfig()
+      .makeApiClient(CoreV1Api)
+      .listNamespacedSecret({
+        namespace: `t-${tenant}`,
+        labelSelector: 'kaas.internal/instance=ops',
+      });
+    expect(runs.items.map(r => r.metadata?.name)).toEqual(['ops-r1']);
+    const seen = logger
+      .auditEvents()
+      .filter(
+        e =>
+          e.eventId === 'action-invocation' &&
+          e.meta.actionId === 'kaas:operate-instance',
+      )
+      .map(e => [e.meta.caller, e.status]);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['user:default/alice', 'succeeded'],
+        ['user:default/bob', 'failed'],
+      ]),
+    );
+    expect(
+      (
+        await invoke('alice', 'delete-instance', {
+          tenant,
+          name: 'ops',
+          confirm: `${tenant}/ops`,
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('audits every write with the action and the caller, and deletes the tenant', async () => {

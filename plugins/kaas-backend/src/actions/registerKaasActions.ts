@@ -1,6 +1,7 @@
 import type { KaasActionDeps } from './kaasActionDeps';
 import { registerInstanceReadActions } from './instanceReadActions';
 import { registerInstanceWriteActions } from './instanceWriteActions';
+import { registerOperateActions } from './operateActions';
 import { registerTenantReadActions } from './tenantReadActions';
 import { registerTenantWriteActions } from './tenantWriteActions';
 import { registerUpdateActions } from './updateActions';
@@ -17,4 +18,5 @@ export function registerKaasActions(deps: KaasActionDeps): void {
   registerTenantWriteActions(deps);
   registerInstanceWriteActions(deps);
   registerUpdateActions(deps);
+  registerOperateActions(deps);
 }

@@ -9,6 +9,7 @@ import {
   type ConnectionDetails,
   type InstanceRequest,
   type KaasMarkKeys,
+  type OperationHistoryEntry,
 } from '@internal/plugin-kaas-common';
 import { applyManifests } from '../apply/applyManifests';
 import { describeAppliedObject } from '../apply/describeOutcome';
@@ -23,8 +24,8 @@ import { deleteInstance } from './deleteInstance';
 import { findInstances, type FoundInstance } from './findInstances';
 import { connectionOf, instanceConnectionRule } from './instanceConnection';
 import { readInstanceReadiness } from './instanceReadiness';
-import type {
 import { operatorSignsOf, operatorSilence } from './operatorActivity';
+import type {
   InstanceApplyResult,
   InstanceDeleteOptions,
   InstanceDeleteResult,
@@ -32,6 +33,14 @@ import { operatorSignsOf, operatorSilence } from './operatorActivity';
   InstanceWaitOptions,
 } from './instanceResults';
 import type { InstanceSummary } from './instanceSummary';
+import {
+  operateInstance,
+  operationHistory,
+  type InstanceOperationOptions,
+  type InstanceOperationRequest,
+  type InstanceOperationResult,
+  type OperationContext,
+} from './operateInstance';
 import { planParameters } from './instanceValues';
 import { loadCapabilities, type LoadedCapability } from './readCapabilities';
 import {
@@ -52,6 +61,11 @@ import {
 } from './updateInstance';
 
 export type { InstanceSummary } from './instanceSummary';
+export type {
+  InstanceOperationOptions,
+  InstanceOperationRequest,
+  InstanceOperationResult,
+} from './operateInstance';
 export type { ConnectionDetails } from '@internal/plugin-kaas-common';
 export type {
   InstanceApplyResult,
@@ -244,6 +258,11 @@ export class InstanceService {
   /** Whether the instance is ready now, by its capability's readiness rule. */
   async readiness(tenant: string, name: string): Promise<InstanceReadiness> {
     const { found } = await this.resolve(tenant, name);
+    return this.readinessOf(found);
+  }
+
+  private readinessOf(found: FoundInstance): InstanceReadiness {
+    const { tenant, name } = found.summary;
     const state = readInstanceReadiness(
       found.object,
       found.loaded.capability.readiness,
@@ -262,16 +281,12 @@ export class InstanceService {
    * Fails early, saying so in `onProgress` too, once no operator has acted on the main
    * object within its capability's `operator.actsWithin`.
    */
-    return this.readinessOf(found);
-  }
-
-  private readinessOf(found: FoundInstance): InstanceReadiness {
-    const { tenant, name } = found.summary;
   waitUntilReady(
     tenant: string,
     name: string,
     options: InstanceWaitOptions,
   ): Promise<InstanceReadiness> {
+    const what = `Instance '${name}' of tenant '${tenant}'`;
     return pollUntilReady(
       what,
       async () => {
@@ -299,7 +314,6 @@ export class InstanceService {
     );
   }
 
-    const what = `Instance '${name}' of tenant '${tenant}'`;
   /**
    * Host, port and the shown keys of the instance's Secret. Values of other keys are
    * never read into the result; only their names are listed.
@@ -323,6 +337,31 @@ export class InstanceService {
   ): Promise<{ secretName: string; values: Record<string, string> }> {
     const { cluster, found, tenantSummary } = await this.resolve(tenant, name);
     return readCredentials(cluster, found, tenantSummary);
+  }
+
+  /**
+   * Runs a day-2 operation its capability declares on the instance (`operations` of
+   * `kaas.capabilities.<id>`): parameters checked, objects applied behind the ownership
+   * guard with the operation and run marks, optionally waited for. The caller checks who
+   * may run it (`operateInstanceAs`).
+   */
+  async operate(
+    request: InstanceOperationRequest,
+    options: InstanceOperationOptions = {},
+  ): Promise<InstanceOperationResult> {
+    return operateInstance(
+      await this.operationContext(request.tenant, request.name),
+      request,
+      options,
+    );
+  }
+
+  /** The objects operations created for the instance, newest first, with their phase. */
+  async operationHistory(
+    tenant: string,
+    name: string,
+  ): Promise<OperationHistoryEntry[]> {
+    return operationHistory(await this.operationContext(tenant, name));
   }
 
   /**
@@ -355,6 +394,21 @@ export class InstanceService {
       found,
       options,
     );
+  }
+
+  private async operationContext(
+    tenant: string,
+    name: string,
+  ): Promise<OperationContext> {
+    const { cluster, found, tenantSummary } = await this.resolve(tenant, name);
+    return {
+      cluster,
+      found,
+      tenant: tenantSummary,
+      marks: this.marks,
+      fieldManager: this.options.tenants.policy.settings.fieldManager,
+      logger: this.options.logger,
+    };
   }
 
   private placement(tenant: TenantSummary): InstancePlacement {

@@ -52,9 +52,16 @@ function message(error: ErrorObject, path: string[]): string {
       .map(v => JSON.stringify(v))
       .join(', ')}`;
   }
+  // A pattern is hard to read: the schema's description of the parameter says what it wants.
+  const description = (error.parentSchema as { description?: unknown })
+    ?.description;
+  const hint =
+    error.keyword === 'pattern' && typeof description === 'string'
+      ? `; expected: ${description}`
+      : '';
   return `${subject} ${error.message ?? 'is invalid'} (rule '${
     error.keyword
-  }')`;
+  }')${hint}`;
 }
 
 /**
@@ -67,6 +74,7 @@ export function compileParameterSchema(schema: object): ParameterCheck {
     useDefaults: true,
     strict: true,
     allowUnionTypes: true,
+    verbose: true,
   });
   addFormats(ajv);
   // The platform's own keyword (how an existing instance's parameter may change): strict

@@ -11,6 +11,7 @@ import {
 } from './instanceParameters';
 import { placeholderProblems, whenParameter } from './instanceTemplates';
 import { operatorSchema } from './readOperator';
+import { checkOperations } from './readOperations';
 import { updateRuleProblem } from './updateRules';
 
 /** A `kaas.capabilities` entry is invalid; the message names the key to fix. @public */
@@ -25,6 +26,8 @@ export class CapabilityConfigError extends Error {
 export interface LoadedCapability {
   capability: Capability;
   checkParameters: ParameterCheck;
+  /** The compiled parameter check of each of its operations. */
+  operationChecks: Record<string, ParameterCheck>;
 }
 
 const json = z.record(z.string(), z.unknown());
@@ -51,11 +54,43 @@ const objectSchema = z
   })
   .catchall(z.unknown());
 
+const readinessSchema = z
+  .object({
+    object: z.number().int().min(0).optional(),
+    condition: z
+      .object({ type: z.string(), status: z.string() })
+      .strict()
+      .optional(),
+    field: z
+      .object({
+        path: z.string().min(1),
+        equals: z.union([z.string(), z.number(), z.boolean()]),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine(r => !!r.condition !== !!r.field, {
+    error: 'needs exactly one of condition and field',
+  });
+
+const operationSchema = z
+  .object({
+    title: z.string().min(1, 'must not be empty'),
+    description: z.string().optional(),
+    parameters: json.default({ type: 'object', properties: {} }),
+    objects: z.array(objectSchema).min(1, 'needs at least one object'),
+    readiness: readinessSchema.optional(),
+    runBy: z.enum(['owners', 'admins']).default('owners'),
+  })
+  .strict();
+
 const capabilitySchema = z
   .object({
     title: z.string().min(1, 'must not be empty'),
     description: z.string().optional(),
     owner: z.string().optional(),
+    operator: operatorSchema.optional(),
     parameters: json,
     plans: z
       .record(
@@ -73,26 +108,8 @@ const capabilitySchema = z
         'needs at least one plan',
       ),
     objects: z.array(objectSchema).min(1, 'needs at least one object'),
-    readiness: z
-      .object({
-        object: z.number().int().min(0).optional(),
-        condition: z
-          .object({ type: z.string(), status: z.string() })
-          .strict()
-          .optional(),
-        field: z
-          .object({
-            path: z.string().min(1),
-            equals: z.union([z.string(), z.number(), z.boolean()]),
-          })
-          .strict()
-          .optional(),
-      })
-      .strict()
-      .refine(r => !!r.condition !== !!r.field, {
-    operator: operatorSchema.optional(),
-        error: 'needs exactly one of condition and field',
-      }),
+    operations: z.record(z.string(), operationSchema).optional(),
+    readiness: readinessSchema,
     connection: z
       .object({
         secretName: z.string().optional(),
@@ -231,14 +248,21 @@ function readOne(id: string, raw: unknown): LoadedCapability {
     );
     if (problem) throw new CapabilityConfigError(problem.path, problem.problem);
   }
+  const operationChecks = checkOperations(
+    `${base}.operations`,
+    parsed.operations ?? {},
+    readinessObject,
+    (key, problem) => new CapabilityConfigError(key, problem),
+  );
   const capability: Capability = {
     id,
     ...parsed,
     parameters: parsed.parameters as Capability['parameters'],
     plans: parsed.plans as Capability['plans'],
     objects: parsed.objects as CapabilityObjectTemplate[],
+    operations: parsed.operations as Capability['operations'],
   };
-  return { capability, checkParameters };
+  return { capability, checkParameters, operationChecks };
 }
 
 /** Reads and validates `kaas.capabilities`, keeping each capability's compiled parameter check. */

@@ -8,13 +8,22 @@ export interface InstanceKind {
   kind: string;
 }
 
-/** The distinct kinds of the capabilities' objects, for finding instances. @public */
+/**
+ * The distinct kinds of the capabilities' objects, those of their operations included
+ * (a backup schedule goes with its instance), for finding instances' objects. @public
+ */
 export function capabilityInstanceKinds(
   capabilities: Capability[],
 ): InstanceKind[] {
   const kinds = new Map<string, InstanceKind>();
   for (const capability of capabilities) {
-    for (const { apiVersion, kind } of capability.objects) {
+    const operationObjects = Object.values(capability.operations ?? {}).flatMap(
+      o => o.objects,
+    );
+    for (const { apiVersion, kind } of [
+      ...capability.objects,
+      ...operationObjects,
+    ]) {
       kinds.set(`${apiVersion}/${kind}`, { apiVersion, kind });
     }
   }

@@ -149,6 +149,33 @@ export type XaasInstanceUpdateOutput = {
   changes: KaasTenantChange[];
 };
 
+/** Input of `xaas:instance:operate`: one run of an operation of the instance's capability. @public */
+export type XaasInstanceOperateInput = {
+  tenant: string;
+  name: string;
+  operation: string;
+  parameters?: Record<string, CapabilityJsonValue>;
+  runName?: string;
+  wait?: boolean;
+  timeoutSeconds?: number;
+};
+
+/** Output of `xaas:instance:operate`. @public */
+export type XaasInstanceOperateOutput = {
+  instance: string;
+  entityRef: string;
+  namespace: string;
+  cluster: string;
+  operation: string;
+  run: string;
+  objects: Array<{
+    kind: string;
+    name: string;
+    action: 'created' | 'updated' | 'unchanged' | 'dry-run';
+  }>;
+  ready?: boolean;
+};
+
 /** Input of `kaas:tenant:update`: the tenant as it should be (owner and isolation as they are). @public */
 export type KaasTenantUpdateInput = KaasTenantCreateInput;
 

@@ -9,6 +9,7 @@ export { createXaasInstanceCreateAction } from './instanceCreate';
 export { createXaasInstanceWaitAction } from './instanceWait';
 export { createXaasInstanceDeleteAction } from './instanceDelete';
 export { createXaasInstanceUpdateAction } from './instanceUpdate';
+export { createXaasInstanceOperateAction } from './instanceOperate';
 export type {
   KaasTenantCreateInput,
   KaasTenantCreateOutput,
@@ -30,6 +31,8 @@ export type {
   XaasInstanceCreateOutput,
   XaasInstanceDeleteInput,
   XaasInstanceDeleteOutput,
+  XaasInstanceOperateInput,
+  XaasInstanceOperateOutput,
   XaasInstanceUpdateInput,
   XaasInstanceUpdateOutput,
   XaasInstanceWaitInput,

@@ -177,6 +177,33 @@ export const instanceWaitUntilGone = (z: typeof zod) =>
       'Wait until the objects of the instance are gone from the cluster, up to `timeoutSeconds`. Defaults to true.',
     );
 
+export const operation = (z: typeof zod) =>
+  z
+    .string()
+    .min(1)
+    .describe(
+      "Name of an operation the instance's capability declares under `operations`, such as `backup`; an unknown one is refused naming those there are.",
+    );
+
+export const runName = (z: typeof zod) =>
+  z
+    .string()
+    .min(1)
+    .max(63)
+    .optional()
+    .describe(
+      'Name of this run (a DNS-1123 label), put on its objects; the same name re-applies the same run. Generated from the operation and the time when absent.',
+    );
+
+export const operationWait = (z: typeof zod) =>
+  z
+    .boolean()
+    .default(true)
+    .optional()
+    .describe(
+      "Wait until the run is done by the operation's readiness rule, up to `timeoutSeconds`. Defaults to true.",
+    );
+
 /** The inputs of a tenant request (`kaas:tenant:create`, `kaas:tenant:update`). */
 export const tenantRequest = {
   name,

@@ -97,3 +97,14 @@ export const tenantsBehind = (z: typeof zod) =>
   z
     .array(z.object({ tenant: z.string(), changes: z.array(change(z)) }))
     .describe('Tenants that differed from the policy, with what differed');
+
+export const operationObjects = (z: typeof zod) =>
+  z
+    .array(
+      z.object({
+        kind: z.string(),
+        name: z.string(),
+        action: z.enum(['created', 'updated', 'unchanged', 'dry-run']),
+      }),
+    )
+    .describe('The objects of the run and what applying them did');
