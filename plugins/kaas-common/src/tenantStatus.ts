@@ -139,3 +139,19 @@ export interface TenantDrift {
   message: string;
   objects: DriftedObject[];
 }
+
+/** `POST /tenants/:tenant/repair`: each field put back (in a dry run: that would be). @public */
+export interface TenantRepairResult {
+  tenant: string;
+  dryRun: boolean;
+  changes: Array<{
+    /** `Kind namespace/name`. */
+    object: string;
+    /** Dotted path of the field; empty for an object that is created again. */
+    path: string;
+    /** The live value (JSON), absent when not set. */
+    from?: string;
+    /** The value put back (JSON), or `created`. */
+    to: string;
+  }>;
+}

@@ -16,6 +16,7 @@ export function fakeKaasApi(overrides: Partial<KaasApi> = {}): KaasApi {
     listCapabilities: notFaked('listCapabilities'),
     getOperatorHealth: notFaked('getOperatorHealth'),
     getTenantStatus: notFaked('getTenantStatus'),
+    repairTenant: notFaked('repairTenant'),
     listTenantInstances: notFaked('listTenantInstances'),
     getInstance: notFaked('getInstance'),
     getConnection: notFaked('getConnection'),

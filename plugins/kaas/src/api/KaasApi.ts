@@ -11,6 +11,7 @@ import type {
   KubeconfigRequest,
   OperatorHealth,
   ProfileInfo,
+  TenantRepairResult,
   TenantStatus,
   TenantSummary,
 } from '@internal/plugin-kaas-common';
@@ -28,6 +29,14 @@ export interface KaasApi {
   /** Each capability's operator and CRD versions per cluster; platform admins only (403 else). */
   getOperatorHealth(): Promise<OperatorHealth[]>;
   getTenantStatus(tenant: string): Promise<TenantStatus>;
+  /**
+   * Re-applies today's policy to a drifted tenant (owners and platform admins); with
+   * `dryRun`, only lists what would be put back.
+   */
+  repairTenant(
+    tenant: string,
+    options?: { dryRun?: boolean },
+  ): Promise<TenantRepairResult>;
   listTenantInstances(tenant: string): Promise<InstanceStatus[]>;
   getInstance(tenant: string, instance: string): Promise<InstanceStatus>;
   getConnection(tenant: string, instance: string): Promise<ConnectionDetails>;

@@ -12,6 +12,7 @@ import type {
   KubeconfigOptions,
   OperatorHealth,
   ProfileInfo,
+  TenantRepairResult,
   TenantStatus,
   TenantSummary,
 } from '@internal/plugin-kaas-common';
@@ -57,6 +58,16 @@ export class KaasClient implements KaasApi {
 
   async getTenantStatus(tenant: string): Promise<TenantStatus> {
     return this.request(tenantPath(tenant));
+  }
+
+  async repairTenant(
+    tenant: string,
+    options: { dryRun?: boolean } = {},
+  ): Promise<TenantRepairResult> {
+    return this.request(`${tenantPath(tenant)}/repair`, {
+      method: 'POST',
+      body: { dryRun: options.dryRun ?? false },
+    });
   }
 
   async listTenantInstances(tenant: string): Promise<InstanceStatus[]> {

@@ -13,6 +13,7 @@ import { KubeconfigCard } from '../Kubeconfig/KubeconfigCard';
 import { errorMessage, errorStatus } from '../shared/errorMessage';
 import { formatDateTime } from '../shared/formatTime';
 import { ClusterObjectCard } from './ClusterObjectCard';
+import { DriftCard } from './DriftCard';
 import { LimitRangesCard } from './LimitRangesCard';
 import { NetworkPoliciesCard } from './NetworkPoliciesCard';
 import { QuotaUsageCard } from './QuotaUsageCard';
@@ -85,6 +86,13 @@ export function EntityKaasTenantContent() {
       </Grid>
       <Grid item xs={12} md={6}>
         <QuotaUsageCard quotas={status.quotas} />
+      </Grid>
+      <Grid item xs={12}>
+        <DriftCard
+          tenant={tenant}
+          owner={status.owner || (entity.spec?.owner as string | undefined)}
+          drift={status.drift}
+        />
       </Grid>
       {status.isolation !== 'namespace' && (
         <Grid item xs={12} md={6}>

@@ -13,6 +13,7 @@ import {
   tenantEntityRef,
   type TenantSummary,
 } from '@internal/plugin-kaas-common';
+import Chip from '@material-ui/core/Chip';
 import Tooltip from '@material-ui/core/Tooltip';
 import useAsync from 'react-use/esm/useAsync';
 import { kaasApiRef } from '../../api/KaasApi';
@@ -34,7 +35,19 @@ function PhaseCell(props: { tenant: string; phase?: TenantPhase }) {
     );
   }
   return (
-    <PhaseChip phase={phase.phase} testId={`kaas-tenant-phase-${tenant}`} />
+    <>
+      <PhaseChip phase={phase.phase} testId={`kaas-tenant-phase-${tenant}`} />
+      {phase.drifted && (
+        <Tooltip title="Policy objects differ from today's policy; see the Tenant tab">
+          <Chip
+            size="small"
+            variant="outlined"
+            label={<StatusWarning>Drifted</StatusWarning>}
+            data-testid={`kaas-tenant-drifted-${tenant}`}
+          />
+        </Tooltip>
+      )}
+    </>
   );
 }
 

@@ -9,7 +9,7 @@ const STATUS_CONCURRENCY = 4;
 
 /** A tenant's phase as the list shows it. */
 export type TenantPhase =
-  | { phase: TenantStatus['phase']; ready: boolean }
+  | { phase: TenantStatus['phase']; ready: boolean; drifted: boolean }
   | { error: Error };
 
 /** The phase of each named tenant, filled in as the statuses arrive (a few at a time). */
@@ -34,7 +34,12 @@ export function useTenantPhases(
           ...previous,
           [tenant]:
             'value' in result
-              ? { phase: result.value.phase, ready: result.value.ready }
+              ? {
+                  phase: result.value.phase,
+                  ready: result.value.ready,
+                  // Older backends send no drift.
+                  drifted: result.value.drift?.status === 'True',
+                }
               : { error: result.error },
         }));
       },
