@@ -20,6 +20,7 @@ export function fakeKaasApi(overrides: Partial<KaasApi> = {}): KaasApi {
     listTenantInstances: notFaked('listTenantInstances'),
     getInstance: notFaked('getInstance'),
     getConnection: notFaked('getConnection'),
+    getInstanceOperations: notFaked('getInstanceOperations'),
     readCredentials: notFaked('readCredentials'),
     issueKubeconfig: notFaked('issueKubeconfig'),
     listKubeconfigs: notFaked('listKubeconfigs'),

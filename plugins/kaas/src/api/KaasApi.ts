@@ -4,6 +4,7 @@ import type {
   ClusterInfo,
   ConnectionDetails,
   InstanceCredentials,
+  InstanceOperationsInfo,
   InstanceStatus,
   IssuedKubeconfig,
   KubeconfigIssuance,
@@ -40,6 +41,11 @@ export interface KaasApi {
   listTenantInstances(tenant: string): Promise<InstanceStatus[]>;
   getInstance(tenant: string, instance: string): Promise<InstanceStatus>;
   getConnection(tenant: string, instance: string): Promise<ConnectionDetails>;
+  /** The day-2 operations of the instance's capability (whether the caller may run each) and their history. */
+  getInstanceOperations(
+    tenant: string,
+    instance: string,
+  ): Promise<InstanceOperationsInfo>;
   /** Every value of the instance's connection Secret; audited, owners and platform admins only. */
   readCredentials(
     tenant: string,

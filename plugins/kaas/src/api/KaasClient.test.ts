@@ -26,6 +26,7 @@ describe('KaasClient', () => {
     await client.listTenantInstances('team-a-dev');
     await client.getInstance('team-a-dev', 'db');
     await client.getConnection('team-a-dev', 'db');
+    await client.getInstanceOperations('team-a-dev', 'db');
     await client.listKubeconfigs('team-a-dev');
     await client.getKubeconfigOptions();
     expect(calls.map(c => `${c.init?.method} ${c.url}`)).toEqual([
@@ -33,6 +34,7 @@ describe('KaasClient', () => {
       'GET http://backend/api/kaas/tenants/team-a-dev/instances',
       'GET http://backend/api/kaas/tenants/team-a-dev/instances/db',
       'GET http://backend/api/kaas/tenants/team-a-dev/instances/db/connection',
+      'GET http://backend/api/kaas/tenants/team-a-dev/instances/db/operations',
       'GET http://backend/api/kaas/tenants/team-a-dev/kubeconfigs',
       'GET http://backend/api/kaas/kubeconfig-options',
     ]);

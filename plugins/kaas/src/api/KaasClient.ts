@@ -5,6 +5,7 @@ import type {
   ClusterInfo,
   ConnectionDetails,
   InstanceCredentials,
+  InstanceOperationsInfo,
   InstanceStatus,
   IssuedKubeconfig,
   KubeconfigIssuance,
@@ -87,6 +88,13 @@ export class KaasClient implements KaasApi {
     instance: string,
   ): Promise<ConnectionDetails> {
     return this.request(`${instancePath(tenant, instance)}/connection`);
+  }
+
+  async getInstanceOperations(
+    tenant: string,
+    instance: string,
+  ): Promise<InstanceOperationsInfo> {
+    return this.request(`${instancePath(tenant, instance)}/operations`);
   }
 
   async readCredentials(

@@ -14,6 +14,7 @@ import { instanceOfEntity } from '../shared/kaasEntity';
 import { ReadinessCard } from '../shared/ReadinessCard';
 import { ConnectionCard } from './ConnectionCard';
 import { InstanceOverviewCard } from './InstanceOverviewCard';
+import { OperationsCard } from './OperationsCard';
 import { ParametersCard } from './ParametersCard';
 
 function InstanceContent(props: {
@@ -78,6 +79,9 @@ function InstanceContent(props: {
           owner={status.owner || entityOwner}
           ready={status.ready}
         />
+      </Grid>
+      <Grid item xs={12}>
+        <OperationsCard tenant={tenant} instance={instance} />
       </Grid>
     </Grid>
   );

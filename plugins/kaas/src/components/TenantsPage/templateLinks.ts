@@ -75,3 +75,19 @@ export function instanceUpdatePath(instance: {
     INSTANCE_UPDATE_TEMPLATE,
   )}?formData=${encodeURIComponent(JSON.stringify(formData))}`;
 }
+
+/** The template that runs a day-2 operation of an instance (templates/xaas/operate.yaml). */
+export const INSTANCE_OPERATE_TEMPLATE = 'xaas-instance-operate';
+
+/** The operate template's page with the instance and the operation filled in. */
+export function instanceOperatePath(run: {
+  tenant: string;
+  name: string;
+  operation: string;
+}): string {
+  const { tenant, name, operation } = run;
+  const formData = { tenant, name, operation };
+  return `${templatePath(
+    INSTANCE_OPERATE_TEMPLATE,
+  )}?formData=${encodeURIComponent(JSON.stringify(formData))}`;
+}

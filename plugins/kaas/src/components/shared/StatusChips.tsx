@@ -15,10 +15,18 @@ import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
 import type { ObjectCondition } from '@internal/plugin-kaas-common';
 
-/** The status icon of a phase: Ready/Running/Provisioned are fine, Terminating/Deleting end, the rest pend. */
+/** The status icon of a phase: Ready/Running/Provisioned/Completed are fine, Terminating/Deleting end, the rest pend. */
 function PhaseStatus(props: { phase: string; children: ReactNode }) {
   const phase = props.phase.toLocaleLowerCase('en-US');
-  if (['ready', 'running', 'provisioned', 'healthy'].includes(phase)) {
+  const fine = [
+    'ready',
+    'running',
+    'provisioned',
+    'healthy',
+    'completed',
+    'done',
+  ];
+  if (fine.includes(phase)) {
     return <StatusOK>{props.children}</StatusOK>;
   }
   if (['failed', 'error', 'degraded'].includes(phase)) {
