@@ -7,6 +7,7 @@
 #   scripts/bench.sh kubeconfig [N]  token kubeconfig minting vs kubectl create token
 #   scripts/bench.sh revocation [N]  how long a revoked token kubeconfig keeps working
 #   scripts/bench.sh mcp [N]         MCP tool listing, and a tenant through MCP vs the scaffolder
+#   scripts/bench.sh drift [N] [K]   inventory memory per tenant, hand edit -> Drifted latency
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/toolchain.sh"
 ensure_node
@@ -19,7 +20,8 @@ case "${1:-}" in
   kubeconfig) bench="bench/kubeconfigMinting.ts" ;;
   revocation) bench="bench/revocationLatency.ts" ;;
   mcp) bench="bench/mcpActions.ts" ;;
-  *) echo "usage: scripts/bench.sh tenants|status|freshness|kubeconfig|revocation|mcp [N]" >&2; exit 2 ;;
+  drift) bench="bench/driftDetection.ts" ;;
+  *) echo "usage: scripts/bench.sh tenants|status|freshness|kubeconfig|revocation|mcp|drift [N]" >&2; exit 2 ;;
 esac
 shift
 cd "$KAAS_REPO_ROOT"
