@@ -224,6 +224,7 @@ export const kaasPlugin = createBackendPlugin({
           permissions,
           userInfo,
           auditor,
+          registry,
           tenants,
           instances,
           inventory,

@@ -11,6 +11,7 @@ import {
   type AuthorizePermissionRequest,
 } from '@backstage/plugin-permission-common';
 import type {
+  ClusterRegistry,
   InstanceService,
   KaasInventory,
   OwnerAuthorizer,
@@ -24,6 +25,7 @@ export interface KaasActionDeps {
   permissions: PermissionsService;
   userInfo: UserInfoService;
   auditor: AuditorService;
+  registry: ClusterRegistry;
   tenants: TenantService;
   instances: InstanceService;
   inventory: KaasInventory;

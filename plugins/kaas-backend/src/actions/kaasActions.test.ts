@@ -8,7 +8,11 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { CoreV1Api } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import {
   adminKubeConfig,
   uniqueName,
@@ -16,6 +20,7 @@ import {
 } from '@internal/kaas-test-cluster';
 import request from 'supertest';
 import {
+  cacheCapability,
   CapturingRootLogger,
   credentialRoutesConfig,
   credentialRoutesConfigReader,
@@ -54,6 +59,22 @@ const userInfo = mockServices.userInfo.mock({
   },
 });
 
+/** The route tests' configuration, and a capability whose operator is not installed. */
+const actionsConfig = {
+  ...credentialRoutesConfig(),
+  capabilities: {
+    ...credentialRoutesConfig().capabilities,
+    queue: {
+      ...cacheCapability(),
+      title: 'Queue',
+      operator: {
+        name: 'Queue',
+        deployment: { namespace: 'queue-system', name: 'queue-operator' },
+      },
+    },
+  },
+};
+
 const ACTIONS = '/api/kaas/.backstage/actions/v1/actions';
 const as = (user: string) =>
   mockCredentials.user.header(`user:default/${user}`);
@@ -78,7 +99,7 @@ describe('kaas actions in the Actions Registry, against the local control plane'
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },
-            kaas: credentialRoutesConfig() as any,
+            kaas: actionsConfig as any,
           },
         }),
         createServiceFactory({
@@ -117,8 +138,10 @@ describe('kaas actions in the Actions Registry, against the local control plane'
       'kaas:list-capabilities': read,
       'kaas:list-tenant-instances': read,
       'kaas:get-instance-status': read,
+      'kaas:get-operator-health': read,
       'kaas:create-tenant': write,
       'kaas:create-instance': write,
+      'kaas:repair-tenant': write,
       'kaas:delete-tenant': destroy,
       'kaas:delete-instance': destroy,
       'kaas:update-tenant': write,
@@ -395,6 +418,127 @@ describe('kaas actions in the Actions Registry, against the local control plane'
       deleted: true,
       dryRun: false,
     });
+  });
+
+  it("repairs a tenant's hand-edited policy through repair-tenant: the dry run lists it, bob is refused, audited", async () => {
+    const namespace = `t-${tenant}`;
+    const core = adminKubeConfig().makeApiClient(CoreV1Api);
+    await core.patchNamespacedResourceQuota(
+      {
+        name: 'tenant-quota',
+        namespace,
+        body: { spec: { hard: { pods: '500' } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await core.deleteNamespacedLimitRange({ name: 'tenant-limits', namespace });
+    const handEdited = async () => ({
+      pods: (
+        await core.readNamespacedResourceQuota({
+          name: 'tenant-quota',
+          namespace,
+        })
+      ).spec?.hard?.pods,
+      limits: (await core.listNamespacedLimitRange({ namespace })).items.map(
+        l => l.metadata?.name,
+      ),
+    });
+    const changes = [
+      {
+        object: `ResourceQuota '${namespace}/tenant-quota'`,
+        path: 'spec.hard.pods',
+        from: '"500"',
+        to: '"10"',
+      },
+      {
+        object: `LimitRange '${namespace}/tenant-limits'`,
+        path: '',
+        to: 'created',
+      },
+    ];
+
+    const dry = await invoke('alice', 'repair-tenant', {
+      name: tenant,
+      dryRun: true,
+    });
+    expect(dry.status).toBe(200);
+    expect(dry.body.output).toEqual({ tenant, dryRun: true, changes });
+    expect(await handEdited()).toEqual({ pods: '500', limits: [] });
+
+    const bob = await invoke('bob', 'repair-tenant', { name: tenant });
+    expect(bob.status).toBe(403);
+    expect(bob.body.error.message).toMatch(
+      /user:default\/bob is not a member of group:default\/team-a/,
+    );
+    expect(await handEdited()).toEqual({ pods: '500', limits: [] });
+    const extra = await invoke('alice', 'repair-tenant', {
+      name: tenant,
+      force: true,
+    });
+    expect(extra.status).toBe(400);
+
+    const done = await invoke('alice', 'repair-tenant', { name: tenant });
+    expect(done.status).toBe(200);
+    expect(done.body.output).toEqual({ tenant, dryRun: false, changes });
+    expect(await handEdited()).toEqual({
+      pods: '10',
+      limits: ['tenant-limits'],
+    });
+    expect(
+      (await invoke('alice', 'repair-tenant', { name: tenant })).body.output
+        .changes,
+    ).toEqual([]);
+    const seen = logger
+      .auditEvents()
+      .filter(
+        e =>
+          e.eventId === 'action-invocation' &&
+          e.meta.actionId === 'kaas:repair-tenant',
+      )
+      .map(e => [e.meta.caller, e.meta.dryRun, e.status]);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['user:default/alice', true, 'succeeded'],
+        ['user:default/bob', false, 'failed'],
+        ['user:default/alice', false, 'succeeded'],
+      ]),
+    );
+  });
+
+  it("lists the operators' health for a platform admin only", async () => {
+    const petra = await invoke('petra', 'get-operator-health', {});
+    expect(petra.status).toBe(200);
+    expect(petra.body.output.items).toEqual([
+      {
+        capability: 'cache',
+        title: 'Cache',
+        owner: 'group:default/platform-team',
+        cluster: 'local',
+        kinds: [],
+        problems: [],
+      },
+      {
+        capability: 'queue',
+        title: 'Queue',
+        owner: 'group:default/platform-team',
+        operator: 'Queue',
+        cluster: 'local',
+        deployment: { present: false },
+        kinds: [],
+        problems: [
+          "Queue operator Deployment (queue-system/queue-operator) is not on cluster 'local'",
+        ],
+      },
+    ]);
+    const alice = await invoke('alice', 'get-operator-health', {});
+    expect(alice.status).toBe(403);
+    expect(alice.body.error.message).toBe(
+      "Only platform admins (group:default/platform-team) may see the operators' health",
+    );
+    const extra = await invoke('petra', 'get-operator-health', {
+      cluster: 'local',
+    });
+    expect(extra.status).toBe(400);
   });
 
   it('changes a tenant through update-tenant: the dry run lists what differs, bob is refused', async () => {

@@ -2,6 +2,7 @@ import type { KaasActionDeps } from './kaasActionDeps';
 import { registerInstanceReadActions } from './instanceReadActions';
 import { registerInstanceWriteActions } from './instanceWriteActions';
 import { registerOperateActions } from './operateActions';
+import { registerOperatorHealthActions } from './operatorHealthActions';
 import { registerTenantReadActions } from './tenantReadActions';
 import { registerTenantWriteActions } from './tenantWriteActions';
 import { registerUpdateActions } from './updateActions';
@@ -19,4 +20,5 @@ export function registerKaasActions(deps: KaasActionDeps): void {
   registerInstanceWriteActions(deps);
   registerUpdateActions(deps);
   registerOperateActions(deps);
+  registerOperatorHealthActions(deps);
 }

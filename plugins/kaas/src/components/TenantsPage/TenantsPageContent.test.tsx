@@ -1,6 +1,10 @@
 import { screen } from '@testing-library/react';
 import type { TenantSummary } from '@internal/plugin-kaas-common';
-import { fakeKaasApi, tenantStatus } from '../../__testUtils__/fakeKaasApi';
+import {
+  fakeKaasApi,
+  responseError,
+  tenantStatus,
+} from '../../__testUtils__/fakeKaasApi';
 import { renderWithKaas } from '../../__testUtils__/renderWithKaas';
 import { mapConcurrently } from './mapConcurrently';
 import { TenantsPageContent } from './TenantsPageContent';
@@ -29,6 +33,14 @@ const capabilities = [
   },
 ];
 
+/** The backend's answer to a user who is not a platform admin. */
+const notAnAdmin = async () => {
+  throw await responseError(
+    403,
+    "Only platform admins (group:default/platform-team) may see the operators' health",
+  );
+};
+
 describe('TenantsPageContent', () => {
   it("lists the user's tenants with their phase and links, and the capabilities on offer", async () => {
     const listTenants = jest.fn(async () => [
@@ -42,6 +54,7 @@ describe('TenantsPageContent', () => {
           ? tenantStatus()
           : tenantStatus({ name, phase: 'Provisioning', ready: false }),
       listCapabilities: async () => capabilities,
+      getOperatorHealth: notAnAdmin,
     });
     await renderWithKaas(<TenantsPageContent />, { kaasApi });
 
@@ -68,12 +81,40 @@ describe('TenantsPageContent', () => {
       '/create/templates/default/xaas-postgresql',
     );
     expect(screen.getByText('Highly available')).toBeInTheDocument();
+    // Not a platform admin: no operator health card, and no error about it.
+    expect(screen.queryByText('Operator health')).not.toBeInTheDocument();
+    expect(screen.queryByText(/platform admins/)).not.toBeInTheDocument();
+  });
+
+  it("shows a platform admin the operators' health", async () => {
+    const kaasApi = fakeKaasApi({
+      listTenants: async () => [],
+      listCapabilities: async () => capabilities,
+      getOperatorHealth: async () => [
+        {
+          capability: 'postgresql',
+          title: 'PostgreSQL',
+          operator: 'CloudNativePG',
+          cluster: 'local',
+          deployment: { present: false },
+          kinds: [],
+          problems: [
+            "CloudNativePG operator Deployment (cnpg-system/cnpg-controller-manager) is not on cluster 'local'",
+          ],
+        },
+      ],
+    });
+    await renderWithKaas(<TenantsPageContent />, { kaasApi });
+    const item = await screen.findByTestId('kaas-operator-postgresql-local');
+    expect(item).toHaveTextContent('CloudNativePG: no Deployment found');
+    expect(screen.getByText('Operator health')).toBeInTheDocument();
   });
 
   it('invites to request a tenant when the teams own none', async () => {
     const kaasApi = fakeKaasApi({
       listTenants: async () => [],
       listCapabilities: async () => [],
+      getOperatorHealth: notAnAdmin,
     });
     await renderWithKaas(<TenantsPageContent />, { kaasApi });
     expect(
@@ -90,6 +131,7 @@ describe('TenantsPageContent', () => {
         throw new Error('backend unavailable');
       },
       listCapabilities: async () => capabilities,
+      getOperatorHealth: notAnAdmin,
     });
     await renderWithKaas(<TenantsPageContent />, { kaasApi });
     expect(
