@@ -16,6 +16,7 @@ import type { TenantSummary } from '../tenants/tenantSummary';
 import { instanceSelector, type FoundInstance } from './findInstances';
 import { readInstanceReadiness, valueAt } from './instanceReadiness';
 import { recordedInstanceValues } from './instanceValues';
+import { operatorSignsOf, operatorSilence } from './operatorActivity';
 import { newRunName, renderOperation, runNameProblem } from './renderOperation';
 
 /** One run of a capability operation on an instance. @public */
@@ -158,6 +159,21 @@ export async function operateInstance(
       if (!object)
         throw new NotFoundError(`${main.kind} '${main.metadata.name}' is gone`);
       const readiness = runReadiness(object, operation);
+      // A run waits on the capability's operator as an instance does: fail early when it
+      // has not touched the run's object in its time.
+      const silence =
+        readiness.ready || !operation.readiness
+          ? undefined
+          : operatorSilence({
+              signs: operatorSignsOf(object),
+              capability: found.loaded.capability,
+              cluster: cluster.name,
+            });
+      if (silence) {
+        const message = `Run '${runName}' of operation '${request.operation}' is not being carried out: ${silence}`;
+        logger?.info(message);
+        throw new Error(message);
+      }
       return {
         result: readiness,
         ready: readiness.ready,

@@ -96,7 +96,10 @@ describe('operator health against the local control plane with the upstream Clou
     await installCrds(
       testCluster(),
       ['cloudnative-pg'],
-      [{ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' }],
+      [
+        { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' },
+        { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Backup' },
+      ],
     );
     await tenants.create(
       tenants.validate({
@@ -255,4 +258,17 @@ describe('operator health against the local control plane with the upstream Clou
       "MOCO operator Deployment (moco-system/moco-controller) is not on cluster 'local'",
     );
   }, 60_000);
+
+  it("fails an operation's wait early too when no operator acts on the run's object", async () => {
+    const started = Date.now();
+    await expect(
+      instances.operate(
+        { tenant, name, operation: 'backup', runName: 'early-fail' },
+        { wait: true, timeoutMs: 60_000 },
+      ),
+    ).rejects.toThrow(
+      "Run 'early-fail' of operation 'backup' is not being carried out: no CloudNativePG operator has acted on this object for 2 s on cluster 'local'; the capability is run by group:default/platform-team",
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 30_000);
 });

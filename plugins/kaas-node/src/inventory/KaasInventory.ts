@@ -5,6 +5,7 @@ import {
   tenantNamespaceName,
   type InstanceStatus,
   type KaasMarkKeys,
+  type TenantDrift,
   type TenantStatus,
 } from '@internal/plugin-kaas-common';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
@@ -22,6 +23,8 @@ import { ClusterWatches } from './ClusterWatches';
 import { instanceStatusOf } from './instanceStatusOf';
 import { RequestCounter, type InventoryRequestCounts } from './requestCounter';
 import type { KindWatchChange } from './KindWatch';
+import type { NamespaceProjection } from './objectProjections';
+import { DRIFT_GRACE_MS, tenantDriftOf } from './tenantDriftOf';
 import { tenantStatusOf } from './tenantStatusOf';
 
 /** What {@link KaasInventory.subscribe} listeners are told. @public */
@@ -98,6 +101,8 @@ export class DefaultKaasInventory implements KaasInventory {
   private readonly counter = new RequestCounter();
   private readonly listeners = new Set<(event: KaasInventoryEvent) => void>();
   private readonly observed = new Map<string, number>();
+  /** Each tenant's Drifted condition by `cluster/namespace`, until a change in its namespace. */
+  private readonly drifts = new Map<string, TenantDrift>();
   private readonly capabilityById: Map<string, LoadedCapability>;
   private watches?: ClusterWatches[];
   private started?: Promise<void>;
@@ -153,7 +158,11 @@ export class DefaultKaasInventory implements KaasInventory {
       home,
       watches,
       policy: this.options.policy,
-      marks: this.marks,
+      drift: this.driftOf(
+        `${watches.name}/${home.summary.namespace}`,
+        home,
+        watches,
+      ),
       oidc: this.options.oidc,
       observedAt: new Date(observed).toISOString(),
     });
@@ -290,17 +299,46 @@ export class DefaultKaasInventory implements KaasInventory {
     return this.watches!;
   }
 
+  /**
+   * The tenant's Drifted condition, judged again only after a change in its namespace
+   * (rendering and comparing every policy object costs more than the rest of a status).
+   * Not kept while the tenant is new: objects not there yet count as deleted only later.
+   */
+  private driftOf(
+    key: string,
+    home: NamespaceProjection,
+    watches: ClusterWatches,
+  ): TenantDrift {
+    const kept = this.drifts.get(key);
+    if (kept) return kept;
+    const drift = tenantDriftOf({
+      home,
+      watches,
+      policy: this.options.policy,
+      marks: this.marks,
+    });
+    if (
+      watches.inSync() &&
+      Date.now() - new Date(home.summary.createdAt).getTime() > DRIFT_GRACE_MS
+    ) {
+      this.drifts.set(key, drift);
+    }
+    return drift;
+  }
+
   private changed(cluster: string, change: KindWatchChange) {
     // Change times are kept for tenant home namespaces only, and forgotten with them:
     // every namespace's pods and events pass through here.
     if (change.type === 'change') {
       const key = `${cluster}/${change.namespace}`;
+      this.drifts.delete(key);
       if (this.isHome(cluster, change.namespace)) {
         this.observed.set(key, Date.now());
       } else {
         this.observed.delete(key);
       }
     } else {
+      this.drifts.clear();
       for (const key of this.observed.keys()) {
         const slash = key.indexOf('/');
         if (!this.isHome(key.slice(0, slash), key.slice(slash + 1))) {

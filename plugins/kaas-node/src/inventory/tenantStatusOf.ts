@@ -1,6 +1,6 @@
 import {
   kubeconfigModesFor,
-  type KaasMarkKeys,
+  type TenantDrift,
   tenantEntityRef,
   type TenantStatus,
 } from '@internal/plugin-kaas-common';
@@ -12,7 +12,6 @@ import type { TenantPolicy } from '../tenants/tenantPolicy';
 import type { ClusterWatches } from './ClusterWatches';
 import type { NamespaceProjection } from './objectProjections';
 import { quotaFraction } from './quantity';
-import { tenantDriftOf } from './tenantDriftOf';
 
 /**
  * A tenant's status from the watches of its cluster: the readiness conditions exactly as
@@ -22,7 +21,8 @@ export function tenantStatusOf(options: {
   home: NamespaceProjection;
   watches: ClusterWatches;
   policy: TenantPolicy;
-  marks: KaasMarkKeys;
+  /** The Drifted condition (`tenantDriftOf`), which the inventory keeps between changes. */
+  drift: TenantDrift;
   oidc: boolean;
   observedAt: string;
 }): TenantStatus {
@@ -108,7 +108,7 @@ export function tenantStatusOf(options: {
       .map(({ at: _at, ...event }) => event),
     ...(clusterObject ? { clusterObject } : {}),
     kubeconfigModes: kubeconfigModesFor(summary.isolation, options.oidc),
-    drift: tenantDriftOf({ home, watches, policy, marks: options.marks }),
+    drift: options.drift,
     observedAt: options.observedAt,
   };
 }
