@@ -23,6 +23,11 @@ const kaasConfig = {
     cache: {
       ...cacheCapability(),
       description: 'A key-value cache',
+      // Not on the test cluster: the list says so.
+      operator: {
+        name: 'Cache',
+        deployment: { namespace: 'cache-system', name: 'cache-operator' },
+      },
       parameters: {
         type: 'object',
         additionalProperties: false,
@@ -148,7 +153,7 @@ describe('kaas backend routes against the local control plane', () => {
     expect(bad.body.error.message).toMatch(/'owner' must be one group ref/);
   });
 
-  it('lists the capabilities with plans and parameter schemas, not their object templates', async () => {
+  it("lists the capabilities with plans and parameter schemas, not their object templates, and what stops new instances (the operator's Deployment missing)", async () => {
     const { server } = await startKaas();
     const res = await request(server)
       .get('/api/kaas/capabilities')
@@ -162,6 +167,9 @@ describe('kaas backend routes against the local control plane', () => {
         owner: 'group:default/platform-team',
         parameters: kaasConfig.capabilities.cache.parameters,
         plans: [{ name: 'small', title: 'Small', parameters: { size: '1Gi' } }],
+        operatorProblems: [
+          "Cache operator Deployment (cache-system/cache-operator) is not on cluster 'local'; the capability is run by group:default/platform-team",
+        ],
       },
     ]);
     expect(JSON.stringify(res.body)).not.toContain('ConfigMap');

@@ -36,6 +36,7 @@ import { kubeconfigRoutes } from './routes/kubeconfigRoutes';
 import { operatorHealthRoute } from './routes/operatorHealthRoute';
 import { profilesRoute } from './routes/profilesRoute';
 import { tenantRepairRoute } from './routes/tenantRepairRoute';
+import { cachedOperatorProblems } from './operators/cachedOperatorProblems';
 import { tenantStatusRoutes } from './routes/tenantStatusRoutes';
 import { tenantsRoute } from './routes/tenantsRoute';
 import { readOwnerVisibility } from './visibility/ownerVisibility';
@@ -134,6 +135,11 @@ export const kaasPlugin = createBackendPlugin({
           ],
         });
         const visibility = readOwnerVisibility(config);
+        const operatorProblems = cachedOperatorProblems({
+          registry,
+          instances,
+          logger,
+        });
         httpRouter.use(
           clustersRoute({ registry, httpAuth, permissions: readPermissions }),
         );
@@ -181,6 +187,7 @@ export const kaasPlugin = createBackendPlugin({
             instances,
             httpAuth,
             permissions: readPermissions,
+            operatorProblems,
           }),
         );
         httpRouter.use(
@@ -230,6 +237,7 @@ export const kaasPlugin = createBackendPlugin({
           inventory,
           owners,
           visibility,
+          operatorProblems,
           appBaseUrl: config.getOptionalString('app.baseUrl'),
         });
       },

@@ -41,4 +41,10 @@ export interface CapabilityInfo {
   plans: PlanInfo[];
   /** JSON Schema of what a developer may set. */
   parameters: Record<string, unknown>;
+  /**
+   * What stops new instances now, in words (the operator's Deployment missing or without a
+   * ready replica, a CRD version not served), each naming the cluster and who runs the
+   * capability; absent when nothing is seen.
+   */
+  operatorProblems?: string[];
 }

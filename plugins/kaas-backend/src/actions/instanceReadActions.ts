@@ -18,6 +18,7 @@ type Zod = typeof Zod3;
  */
 export function registerInstanceReadActions(deps: KaasActionDeps): void {
   const { actionsRegistry, inventory, instances, permissions } = deps;
+  const { operatorProblems } = deps;
 
   async function readableTenant(
     credentials: Parameters<typeof authorizeAction>[1],
@@ -41,6 +42,7 @@ export function registerInstanceReadActions(deps: KaasActionDeps): void {
     description: [
       'Lists what can be provisioned in a tenant (PostgreSQL, MySQL, Kafka, ...): each capability with its plans (named sizes with preset parameters)',
       'and the JSON Schema of the parameters a request may set on top of a plan. Use the capability id, a plan name and only parameters from the schema in kaas:create-instance.',
+      "operatorProblems, when present, says what stops new instances now (the capability's operator missing on a cluster): tell the user, and who runs the capability, instead of creating an instance that would wait in vain.",
     ].join(' '),
     visibilityPermission: kaasCapabilityReadPermission,
     attributes: { readOnly: true, idempotent: true, destructive: false },
@@ -65,11 +67,16 @@ export function registerInstanceReadActions(deps: KaasActionDeps): void {
               parameters: z
                 .record(z.string(), z.unknown())
                 .describe('JSON Schema of the parameters'),
+              operatorProblems: z
+                .array(z.string())
+                .optional()
+                .describe('What stops new instances now, in words'),
             }),
           ),
         }),
     },
     async action() {
+      const problems = await operatorProblems();
       return {
         output: {
           capabilities: instances.capabilities().map(capability => ({
@@ -86,6 +93,9 @@ export function registerInstanceReadActions(deps: KaasActionDeps): void {
               parameters: plan.parameters,
             })),
             parameters: capability.parameters as Record<string, unknown>,
+            ...(problems.get(capability.id)?.length
+              ? { operatorProblems: problems.get(capability.id) }
+              : {}),
           })),
         },
       };

@@ -31,6 +31,8 @@ export interface KaasActionDeps {
   inventory: KaasInventory;
   owners: OwnerAuthorizer;
   visibility: OwnerVisibility;
+  /** What stops each capability's new instances, by capability id (`cachedOperatorProblems`). */
+  operatorProblems(): Promise<Map<string, string[]>>;
   /** `app.baseUrl`, for links to the tenant page; no link without it. */
   appBaseUrl?: string;
 }

@@ -541,6 +541,18 @@ describe('kaas actions in the Actions Registry, against the local control plane'
     expect(extra.status).toBe(400);
   });
 
+  it('says to every developer in list-capabilities what stops new instances, naming who runs the capability', async () => {
+    const res = await invoke('alice', 'list-capabilities', {});
+    expect(res.status).toBe(200);
+    const byId = Object.fromEntries(
+      res.body.output.capabilities.map((c: { id: string }) => [c.id, c]),
+    );
+    expect(byId.queue.operatorProblems).toEqual([
+      "Queue operator Deployment (queue-system/queue-operator) is not on cluster 'local'; the capability is run by group:default/platform-team",
+    ]);
+    expect(byId.cache.operatorProblems).toBeUndefined();
+  });
+
   it('changes a tenant through update-tenant: the dry run lists what differs, bob is refused', async () => {
     const input = {
       name: tenant,

@@ -9,12 +9,14 @@ import { authorizeCaller } from './authorizeCaller';
 
 /**
  * GET /capabilities: the XaaS offerings with their plans and parameter schemas, for the
- * plan picker and the parameter forms. Object templates and connection rules stay inside.
+ * plan picker and the parameter forms, and what stops new instances now
+ * (`operatorProblems`). Object templates and connection rules stay inside.
  */
 export function capabilitiesRoute(options: {
   instances: InstanceService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  operatorProblems(): Promise<Map<string, string[]>>;
 }) {
   const router = Router();
   router.get('/capabilities', async (req, res) => {
@@ -24,6 +26,7 @@ export function capabilitiesRoute(options: {
       'You are not allowed to list the capabilities',
       options,
     );
+    const problems = await options.operatorProblems();
     res.json({
       items: options.instances.capabilities().map(capability => ({
         id: capability.id,
@@ -37,6 +40,9 @@ export function capabilitiesRoute(options: {
           description: plan.description,
           parameters: plan.parameters,
         })),
+        ...(problems.get(capability.id)?.length
+          ? { operatorProblems: problems.get(capability.id) }
+          : {}),
       })),
     });
   });

@@ -34,7 +34,12 @@ describe('instance operations route against the local control plane (in-process 
     const instances = InstanceService.fromConfig(config, { clusters, tenants });
     await createTenant(tenant, 'group:default/team-a');
     await instances.create(
-      instances.validate({ tenant, capability: 'cache', name: 'c1', plan: 'small' }),
+      instances.validate({
+        tenant,
+        capability: 'cache',
+        name: 'c1',
+        plan: 'small',
+      }),
     );
     await instances.operate({
       tenant,

@@ -3,6 +3,7 @@ import {
   Link,
   Progress,
   ResponseErrorPanel,
+  StatusWarning,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Chip from '@material-ui/core/Chip';
@@ -52,6 +53,17 @@ export function CapabilitiesCard() {
                       {capability.description}{' '}
                     </Typography>
                   )}
+                  {capability.operatorProblems?.map(problem => (
+                    <Typography
+                      key={problem}
+                      variant="body2"
+                      component="span"
+                      display="block"
+                      data-testid={`kaas-capability-problem-${capability.id}`}
+                    >
+                      <StatusWarning>{problem}</StatusWarning>
+                    </Typography>
+                  ))}
                   {capability.plans.map(plan => (
                     <Chip
                       key={plan.name}

@@ -52,8 +52,26 @@ describe('TenantsPageContent', () => {
       getTenantStatus: async name =>
         name === 'team-a-dev'
           ? tenantStatus()
-          : tenantStatus({ name, phase: 'Provisioning', ready: false }),
-      listCapabilities: async () => capabilities,
+          : tenantStatus({
+              name,
+              phase: 'Provisioning',
+              ready: false,
+              drift: {
+                type: 'Drifted',
+                status: 'True',
+                reason: 'EditedByHand',
+                message: '…',
+                objects: [],
+              },
+            }),
+      listCapabilities: async () => [
+        {
+          ...capabilities[0],
+          operatorProblems: [
+            "CloudNativePG operator Deployment (cnpg-system/cnpg-controller-manager) is not on cluster 'local'; the capability is run by group:default/platform-team",
+          ],
+        },
+      ],
       getOperatorHealth: notAnAdmin,
     });
     await renderWithKaas(<TenantsPageContent />, { kaasApi });
@@ -81,6 +99,19 @@ describe('TenantsPageContent', () => {
       '/create/templates/default/xaas-postgresql',
     );
     expect(screen.getByText('Highly available')).toBeInTheDocument();
+    // What stops new instances is said to every developer, naming who runs the capability.
+    expect(
+      screen.getByTestId('kaas-capability-problem-postgresql'),
+    ).toHaveTextContent(
+      "CloudNativePG operator Deployment (cnpg-system/cnpg-controller-manager) is not on cluster 'local'; the capability is run by group:default/platform-team",
+    );
+    // A drifted tenant is marked in the list.
+    expect(
+      await screen.findByTestId('kaas-tenant-drifted-team-a-prod'),
+    ).toHaveTextContent('Drifted');
+    expect(
+      screen.queryByTestId('kaas-tenant-drifted-team-a-dev'),
+    ).not.toBeInTheDocument();
     // Not a platform admin: no operator health card, and no error about it.
     expect(screen.queryByText('Operator health')).not.toBeInTheDocument();
     expect(screen.queryByText(/platform admins/)).not.toBeInTheDocument();
