@@ -1,5 +1,7 @@
 import {
+  capabilityEntityRef,
   instanceEntityRef,
+  isInstanceEntityType,
   kaasEntityPageUrl,
   tenantEntityRef,
 } from './entityRefs';
@@ -19,5 +21,13 @@ describe('entity refs and pages', () => {
     expect(kaasEntityPageUrl('https://b.example.com', 'team-a-dev.db')).toBe(
       'https://b.example.com/catalog/default/resource/team-a-dev.db/kaas',
     );
+  });
+
+  it("names a capability's entity, whose type is no instance's", () => {
+    expect(capabilityEntityRef('postgresql')).toBe(
+      'resource:default/xaas-capability-postgresql',
+    );
+    expect(isInstanceEntityType('xaas-postgresql')).toBe(true);
+    expect(isInstanceEntityType('xaas-capability')).toBe(false);
   });
 });

@@ -6,9 +6,29 @@ export function instanceEntityType(capability: string): string {
   return `xaas-${capability}`;
 }
 
-/** Whether a `spec.type` is an instance's, i.e. starts with `xaas-`. @public */
+/** `spec.type` of a capability's catalog entity (`kind: Resource`). @public */
+export const CAPABILITY_ENTITY_TYPE = 'xaas-capability';
+
+/**
+ * Whether a `spec.type` is an instance's, i.e. starts with `xaas-` and is not
+ * {@link CAPABILITY_ENTITY_TYPE}. @public
+ */
 export function isInstanceEntityType(type: unknown): boolean {
-  return typeof type === 'string' && type.startsWith('xaas-');
+  return (
+    typeof type === 'string' &&
+    type.startsWith('xaas-') &&
+    type !== CAPABILITY_ENTITY_TYPE
+  );
+}
+
+/** Name of a capability's entity: `xaas-capability-<id>`. @public */
+export function capabilityEntityName(capability: string): string {
+  return `xaas-capability-${capability}`;
+}
+
+/** Catalog ref of a capability's entity: `resource:default/xaas-capability-<id>`. @public */
+export function capabilityEntityRef(capability: string): string {
+  return `resource:default/${capabilityEntityName(capability)}`;
 }
 
 /** Catalog ref of a tenant's entity: `resource:default/<tenant>`. @public */

@@ -35,7 +35,12 @@ export {
   listMarkedNamespaces,
   type MarkedNamespace,
 } from './platform/markedNamespaces';
-export { readPlatformAdmins } from './tenants/readTenantPolicy';
+export {
+  readPlatformAdmins,
+  readTenantPolicy,
+} from './tenants/readTenantPolicy';
+export { profileIsolations } from './tenants/profileIsolations';
+export { readCapabilities } from './instances/readCapabilities';
 export { readTenantSettings } from './tenants/readTenantSettings';
 export type { KubernetesManifest } from './tenants/kubernetesManifest';
 export type { TenantPlan } from './tenants/renderTenant';

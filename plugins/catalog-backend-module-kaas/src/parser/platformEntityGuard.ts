@@ -3,15 +3,21 @@ import {
   parseEntityYaml,
   processingResult,
   type CatalogProcessorParser,
+  type LocationSpec,
 } from '@backstage/plugin-catalog-node';
 import {
+  CAPABILITY_ENTITY_TYPE,
   TENANT_ENTITY_TYPE,
   isInstanceEntityType,
 } from '@internal/plugin-kaas-common';
 
-/** Spec types only the kaas entity provider emits. */
+/** Spec types only the kaas entity providers emit. */
 function isPlatformType(type: unknown): boolean {
-  return type === TENANT_ENTITY_TYPE || isInstanceEntityType(type);
+  return (
+    type === TENANT_ENTITY_TYPE ||
+    type === CAPABILITY_ENTITY_TYPE ||
+    isInstanceEntityType(type)
+  );
 }
 
 function isResourceInDefaultNamespace(entity: Entity): boolean {
@@ -34,13 +40,17 @@ function isResourceInDefaultNamespace(entity: Entity): boolean {
  */
 export function platformEntityGuardParser(options: {
   isPlatformEntityName(name: string): boolean;
+  /** Told of every entity let through (the template provider looks for overrides). */
+  onEntity?(entity: Entity, location: LocationSpec): void;
 }): CatalogProcessorParser {
   return async function* parse({ data, location }) {
     for (const result of parseEntityYaml(data, location)) {
-      if (
-        result.type !== 'entity' ||
-        !isResourceInDefaultNamespace(result.entity)
-      ) {
+      if (result.type !== 'entity') {
+        yield result;
+        continue;
+      }
+      if (!isResourceInDefaultNamespace(result.entity)) {
+        options.onEntity?.(result.entity, result.location);
         yield result;
         continue;
       }
@@ -50,7 +60,7 @@ export function platformEntityGuardParser(options: {
       if (isPlatformType(entity.spec?.type)) {
         yield processingResult.inputError(
           location,
-          `Resource '${name}' of type '${entity.spec?.type}' in ${where} is refused: only the kaas entity provider, which reads the clusters, may produce ${TENANT_ENTITY_TYPE} and xaas-* Resources; remove it from the file`,
+          `Resource '${name}' of type '${entity.spec?.type}' in ${where} is refused: only the kaas entity provider, which reads the clusters, may produce ${TENANT_ENTITY_TYPE} and xaas-* Resources (xaas-capability ones come from kaas.capabilities); remove it from the file`,
         );
       } else if (options.isPlatformEntityName(name)) {
         yield processingResult.inputError(
@@ -58,6 +68,7 @@ export function platformEntityGuardParser(options: {
           `Resource '${name}' in ${where} is refused: resource:default/${name} is a tenant or XaaS instance of the platform, read from the clusters; rename the entity`,
         );
       } else {
+        options.onEntity?.(entity, result.location);
         yield result;
       }
     }

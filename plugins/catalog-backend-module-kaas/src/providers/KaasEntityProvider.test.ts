@@ -180,7 +180,10 @@ describe('KaasEntityProvider against the local control plane (real list+watch, a
       spec: {
         type: 'xaas-postgresql',
         owner: 'group:default/team-a',
-        dependsOn: [`resource:default/${tenant}`],
+        dependsOn: [
+          `resource:default/${tenant}`,
+          'resource:default/xaas-capability-postgresql',
+        ],
       },
     });
 

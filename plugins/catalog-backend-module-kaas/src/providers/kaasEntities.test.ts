@@ -122,7 +122,10 @@ describe('kaas catalog entities', () => {
       spec: {
         type: 'xaas-postgresql',
         owner: 'group:default/team-a',
-        dependsOn: ['resource:default/team-a-dev'],
+        dependsOn: [
+          'resource:default/team-a-dev',
+          'resource:default/xaas-capability-postgresql',
+        ],
       },
     });
     await expectValid(entity);

@@ -6,6 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import {
   TENANT_ENTITY_TYPE,
+  capabilityEntityRef,
   instanceEntityName,
   instanceEntityType,
   kaasEntityPageUrl,
@@ -89,7 +90,8 @@ export function tenantEntity(
 
 /**
  * An instance's catalog entity: a Resource `<tenant>.<instance>` of type
- * `xaas-<capability>` owned by the tenant's group that depends on the tenant's entity.
+ * `xaas-<capability>` owned by the tenant's group that depends on the tenant's entity
+ * and on its capability's entity (`xaas-capability-<id>`, from the template provider).
  * Undefined when that name is no valid entity name (longer than 63 characters).
  *
  * @public
@@ -128,7 +130,10 @@ export function instanceEntity(
     spec: {
       type: instanceEntityType(instance.capability),
       owner: instance.owner,
-      dependsOn: [tenantEntityRef(instance.tenant)],
+      dependsOn: [
+        tenantEntityRef(instance.tenant),
+        capabilityEntityRef(instance.capability),
+      ],
     },
   };
 }

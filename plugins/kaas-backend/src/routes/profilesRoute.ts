@@ -2,20 +2,13 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { kaasProfileReadPermission } from '@internal/plugin-kaas-common';
 import {
-  kaasProfileReadPermission,
-  type TenantIsolation,
-} from '@internal/plugin-kaas-common';
-import type { TenantProfile, TenantService } from '@internal/plugin-kaas-node';
+  profileIsolations,
+  type TenantService,
+} from '@internal/plugin-kaas-node';
 import Router from 'express-promise-router';
 import { authorizeCaller } from './authorizeCaller';
-
-/** Which isolations a profile can serve: whole clusters need a ClusterClass or a Crossplane claim. */
-function isolationsOf(profile: TenantProfile): TenantIsolation[] {
-  const isolations: TenantIsolation[] = ['namespace', 'vcluster'];
-  if (profile.clusterClass || profile.crossplane) isolations.push('cluster');
-  return isolations;
-}
 
 /** GET /profiles: the tenant profiles (named quota and policy bundles), for pickers. */
 export function profilesRoute(options: {
@@ -36,7 +29,7 @@ export function profilesRoute(options: {
         name: profile.name,
         title: profile.title,
         description: profile.description,
-        isolations: isolationsOf(profile),
+        isolations: profileIsolations(profile),
         quota: profile.quota.hard,
       })),
     });

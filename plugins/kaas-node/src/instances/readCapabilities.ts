@@ -136,10 +136,19 @@ function keyOf(base: string, path: PropertyKey[]): string {
   );
 }
 
+/** Ids whose `xaas-<id>` would clash with an entity type or template name of the platform. */
+const RESERVED_IDS = ['capability', 'instance-update', 'instance-operate'];
+
 function readOne(id: string, raw: unknown): LoadedCapability {
   const base = `kaas.capabilities.${id}`;
   const idProblem = dns1123LabelProblem(id);
   if (idProblem) throw new CapabilityConfigError(base, `the id ${idProblem}`);
+  if (RESERVED_IDS.includes(id)) {
+    throw new CapabilityConfigError(
+      base,
+      `the id '${id}' is reserved: xaas-${id} already names the platform's capability entities or a day-2 template; choose another id`,
+    );
+  }
   const result = capabilitySchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];

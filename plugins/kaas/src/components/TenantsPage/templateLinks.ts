@@ -1,6 +1,7 @@
 /**
- * Where the Software Templates of templates/ open in the scaffolder. Template names are
- * the ones in templates/tenants/*.yaml and templates/xaas/*.yaml (`xaas-<capability>`).
+ * Where the Software Templates open in the scaffolder. Template names are the ones the
+ * catalog module generates (`kubernetes-tenant-<isolation>`, `xaas-<capability>`), which a
+ * hand-written template of templates/ may replace under the same name.
  */
 const TEMPLATE_BASE = '/create/templates/default';
 

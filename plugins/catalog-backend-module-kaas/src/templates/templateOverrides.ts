@@ -1,0 +1,43 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  TENANT_ENTITY_TYPE,
+  TENANT_ISOLATIONS,
+} from '@internal/plugin-kaas-common';
+import type { GeneratedKey } from './kaasOffering';
+import { templateMarkKeys } from './templateMarks';
+
+/** The catalog's mark of an entity its location no longer emits. */
+const ORPHAN = 'backstage.io/orphan';
+
+/**
+ * Which generated template a hand-written Template replaces, if any: the capability or
+ * isolation its annotation names (`<prefix>/capability`, `<prefix>/isolation`), else
+ * the one its `spec.type` names (`xaas-<id>`, `kubernetes-tenant-<isolation>`).
+ * Generated templates and orphans replace nothing.
+ */
+export function overriddenKey(
+  entity: Entity,
+  markPrefix: string,
+): GeneratedKey | undefined {
+  if (entity.kind?.toLocaleLowerCase('en-US') !== 'template') return undefined;
+  const annotations = entity.metadata?.annotations ?? {};
+  const marks = templateMarkKeys(markPrefix);
+  if (annotations[marks.generatedFrom] || annotations[ORPHAN] === 'true') {
+    return undefined;
+  }
+  if (annotations[marks.capability]) {
+    return `capability:${annotations[marks.capability]}`;
+  }
+  if (annotations[marks.isolation]) {
+    return `isolation:${annotations[marks.isolation]}`;
+  }
+  const type = entity.spec?.type;
+  if (typeof type !== 'string') return undefined;
+  for (const isolation of TENANT_ISOLATIONS) {
+    if (type === `${TENANT_ENTITY_TYPE}-${isolation}`) {
+      return `isolation:${isolation}`;
+    }
+  }
+  if (type.startsWith('xaas-')) return `capability:${type.slice(5)}`;
+  return undefined;
+}
