@@ -1,0 +1,91 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { REDIS, repoKaas } from '../__testUtils__/configuredCapabilities';
+import { RecordingConnection } from '../__testUtils__/providerTestEnvironment';
+import { KaasTemplateProvider } from './KaasTemplateProvider';
+
+const handWritten = (
+  name: string,
+  annotations: Record<string, string>,
+  type = 'service',
+): Entity => ({
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name, annotations },
+  spec: { type, steps: [] },
+});
+
+function providerWith(catalogEntities: Entity[]) {
+  const kaas = repoKaas();
+  const data = (capabilities: Record<string, unknown>) => ({
+    app: { baseUrl: 'http://localhost:3000' },
+    kaas: { ...kaas, capabilities },
+  });
+  const config = mockServices.rootConfig({
+    data: data({ ...kaas.capabilities, redis: REDIS }),
+  });
+  const logger = mockServices.logger.mock();
+  const provider = new KaasTemplateProvider({
+    config,
+    catalog: catalogServiceMock({ entities: catalogEntities }),
+    auth: mockServices.auth(),
+    logger,
+  });
+  const connection = new RecordingConnection();
+  const names = () =>
+    [...connection.entities.keys()].filter(r => r.startsWith('template:'));
+  return { kaas, data, config, logger, provider, connection, names };
+}
+
+describe('KaasTemplateProvider', () => {
+  it('steps aside for the hand-written templates the catalog holds, by annotation or spec.type', async () => {
+    const { provider, connection, names } = providerWith([
+      handWritten('my-redis', { 'kaas.internal/capability': 'redis' }),
+      handWritten('my-vclusters', {}, 'kubernetes-tenant-vcluster'),
+      // Orphans and the provider's own templates replace nothing.
+      handWritten('old-kafka', { 'backstage.io/orphan': 'true' }, 'xaas-kafka'),
+    ]);
+    await provider.connect(connection);
+    expect(names()).toContain('template:default/xaas-redis');
+    await provider.checkOverrides();
+    expect(names().sort()).toEqual([
+      'template:default/kubernetes-tenant-cluster',
+      'template:default/kubernetes-tenant-namespace',
+      'template:default/xaas-kafka',
+      'template:default/xaas-mysql',
+      'template:default/xaas-postgresql',
+      'template:default/xaas-vitess',
+    ]);
+    // The capability entity stays: only templates step aside.
+    expect(
+      connection.entity('resource:default/xaas-capability-redis'),
+    ).toBeDefined();
+  });
+
+  it('follows config changes, and keeps the last good set when the new config is invalid', async () => {
+    const { kaas, data, config, logger, provider, connection, names } =
+      providerWith([]);
+    await provider.connect(connection);
+    config.update({ data: data({ postgresql: kaas.capabilities.postgresql }) });
+    await provider.settled();
+    expect(names().filter(n => n.includes('xaas-'))).toEqual([
+      'template:default/xaas-postgresql',
+    ]);
+    expect(connection.entity('resource:default/xaas-capability-redis')).toBe(
+      undefined,
+    );
+    const full = connection.count('full');
+    config.update({
+      data: data({
+        postgresql: { ...kaas.capabilities.postgresql, plans: 'none' },
+      }),
+    });
+    await provider.settled();
+    expect(connection.count('full')).toBe(full);
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining('kaas.capabilities.postgresql.plans'),
+    );
+    expect(names()).toContain('template:default/xaas-postgresql');
+  });
+});
