@@ -18,7 +18,7 @@ const handWritten = (
 
 function providerWith(catalogEntities: Entity[]) {
   const kaas = repoKaas();
-  const data = (capabilities: Record<string, unknown>) => ({
+  const data = (capabilities: Record<string, any>): any => ({
     app: { baseUrl: 'http://localhost:3000' },
     kaas: { ...kaas, capabilities },
   });
