@@ -31,6 +31,12 @@ export interface KaasMarkKeys {
   operation: string;
   /** Label: the run of that operation. */
   run: string;
+  /**
+   * Annotation on a home namespace: the policy objects last applied into it (quota, limits,
+   * baseline, in-cluster policy) as a JSON list of `apiVersion/kind/name`, so that those
+   * today's policy no longer renders are deleted on the next apply.
+   */
+  policyObjects: string;
 }
 
 /**
@@ -52,5 +58,6 @@ export function kaasMarkKeys(
     description: `${prefix}/description`,
     operation: `${prefix}/operation`,
     run: `${prefix}/run`,
+    policyObjects: `${prefix}/policy-objects`,
   };
 }

@@ -27,6 +27,7 @@ import {
 } from './claimTenantName';
 import { deleteTenant } from './deleteTenant';
 import { describeChanges, logChanges } from './describeChanges';
+import { policyObjectsToPrune, prunePolicyObjects } from './prunePolicyObjects';
 import { kubernetesVersionProblem } from './kubernetesVersionChange';
 import { listTenantsLive } from './listTenantsLive';
 import {
@@ -35,7 +36,7 @@ import {
   type RolloutResult,
   type RolloutSelector,
 } from './policyRollout';
-import type { KubernetesManifest } from './kubernetesManifest';
+import { describeObject, type KubernetesManifest } from './kubernetesManifest';
 import { readTenantPolicy } from './readTenantPolicy';
 import { renderTenant, type TenantPlan } from './renderTenant';
 import { quotaBelowUsage } from './quotaUsageCheck';
@@ -188,6 +189,10 @@ export class TenantService {
       }
     }
     const logger = options.logger ?? this.options.logger;
+    // Read before the apply rewrites the home namespace's record of its policy objects.
+    const toPrune = existing
+      ? await policyObjectsToPrune(cluster, plan, this.marks, logger)
+      : [];
     const claimed =
       !existing &&
       !options.dryRun &&
@@ -227,6 +232,17 @@ export class TenantService {
         claimed && i === 0 ? { ...object, action: 'created' } : object,
     );
     for (const object of objects) logger?.info(describeAppliedObject(object));
+    if (options.dryRun) {
+      for (const object of toPrune) {
+        logger?.info(
+          `Would delete ${describeObject(
+            object,
+          )}: today's policy no longer renders it`,
+        );
+      }
+    } else {
+      await prunePolicyObjects(cluster, toPrune, logger);
+    }
     return {
       tenant: plan.tenant,
       namespace: plan.namespace,
@@ -292,7 +308,14 @@ export class TenantService {
     const plan = this.render(pinned);
     const cluster = this.options.clusters.get(plan.cluster);
     // What differs is read before the apply; it is told once the apply's checks passed.
-    const changes = await describeChanges(cluster, plan.manifests);
+    const changes = [
+      ...(await describeChanges(cluster, plan.manifests)),
+      ...(await policyObjectsToPrune(cluster, plan, this.marks)).map(o => ({
+        object: describeObject(o),
+        path: '',
+        to: 'deleted',
+      })),
+    ];
     const result = await this.create(pinned, options);
     logChanges(
       options.logger ?? this.options.logger,

@@ -27,6 +27,10 @@ describe('renderTenant', () => {
     expect(home.metadata.annotations).toEqual({
       'kaas.internal/owner': 'group:default/team-a',
       'kaas.internal/spec': JSON.stringify(request),
+      // Every other object but those of a tenant's own cluster (none here).
+      'kaas.internal/policy-objects': JSON.stringify(
+        rest.map(o => `${o.apiVersion}/${o.kind}/${o.metadata.name}`).sort(),
+      ),
     });
     for (const object of rest) {
       expect(object.metadata.namespace).toBe('t-shop');

@@ -209,14 +209,19 @@ export function renderTenant(
   }
   // Policy inside the tenant's own cluster, for tenants with a Cluster API Cluster (a
   // Crossplane claim's composition delivers its own).
-  if (
+  const inCluster =
     request.isolation === 'vcluster' ||
     (request.isolation === 'cluster' && !profile.crossplane)
-  ) {
-    isolationObjects.push(
-      ...renderInClusterPolicy(request.name, profile, values, metadata, marks),
-    );
-  }
+      ? renderInClusterPolicy(request.name, profile, values, metadata, marks)
+      : [];
+  // The home namespace records which policy objects it holds, so that an object today's
+  // policy no longer renders is deleted on the next apply (never the cluster objects).
+  home.metadata.annotations = sorted({
+    ...home.metadata.annotations,
+    [marks.policyObjects]: JSON.stringify(
+      policyObjectIds([quota, limitRange, ...baseline, ...inCluster]),
+    ),
+  });
 
   return {
     tenant: request.name,
@@ -224,8 +229,22 @@ export function renderTenant(
     cluster,
     isolation: request.isolation,
     owner: values.owner,
-    manifests: [home, quota, limitRange, ...baseline, ...isolationObjects],
+    manifests: [
+      home,
+      quota,
+      limitRange,
+      ...baseline,
+      ...isolationObjects,
+      ...inCluster,
+    ],
   };
+}
+
+/** `apiVersion/kind/name` of each object, sorted: what the policy-objects mark holds. */
+export function policyObjectIds(manifests: KubernetesManifest[]): string[] {
+  return manifests
+    .map(m => `${m.apiVersion}/${m.kind}/${m.metadata.name}`)
+    .sort();
 }
 
 /**
