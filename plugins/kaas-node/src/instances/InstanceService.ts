@@ -98,7 +98,7 @@ export class InstanceService {
   }
 
   private readonly marks: KaasMarkKeys;
-  private readonly byId: Map<string, LoadedCapability>;
+  private byId: Map<string, LoadedCapability>;
 
   private constructor(
     private readonly options: {
@@ -110,6 +110,15 @@ export class InstanceService {
   ) {
     this.marks = kaasMarkKeys(options.tenants.policy.settings.markPrefix);
     this.byId = new Map(options.capabilities.map(c => [c.capability.id, c]));
+  }
+
+  /**
+   * Serves `capabilities` from now on (a config reload). Instances of a capability that
+   * is gone stay on the clusters; they can no longer be created or changed here.
+   */
+  useCapabilities(capabilities: LoadedCapability[]): void {
+    this.options.capabilities = capabilities;
+    this.byId = new Map(capabilities.map(c => [c.capability.id, c]));
   }
 
   capabilities(): Capability[] {

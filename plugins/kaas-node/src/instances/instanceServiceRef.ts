@@ -5,11 +5,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { clusterRegistryServiceRef } from '../clusters/clusterRegistryServiceRef';
 import { tenantServiceRef } from '../tenants/tenantServiceRef';
+import { capabilityInstanceKinds } from '../tenants/tenantInstances';
+import { followCapabilityConfig } from './followCapabilityConfig';
 import { InstanceService } from './InstanceService';
 
 /**
  * The XaaS instance service, shared by every kaas plugin and module of a backend. Its
- * factory validates `kaas.capabilities`, so a bad capability stops the backend at startup.
+ * factory validates `kaas.capabilities`, so a bad capability stops the backend at startup,
+ * and follows the capabilities as the configuration changes (a bad change is refused).
  *
  * @public
  */
@@ -39,6 +42,12 @@ export const instanceServiceRef = createServiceRef<InstanceService>({
               .join(', ') || '(none)'
           }`,
         );
+        followCapabilityConfig(config, logger, loaded => {
+          instances.useCapabilities(loaded);
+          tenants.useInstanceKinds(
+            capabilityInstanceKinds(loaded.map(c => c.capability)),
+          );
+        });
         return instances;
       },
     }),

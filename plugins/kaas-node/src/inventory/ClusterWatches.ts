@@ -55,6 +55,8 @@ interface OptionalKind {
   project(object: KubernetesObject): unknown;
   /** Whether the kind is kept for drift (see `livePolicyObject`). */
   policy?: boolean;
+  /** Whether the kind is a capability's main kind (instances). */
+  instances?: boolean;
   watch?: KindWatch<unknown>;
   /** Discoveries in a row that found the kind not served while it was watched. */
   misses: number;
@@ -110,7 +112,9 @@ export class ClusterWatches {
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
-  constructor(private readonly options: ClusterWatchesOptions) {
+  private readonly instanceRoles: boolean;
+
+  constructor(private options: ClusterWatchesOptions) {
     const { cluster, marks, fieldManager } = options;
     const live = (object: KubernetesObject) =>
       projectLivePolicyObject(object, fieldManager);
@@ -223,19 +227,60 @@ export class ClusterWatches {
         });
       }
     }
+    this.instanceRoles = instanceRoles;
     if (instanceRoles) {
-      for (const [key, capabilities] of mainKinds(options.capabilities)) {
-        const [apiVersion, kind] = splitKey(key);
-        this.optional.set(key, {
-          apiVersion,
-          kind,
-          labelSelector: `${managed},${marks.capability}`,
-          project: object =>
-            projectInstance(object, cluster.name, capabilities, marks),
-          misses: 0,
-        });
+      for (const [key, kind] of this.instanceKinds(options.capabilities)) {
+        this.optional.set(key, kind);
       }
     }
+  }
+
+  /** The main kind of every capability, to be watched for instances. */
+  private instanceKinds(
+    capabilities: LoadedCapability[],
+  ): Map<string, OptionalKind> {
+    const { cluster, marks } = this.options;
+    const kinds = new Map<string, OptionalKind>();
+    for (const [key, using] of mainKinds(capabilities)) {
+      const [apiVersion, kind] = splitKey(key);
+      kinds.set(key, {
+        apiVersion,
+        kind,
+        labelSelector: `${marks.managedBy}=${MANAGED_BY_VALUE},${marks.capability}`,
+        project: object => projectInstance(object, cluster.name, using, marks),
+        instances: true,
+        misses: 0,
+      });
+    }
+    return kinds;
+  }
+
+  /**
+   * Follows a change of the configured capabilities: the main kinds of the new set are
+   * listed and watched with their readiness rules before the old ones are dropped, so
+   * instances never vanish from the cache in between.
+   */
+  async useCapabilities(capabilities: LoadedCapability[]): Promise<void> {
+    if (!this.instanceRoles || this.stopped) return;
+    const fresh = this.instanceKinds(capabilities);
+    const byApiVersion = new Map<string, Map<string, string>>();
+    for (const kind of fresh.values()) {
+      if (!byApiVersion.has(kind.apiVersion)) {
+        byApiVersion.set(
+          kind.apiVersion,
+          await this.servedKinds(kind.apiVersion),
+        );
+      }
+      const plural = byApiVersion.get(kind.apiVersion)!.get(kind.kind);
+      if (plural) this.startOptional(kind, plural);
+    }
+    await Promise.all([...fresh.values()].map(k => k.watch?.whenListed()));
+    const old = [...this.optional].filter(([, kind]) => kind.instances);
+    for (const [key] of old) this.optional.delete(key);
+    for (const [key, kind] of fresh) this.optional.set(key, kind);
+    this.options = { ...this.options, capabilities };
+    await Promise.all(old.map(([, kind]) => kind.watch?.stop()));
+    this.options.onChange({ type: 'resync' });
   }
 
   get name(): string {
@@ -403,6 +448,30 @@ export class ClusterWatches {
     schedule();
   }
 
+  /** The kinds `apiVersion` serves, with their plural names; none when the group is not served. */
+  private async servedKinds(apiVersion: string): Promise<Map<string, string>> {
+    const { cluster, counter } = this.options;
+    counter.count('discovery');
+    try {
+      const list = await cluster.getJson<{
+        resources?: Array<{ name: string; kind: string }>;
+      }>(
+        // The core group (`v1`) is served under /api, every other under /apis.
+        apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`,
+        {},
+        { timeoutMs: DISCOVERY_TIMEOUT_MS },
+      );
+      return new Map(
+        (list.resources ?? [])
+          .filter(r => !r.name.includes('/'))
+          .map(r => [r.kind, r.name]),
+      );
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.code === 404)) throw error;
+      return new Map();
+    }
+  }
+
   private async discover(): Promise<void> {
     const byGroupVersion = new Map<string, OptionalKind[]>();
     for (const kind of this.optional.values()) {
@@ -410,33 +479,9 @@ export class ClusterWatches {
       list.push(kind);
       byGroupVersion.set(kind.apiVersion, list);
     }
-    const { cluster, counter } = this.options;
     await Promise.all(
       [...byGroupVersion].map(async ([apiVersion, kinds]) => {
-        let served: Map<string, string>;
-        counter.count('discovery');
-        try {
-          const list = await cluster.getJson<{
-            resources?: Array<{ name: string; kind: string }>;
-          }>(
-            // The core group (`v1`) is served under /api, every other under /apis.
-            apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`,
-            {},
-            {
-              timeoutMs: DISCOVERY_TIMEOUT_MS,
-            },
-          );
-          served = new Map(
-            (list.resources ?? [])
-              .filter(r => !r.name.includes('/'))
-              .map(r => [r.kind, r.name]),
-          );
-        } catch (error) {
-          if (!(error instanceof KubeApiError && error.code === 404)) {
-            throw error;
-          }
-          served = new Map();
-        }
+        const served = await this.servedKinds(apiVersion);
         for (const kind of kinds) {
           const plural = served.get(kind.kind);
           if (plural) {

@@ -103,7 +103,7 @@ export class DefaultKaasInventory implements KaasInventory {
   private readonly observed = new Map<string, number>();
   /** Each tenant's Drifted condition by `cluster/namespace`, until a change in its namespace. */
   private readonly drifts = new Map<string, TenantDrift>();
-  private readonly capabilityById: Map<string, LoadedCapability>;
+  private capabilityById: Map<string, LoadedCapability>;
   private watches?: ClusterWatches[];
   private started?: Promise<void>;
   private startedAt = Date.now();
@@ -286,6 +286,19 @@ export class DefaultKaasInventory implements KaasInventory {
           } instance(s) on ${this.watches!.length} cluster(s)`,
         );
       },
+    );
+  }
+
+  /**
+   * Follows a change of `kaas.capabilities` (a config reload): instances of a new
+   * capability are listed and followed, those of a removed one are forgotten, and every
+   * instance is judged by its capability's new readiness rule.
+   */
+  async useCapabilities(capabilities: LoadedCapability[]): Promise<void> {
+    this.options.capabilities = capabilities;
+    this.capabilityById = new Map(capabilities.map(c => [c.capability.id, c]));
+    await Promise.all(
+      (this.watches ?? []).map(w => w.useCapabilities(capabilities)),
     );
   }
 

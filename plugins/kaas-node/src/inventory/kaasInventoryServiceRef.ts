@@ -4,6 +4,7 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { clusterRegistryServiceRef } from '../clusters/clusterRegistryServiceRef';
+import { followCapabilityConfig } from '../instances/followCapabilityConfig';
 import { DefaultKaasInventory, type KaasInventory } from './KaasInventory';
 
 /**
@@ -31,6 +32,9 @@ export const kaasInventoryServiceRef = createServiceRef<KaasInventory>({
           logger: logger.child({ service: 'kaas-inventory' }),
         });
         lifecycle.addShutdownHook(() => inventory.stop());
+        followCapabilityConfig(config, logger, loaded =>
+          inventory.useCapabilities(loaded),
+        );
         return inventory;
       },
     }),

@@ -99,6 +99,11 @@ export class TenantService {
 
   private readonly marks: KaasMarkKeys;
 
+  /** The kinds of XaaS instance objects from now on (a config reload of the capabilities). */
+  useInstanceKinds(instanceKinds: InstanceKind[]): void {
+    this.options.instanceKinds = instanceKinds;
+  }
+
   constructor(
     private readonly options: {
       clusters: ClusterRegistry;
