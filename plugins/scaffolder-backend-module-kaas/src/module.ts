@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   instanceServiceRef,
@@ -45,6 +46,7 @@ export const scaffolderModuleKaas = createBackendModule({
         permissions: coreServices.permissions,
         logger: coreServices.logger,
         config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
       },
       async init({
         scaffolder,
@@ -55,6 +57,7 @@ export const scaffolderModuleKaas = createBackendModule({
         permissions,
         logger,
         config,
+        catalog,
       }) {
         const actions = [
           createKaasTenantCreateAction({
@@ -76,7 +79,7 @@ export const scaffolderModuleKaas = createBackendModule({
             permissions,
             config,
           }),
-          createKaasTenantWaitAction({ tenants, owners }),
+          createKaasTenantWaitAction({ tenants, owners, catalog }),
           createKaasTenantDeleteAction({ tenants, owners, permissions }),
           createKaasTenantTransferAction({
             tenants,
@@ -93,7 +96,7 @@ export const scaffolderModuleKaas = createBackendModule({
           }),
           createXaasInstanceUpdateAction({ instances, owners, permissions }),
           createXaasInstanceOperateAction({ instances, owners, permissions }),
-          createXaasInstanceWaitAction({ instances, owners }),
+          createXaasInstanceWaitAction({ instances, owners, catalog }),
           createXaasInstanceDeleteAction({ instances, owners, permissions }),
         ];
         scaffolder.addActions(...actions);

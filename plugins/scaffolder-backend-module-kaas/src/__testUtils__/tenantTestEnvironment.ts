@@ -248,7 +248,7 @@ export async function runAction(
 }
 
 /** A logger that keeps every line, with its metadata, so tests can read what was logged. */
-function capturingLogger(lines: string[]): LoggerService {
+export function capturingLogger(lines: string[]): LoggerService {
   const write = (level: string) => (message: string, meta?: Error | object) => {
     lines.push(
       meta === undefined

@@ -3,10 +3,13 @@ import {
   createTemplateAction,
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { instanceEntityRef } from '@internal/plugin-kaas-common';
 import type {
   InstanceService,
   OwnerAuthorizer,
 } from '@internal/plugin-kaas-node';
+import { waitUntilCataloged } from './waitUntilCataloged';
 import { examples } from './instanceWait.examples';
 import * as inputProps from './inputProperties';
 import type {
@@ -16,16 +19,19 @@ import type {
 
 /**
  * Waits until an XaaS instance is ready to use, by the readiness rule of its capability,
- * logging what it is still waiting for. The user running the template must be allowed to
- * act for the instance's owner as recorded on the cluster.
+ * logging what it is still waiting for, and then (bounded) until the catalog serves its
+ * entity, so the template's link to the instance page works. The user running the
+ * template must be allowed to act for the instance's owner as recorded on the cluster.
  *
  * @public
  */
 export function createXaasInstanceWaitAction(options: {
   instances: InstanceService;
   owners: OwnerAuthorizer;
+  /** When given, the wait ends once the catalog serves the instance's entity too. */
+  catalog?: Pick<CatalogService, 'getEntityByRef'>;
 }): TemplateAction<XaasInstanceWaitInput, XaasInstanceWaitOutput, 'v2'> {
-  const { instances, owners } = options;
+  const { instances, owners, catalog } = options;
 
   return createTemplateAction({
     id: 'xaas:instance:wait',
@@ -82,6 +88,12 @@ export function createXaasInstanceWaitAction(options: {
         timeoutMs: timeoutSeconds * 1000,
         onProgress: message => ctx.logger.info(message),
       });
+      if (catalog) {
+        await waitUntilCataloged(catalog, instanceEntityRef(tenant, name), {
+          credentials,
+          logger: ctx.logger,
+        });
+      }
       ctx.output('ready', true);
     },
   });

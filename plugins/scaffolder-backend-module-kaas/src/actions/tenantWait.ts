@@ -3,26 +3,32 @@ import {
   createTemplateAction,
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { tenantEntityRef } from '@internal/plugin-kaas-common';
 import type {
   OwnerAuthorizer,
   TenantService,
 } from '@internal/plugin-kaas-node';
+import { waitUntilCataloged } from './waitUntilCataloged';
 import * as inputProps from './inputProperties';
 import { examples } from './tenantWait.examples';
 import type { KaasTenantWaitInput, KaasTenantWaitOutput } from './actionTypes';
 
 /**
- * Waits until a tenant is ready to use, logging what it is still waiting for. Reading a
- * tenant's state follows the same rule as changing it: the user running the template must
- * be allowed to act for the tenant's owner.
+ * Waits until a tenant is ready to use, logging what it is still waiting for, and then
+ * (bounded) until the catalog serves its entity, so the template's link to the tenant page
+ * works. Reading a tenant's state follows the same rule as changing it: the user running
+ * the template must be allowed to act for the tenant's owner.
  *
  * @public
  */
 export function createKaasTenantWaitAction(options: {
   tenants: TenantService;
   owners: OwnerAuthorizer;
+  /** When given, the wait ends once the catalog serves the tenant's entity too. */
+  catalog?: Pick<CatalogService, 'getEntityByRef'>;
 }): TemplateAction<KaasTenantWaitInput, KaasTenantWaitOutput, 'v2'> {
-  const { tenants, owners } = options;
+  const { tenants, owners, catalog } = options;
 
   return createTemplateAction({
     id: 'kaas:tenant:wait',
@@ -89,6 +95,12 @@ export function createKaasTenantWaitAction(options: {
         timeoutMs: timeoutSeconds * 1000,
         onProgress: message => ctx.logger.info(message),
       });
+      if (catalog) {
+        await waitUntilCataloged(catalog, tenantEntityRef(name), {
+          credentials,
+          logger: ctx.logger,
+        });
+      }
       ctx.output('ready', true);
       ctx.output(
         'conditions',
