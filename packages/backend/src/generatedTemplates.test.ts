@@ -14,12 +14,14 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
+  installCrds,
   repoKaasConfigData,
   testCluster,
   uniqueName,
   waitFor,
 } from '@internal/kaas-test-cluster';
 import catalogModuleKaas from '@internal/plugin-catalog-backend-module-kaas';
+import { InstanceService } from '@internal/plugin-kaas-node';
 import scaffolderModuleKaas from '@internal/plugin-scaffolder-backend-module-kaas';
 import { tenantsOver } from './__testUtils__/tenantsOver';
 
@@ -141,18 +143,20 @@ describe('generated templates in a backend with the real catalog and scaffolder 
       // The scaffolder's own validation of the template and its values, then a dry run
       // of its steps, as the template editor does it.
       await arrange.createTeamATenant(tenant);
-      const { apiVersion, kind, metadata, spec } = template;
-      const dryRun = async (values: Record<string, unknown>) =>
-        fetch(`${api}/scaffolder/v2/dry-run`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({
-            template: { apiVersion, kind, metadata, spec },
-            values,
-            secrets: {},
-            directoryContents: [],
-          }),
-        });
+      const dryRunOf =
+        ({ apiVersion, kind, metadata, spec }: any) =>
+        async (values: Record<string, unknown>) =>
+          fetch(`${api}/scaffolder/v2/dry-run`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+              template: { apiVersion, kind, metadata, spec },
+              values,
+              secrets: {},
+              directoryContents: [],
+            }),
+          });
+      const dryRun = dryRunOf(template);
       const refused = await dryRun({
         tenant,
         name: 'c1',
@@ -175,6 +179,51 @@ describe('generated templates in a backend with the real catalog and scaffolder 
       const log = JSON.stringify(body.log);
       expect(log).not.toMatch(/"status":"failed"/);
       expect(log).toContain('ConfigMap');
+
+      // An operation's generated template: typed parameters checked by the scaffolder,
+      // then a dry run of xaas:instance:operate against a PostgreSQL instance.
+      await installCrds(
+        cluster,
+        ['cloudnative-pg'],
+        [
+          { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' },
+          { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Backup' },
+        ],
+      );
+      const instances = InstanceService.fromConfig(new ConfigReader(base), {
+        clusters: arrange.clusters,
+        tenants: arrange.tenants,
+      });
+      await instances.create(
+        instances.validate({
+          tenant,
+          capability: 'postgresql',
+          name: 'db',
+          plan: 'small',
+        }),
+      );
+      const backup = await served('template/default/xaas-postgresql-op-backup');
+      expect(backup.metadata.title).toBe('Back up now (PostgreSQL)');
+      const backupRun = dryRunOf(backup);
+      const badMethod = await backupRun({
+        tenant,
+        name: 'db',
+        settings: { method: 'tape' },
+      });
+      expect(badMethod.status).toBe(400);
+      expect(JSON.stringify(await badMethod.json())).toMatch(/enum/);
+      const ran = await backupRun({
+        tenant,
+        name: 'db',
+        settings: { method: 'volumeSnapshot' },
+      });
+      const ranBody = await ran.json();
+      expect({ status: ran.status, body: ranBody }).toMatchObject({
+        status: 200,
+      });
+      const ranLog = JSON.stringify(ranBody.log);
+      expect(ranLog).not.toMatch(/"status":"failed"/);
+      expect(ranLog).toContain('Backup');
 
       // A hand-written template naming the capability replaces the generated one.
       files.set(
@@ -225,6 +274,19 @@ describe('generated templates in a backend with the real catalog and scaffolder 
       await gone('template/default/xaas-kafka');
       await gone('resource/default/xaas-capability-kafka');
       await served('template/default/xaas-postgresql');
+      // ... and an operation removed takes its template along.
+      const { backup: _backup, ...otherOperations } =
+        base.kaas.capabilities.postgresql.operations;
+      config.update({
+        data: data({
+          postgresql: {
+            ...base.kaas.capabilities.postgresql,
+            operations: otherOperations,
+          },
+        }),
+      });
+      await gone('template/default/xaas-postgresql-op-backup');
+      await served('template/default/xaas-postgresql-op-backup-schedule');
       // An invalid configuration changes nothing.
       config.update({
         data: data({

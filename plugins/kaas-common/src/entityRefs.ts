@@ -6,6 +6,19 @@ export function instanceEntityType(capability: string): string {
   return `xaas-${capability}`;
 }
 
+/**
+ * Name (and `spec.type`) of the generated Software Template that runs `operation` of
+ * `capability`: `xaas-<capability>-op-<operation>`. The `-op-` keeps it apart from the
+ * capability templates `xaas-<id>`; kaas-node refuses a configuration in which two
+ * generated names still meet. @public
+ */
+export function operationTemplateName(
+  capability: string,
+  operation: string,
+): string {
+  return `${instanceEntityType(capability)}-op-${operation}`;
+}
+
 /** `spec.type` of a capability's catalog entity (`kind: Resource`). @public */
 export const CAPABILITY_ENTITY_TYPE = 'xaas-capability';
 

@@ -94,7 +94,10 @@ describe('XaaS templates in templates/xaas, against kaas.capabilities of app-con
     expect(templates.map(t => t.file)).toContain('postgresql.yaml');
     for (const { file, template } of templates) {
       const { capability } = anatomy(template);
-      expect({ file, capability: capabilities[capability!] ? capability : undefined }).toEqual({
+      expect({
+        file,
+        capability: capabilities[capability!] ? capability : undefined,
+      }).toEqual({
         file,
         capability: expect.any(String),
       });
@@ -213,32 +216,6 @@ describe('XaaS templates in templates/xaas, against kaas.capabilities of app-con
         expect.objectContaining({ 'ui:field': 'KaasPlanPicker' }),
       );
       expect(fields.plan['ui:options']?.capability).toBeUndefined();
-    });
-  });
-
-  describe('operate.yaml, the template that runs a day-2 operation of an instance', () => {
-    const operate = allTemplates.find(t => t.file === 'operate.yaml')?.template;
-    const { steps, fields } = anatomy(operate ?? {});
-
-    it('runs xaas:instance:operate with the form and waits for the run', () => {
-      expect(operate).toBeDefined();
-      expect(operate!.metadata.name).toBe('xaas-instance-operate');
-      expect(steps.map(s => s.action)).toEqual(['xaas:instance:operate']);
-      expect(steps[0].input).toEqual({
-        tenant: '${{ parameters.tenant }}',
-        name: '${{ parameters.name }}',
-        operation: '${{ parameters.operation }}',
-        parameters: '${{ parameters.settings }}',
-        runName: '${{ parameters.runName }}',
-        wait: true,
-        timeoutSeconds: 600,
-      });
-    });
-
-    it('keeps the instance and operation as the Instance tab fills them in', () => {
-      expect(fields.name).toMatchObject({ 'ui:readonly': true });
-      expect(fields.operation).toMatchObject({ 'ui:readonly': true });
-      expect(fields.settings).toMatchObject({ type: 'object' });
     });
   });
 });

@@ -45,9 +45,15 @@ describe('KaasTemplateProvider', () => {
       handWritten('my-vclusters', {}, 'kubernetes-tenant-vcluster'),
       // Orphans and the provider's own templates replace nothing.
       handWritten('old-kafka', { 'backstage.io/orphan': 'true' }, 'xaas-kafka'),
+      // An operation's template, by annotation and by its spec.type.
+      handWritten('my-backup', {
+        'kaas.internal/operation': 'postgresql/backup',
+      }),
+      handWritten('my-schedule', {}, 'xaas-postgresql-op-backup-schedule'),
     ]);
     await provider.connect(connection);
     expect(names()).toContain('template:default/xaas-redis');
+    expect(names()).toContain('template:default/xaas-postgresql-op-backup');
     await provider.checkOverrides();
     expect(names().sort()).toEqual([
       'template:default/kubernetes-tenant-cluster',
@@ -67,10 +73,40 @@ describe('KaasTemplateProvider', () => {
     const { kaas, data, config, logger, provider, connection, names } =
       providerWith([]);
     await provider.connect(connection);
+    expect(names()).toContain(
+      'template:default/xaas-postgresql-op-backup-schedule',
+    );
+    // An operation removed from config takes its template along.
+    const { 'backup-schedule': _removed, ...operations } =
+      kaas.capabilities.postgresql.operations;
+    config.update({
+      data: data({
+        postgresql: { ...kaas.capabilities.postgresql, operations },
+      }),
+    });
+    await provider.settled();
+    expect(names().filter(n => n.includes('xaas-'))).toEqual([
+      'template:default/xaas-postgresql',
+      'template:default/xaas-postgresql-op-backup',
+    ]);
+    const backup = connection.entity(
+      'template:default/xaas-postgresql-op-backup',
+    )!;
+    expect(backup.metadata.annotations).toMatchObject({
+      'kaas.internal/generated-from': 'operation:postgresql/backup',
+    });
+    // A removed capability takes its operations' templates along.
+    config.update({ data: data({ mysql: kaas.capabilities.mysql }) });
+    await provider.settled();
+    expect(names().filter(n => n.includes('xaas-'))).toEqual([
+      'template:default/xaas-mysql',
+    ]);
     config.update({ data: data({ postgresql: kaas.capabilities.postgresql }) });
     await provider.settled();
     expect(names().filter(n => n.includes('xaas-'))).toEqual([
       'template:default/xaas-postgresql',
+      'template:default/xaas-postgresql-op-backup',
+      'template:default/xaas-postgresql-op-backup-schedule',
     ]);
     expect(connection.entity('resource:default/xaas-capability-redis')).toBe(
       undefined,

@@ -29,7 +29,8 @@ const SIGHTING_MS = 10 * 60_000;
 
 /**
  * The offering of the `kaas` configuration as catalog entities: a Software Template for
- * every capability and every isolation the tenant profiles serve, and a
+ * every capability, every operation of a capability and every isolation the tenant
+ * profiles serve, and a
  * `xaas-capability` Resource for every capability. Re-read on every change of the root
  * configuration (an invalid one is logged and the last good set kept), and sent as a
  * full mutation, so a removed capability's entities go.
@@ -100,7 +101,7 @@ export class KaasTemplateProvider implements EntityProvider {
     );
     const found = new Set<string>();
     for (const entity of items) {
-      const key = overriddenKey(entity, this.markPrefix);
+      const key = this.overriddenKey(entity);
       if (!key) continue;
       found.add(key);
       // The catalog holds it now: it speaks for it from here on.
@@ -118,7 +119,7 @@ export class KaasTemplateProvider implements EntityProvider {
    * catalog read the location again.
    */
   noteParsed(entity: Entity, location: LocationSpec): void {
-    const key = overriddenKey(entity, this.markPrefix);
+    const key = this.overriddenKey(entity);
     if (!key) return;
     const refreshKey = `${location.type}:${location.target}`;
     const known = this.sightings.has(key) || this.catalogOverrides.has(key);
@@ -127,6 +128,14 @@ export class KaasTemplateProvider implements EntityProvider {
     this.enqueue(async () => {
       await this.connection?.refresh({ keys: [refreshKey] });
     });
+  }
+
+  private overriddenKey(entity: Entity) {
+    return overriddenKey(
+      entity,
+      this.markPrefix,
+      this.offering?.operationTypes,
+    );
   }
 
   private read(): KaasOffering | undefined {

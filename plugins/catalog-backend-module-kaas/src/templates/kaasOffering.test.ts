@@ -164,6 +164,8 @@ describe('readKaasOffering', () => {
       'isolation:vcluster',
       'isolation:cluster',
       'capability:postgresql',
+      'operation:postgresql/backup',
+      'operation:postgresql/backup-schedule',
       'capability:mysql',
       'capability:vitess',
       'capability:kafka',
@@ -173,6 +175,8 @@ describe('readKaasOffering', () => {
       'kubernetes-tenant-vcluster',
       'kubernetes-tenant-cluster',
       'xaas-postgresql',
+      'xaas-postgresql-op-backup',
+      'xaas-postgresql-op-backup-schedule',
       'xaas-mysql',
       'xaas-vitess',
       'xaas-kafka',
@@ -317,6 +321,146 @@ describe('readKaasOffering', () => {
     );
   });
 
+  it("makes each operation of a capability a template of its own, with the operation's parameters as typed fields", async () => {
+    const kaas = repoKaas();
+    const offering = offeringOf(kaas);
+    const declared = kaas.capabilities.postgresql.operations;
+    const schedule = offering.templates.get(
+      'operation:postgresql/backup-schedule',
+    )!;
+    expect(schedule.metadata).toEqual({
+      name: 'xaas-postgresql-op-backup-schedule',
+      title: 'Schedule backups (PostgreSQL)',
+      description: declared['backup-schedule'].description,
+      tags: ['xaas', 'postgresql', 'day-2'],
+      annotations: {
+        'backstage.io/managed-by-location': 'kaas-config:kaas.capabilities',
+        'backstage.io/managed-by-origin-location':
+          'kaas-config:kaas.capabilities',
+        'kaas.internal/generated-from': 'operation:postgresql/backup-schedule',
+      },
+    });
+    expect(schedule.spec).toMatchObject({
+      owner: 'group:default/platform-team',
+      type: 'xaas-postgresql-op-backup-schedule',
+    });
+    const [page, ...otherPages] = (schedule.spec as any).parameters;
+    expect(otherPages).toEqual([]);
+    expect(page.required).toEqual(['tenant', 'name']);
+    expect(Object.keys(page.properties)).toEqual([
+      'tenant',
+      'name',
+      'settings',
+      'runName',
+    ]);
+    expect(page.properties.tenant['ui:field']).toBe('KaasTenantPicker');
+    expect(page.properties.name['ui:readonly']).toBe(true);
+    // The cron schedule: a text field checked by the capability's pattern, its
+    // description saying what the pattern wants; the method a select with its default.
+    expect(page.properties.settings).toEqual({
+      title: 'Parameters',
+      type: 'object',
+      additionalProperties: false,
+      required: ['schedule'],
+      properties: {
+        schedule: {
+          title: 'Schedule',
+          type: 'string',
+          pattern:
+            declared['backup-schedule'].parameters.properties.schedule.pattern,
+          description:
+            "six cron fields, seconds first (e.g. '0 0 2 * * *' for 02:00 every day), or @daily, @hourly, @weekly",
+        },
+        method: {
+          title: 'Method',
+          type: 'string',
+          enum: ['barmanObjectStore', 'volumeSnapshot'],
+          default: 'volumeSnapshot',
+        },
+      },
+    });
+    expect((schedule.spec as any).steps).toEqual([
+      {
+        id: 'operate',
+        name: 'Schedule backups',
+        action: 'xaas:instance:operate',
+        input: {
+          tenant: '${{ parameters.tenant }}',
+          name: '${{ parameters.name }}',
+          operation: 'backup-schedule',
+          parameters: '${{ parameters.settings }}',
+          runName: '${{ parameters.runName }}',
+          wait: true,
+          timeoutSeconds: 600,
+        },
+      },
+    ]);
+    expect((schedule.spec as any).output.links).toEqual([
+      {
+        title: 'Open the instance',
+        icon: 'catalog',
+        entityRef: '${{ steps.operate.output.entityRef }}',
+      },
+    ]);
+    const backup = offering.templates.get('operation:postgresql/backup')!;
+    expect(backup.metadata.title).toBe('Back up now (PostgreSQL)');
+    expect(
+      (backup.spec as any).parameters[0].properties.settings.properties.method,
+    ).toMatchObject({
+      enum: ['barmanObjectStore', 'volumeSnapshot'],
+      default: 'volumeSnapshot',
+      description: declared.backup.parameters.properties.method.description,
+    });
+    expect(
+      (backup.spec as any).parameters[0].properties.settings.required,
+    ).toBeUndefined();
+    await expectValid(schedule);
+    await expectValid(backup);
+    expect(offering.operationTypes).toEqual(
+      new Map([
+        ['xaas-postgresql-op-backup', 'operation:postgresql/backup'],
+        [
+          'xaas-postgresql-op-backup-schedule',
+          'operation:postgresql/backup-schedule',
+        ],
+      ]),
+    );
+  });
+
+  it('leaves the parameters field out of an operation without parameters', () => {
+    const kaas = repoKaas();
+    const offering = offeringOf({
+      ...kaas,
+      capabilities: {
+        redis: {
+          ...REDIS,
+          operations: {
+            flush: {
+              title: 'Flush',
+              objects: [
+                {
+                  apiVersion: 'batch/v1',
+                  kind: 'Job',
+                  metadata: { name: '${{ instance.name }}-${{ run.name }}' },
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    const flush = offering.templates.get('operation:redis/flush')!;
+    expect(flush.metadata).toMatchObject({
+      name: 'xaas-redis-op-flush',
+      title: 'Flush (Redis)',
+      description: 'Runs the operation flush on a Redis instance.',
+    });
+    expect(flush.spec?.owner).toBe('group:default/team-b');
+    const page = (flush.spec as any).parameters[0];
+    expect(Object.keys(page.properties)).toEqual(['tenant', 'name', 'runName']);
+    expect((flush.spec as any).steps[0].input).not.toHaveProperty('parameters');
+  });
+
   it('offers the cluster isolation only when some profile has a ClusterClass or a Crossplane claim', () => {
     const kaas = repoKaas();
     const profiles = Object.fromEntries(
@@ -378,6 +522,26 @@ describe('overriddenKey', () => {
     expect(
       overriddenKey(template({}, 'kubernetes-tenant'), 'kaas.internal'),
     ).toBeUndefined();
+    const operationTypes = offeringOf(repoKaas()).operationTypes;
+    expect(
+      overriddenKey(
+        template(
+          { 'kaas.internal/operation': 'postgresql/backup' },
+          'database-backup',
+        ),
+        'kaas.internal',
+        operationTypes,
+      ),
+    ).toBe('operation:postgresql/backup');
+    // The type of an operation template names the operation, not a capability
+    // 'postgresql-op-backup-schedule'.
+    expect(
+      overriddenKey(
+        template({}, 'xaas-postgresql-op-backup-schedule'),
+        'kaas.internal',
+        operationTypes,
+      ),
+    ).toBe('operation:postgresql/backup-schedule');
     // Its own generated templates and the catalog's orphans replace nothing.
     expect(
       overriddenKey(

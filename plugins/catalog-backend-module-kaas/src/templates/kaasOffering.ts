@@ -14,22 +14,28 @@ import {
   capabilityTemplate,
   type GeneratedEntityOptions,
 } from './capabilityTemplate';
+import { operationTemplate } from './operationTemplate';
 import { tenantTemplate } from './tenantTemplate';
 
 /**
- * What the configuration offers, as catalog entities: a template for every capability
- * and for every isolation some tenant profile serves (by the key
- * `capability:<id>` / `isolation:<isolation>` a hand-written template can take over),
- * and an entity for every capability.
+ * What the configuration offers, as catalog entities: a template for every capability,
+ * every operation of a capability and every isolation some tenant profile serves (by the
+ * key `capability:<id>` / `operation:<id>/<operation>` / `isolation:<isolation>` a
+ * hand-written template can take over), and an entity for every capability.
  */
 export interface KaasOffering {
   markPrefix: string;
-  templates: Map<string, Entity>;
+  templates: Map<GeneratedKey, Entity>;
+  /** `spec.type` of each operation template -> its key (`xaas-<id>-op-<op>` is not split by hand). */
+  operationTypes: Map<string, GeneratedKey>;
   capabilities: Entity[];
 }
 
-/** The key of a generated template: `capability:<id>` or `isolation:<isolation>`. */
-export type GeneratedKey = `capability:${string}` | `isolation:${string}`;
+/** The key of a generated template. */
+export type GeneratedKey =
+  | `capability:${string}`
+  | `operation:${string}/${string}`
+  | `isolation:${string}`;
 
 /**
  * Reads `kaas.capabilities` and `kaas.tenantProfiles` with kaas-node's own readers
@@ -46,7 +52,8 @@ export function readKaasOffering(config: Config): KaasOffering {
   const offered = new Set<TenantIsolation>(
     Object.values(policy.profiles).flatMap(profileIsolations),
   );
-  const templates = new Map<string, Entity>();
+  const templates = new Map<GeneratedKey, Entity>();
+  const operationTypes = new Map<string, GeneratedKey>();
   for (const isolation of TENANT_ISOLATIONS) {
     if (offered.has(isolation)) {
       templates.set(
@@ -60,10 +67,17 @@ export function readKaasOffering(config: Config): KaasOffering {
       `capability:${capability.id}`,
       capabilityTemplate(capability, options),
     );
+    for (const operation of Object.keys(capability.operations ?? {})) {
+      const key: GeneratedKey = `operation:${capability.id}/${operation}`;
+      const template = operationTemplate(capability, operation, options);
+      templates.set(key, template);
+      operationTypes.set(String(template.spec?.type), key);
+    }
   }
   return {
     markPrefix: policy.settings.markPrefix,
     templates,
+    operationTypes,
     capabilities: capabilities
       .map(c => capabilityEntity(c, options))
       .filter((e): e is Entity => e !== undefined),

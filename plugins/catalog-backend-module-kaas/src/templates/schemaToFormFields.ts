@@ -151,3 +151,20 @@ export function settingsField(
     properties: fields,
   };
 }
+
+/**
+ * The `settings` field of an operation's template: the operation's parameter schema as
+ * typed form fields, its `required` kept (no plan fills them), unknown keys refused as
+ * the backend refuses them.
+ */
+export function operationParametersField(schema: JsonSchema): JsonSchema {
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  const required = Array.isArray(schema.required) ? schema.required : [];
+  return {
+    title: 'Parameters',
+    type: 'object',
+    additionalProperties: false,
+    properties: formFields(properties),
+    ...(required.length > 0 ? { required } : {}),
+  };
+}

@@ -7,14 +7,16 @@ import { kaasMarkKeys } from '@internal/plugin-kaas-common';
 /**
  * Annotation keys of generated templates and of the hand-written templates that replace
  * them, under the platform's mark prefix (docs/xaas-contracts.md):
- * - `<prefix>/generated-from`: `capability:<id>` or `isolation:<isolation>`, on every
- *   generated entity;
- * - `<prefix>/capability` / `<prefix>/isolation`: on a hand-written Template, the
- *   capability or tenant isolation it offers, so the generated one steps aside.
+ * - `<prefix>/generated-from`: `capability:<id>`, `operation:<id>/<operation>` or
+ *   `isolation:<isolation>`, on every generated entity;
+ * - `<prefix>/capability` / `<prefix>/operation` / `<prefix>/isolation`: on a
+ *   hand-written Template, the capability, operation (`<id>/<operation>`) or tenant
+ *   isolation it offers, so the generated one steps aside.
  */
 export interface TemplateMarkKeys {
   generatedFrom: string;
   capability: string;
+  operation: string;
   isolation: string;
 }
 
@@ -23,6 +25,7 @@ export function templateMarkKeys(markPrefix: string): TemplateMarkKeys {
   return {
     generatedFrom: `${markPrefix}/generated-from`,
     capability: marks.capability,
+    operation: marks.operation,
     isolation: marks.isolation,
   };
 }

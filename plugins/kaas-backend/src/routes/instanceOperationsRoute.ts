@@ -21,8 +21,8 @@ import { nameParam } from './pathParams';
  * instance's capability declares, each with whether the caller may run it (the rule
  * `xaas:instance:operate` applies), and the objects earlier runs created with their phase,
  * newest first; `kaas.tenant.read` on the tenant. Running one goes through the
- * `xaas-instance-operate` template (the scaffolder action), as every change of an
- * instance from its page does.
+ * operation's generated template `xaas-<capability>-op-<operation>` (the scaffolder
+ * action), as every change of an instance from its page does.
  */
 export function instanceOperationsRoute(options: {
   instances: InstanceService;

@@ -180,6 +180,43 @@ describe('readCapabilities', () => {
     change(capability);
     expect(() => read({ test: capability })).toThrow(message);
   });
+
+  it('refuses generated template names that meet or are too long, naming the key', () => {
+    const withOperation = (name: string) => ({
+      ...minimal(),
+      operations: {
+        [name]: {
+          title: 'Op',
+          objects: [
+            {
+              apiVersion: 'example.com/v1',
+              kind: 'Job',
+              metadata: { name: '${{ run.name }}' },
+            },
+          ],
+        },
+      },
+    });
+    // xaas-test-op-backup: the operation's template and the capability 'test-op-backup'.
+    expect(() =>
+      read({ test: withOperation('backup'), 'test-op-backup': minimal() }),
+    ).toThrow(
+      "'kaas.capabilities.test.operations.backup': the template of this operation would be named 'xaas-test-op-backup', which is already the name of the template generated for 'kaas.capabilities.test-op-backup'",
+    );
+    // xaas-a-op-b-op-c, from a/b-op-c and a-op-b/c.
+    expect(() =>
+      read({ a: withOperation('b-op-c'), 'a-op-b': withOperation('c') }),
+    ).toThrow("'kaas.capabilities.a-op-b.operations.c'");
+    const long = 'x'.repeat(20);
+    expect(() => read({ [long]: withOperation('y'.repeat(40)) })).toThrow(
+      `'kaas.capabilities.${long}.operations.${'y'.repeat(
+        40,
+      )}': the template of this operation would be named`,
+    );
+    expect(
+      read({ test: withOperation('backup'), backup: minimal() }).map(c => c.id),
+    ).toEqual(['test', 'backup']);
+  });
 });
 
 describe('substituteInstancePlaceholders', () => {

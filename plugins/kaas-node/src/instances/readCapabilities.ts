@@ -12,6 +12,7 @@ import {
 import { placeholderProblems, whenParameter } from './instanceTemplates';
 import { operatorSchema } from './readOperator';
 import { checkOperations } from './readOperations';
+import { checkTemplateNames } from './templateNames';
 import { updateRuleProblem } from './updateRules';
 
 /** A `kaas.capabilities` entry is invalid; the message names the key to fix. @public */
@@ -283,7 +284,12 @@ export function loadCapabilities(config: Config): LoadedCapability[] {
       'must be a map of capability id to capability',
     );
   }
-  return Object.entries(raw).map(([id, entry]) => readOne(id, entry));
+  const loaded = Object.entries(raw).map(([id, entry]) => readOne(id, entry));
+  checkTemplateNames(
+    loaded.map(c => c.capability),
+    (key, problem) => new CapabilityConfigError(key, problem),
+  );
+  return loaded;
 }
 
 /**

@@ -81,7 +81,11 @@ function InstanceContent(props: {
         />
       </Grid>
       <Grid item xs={12}>
-        <OperationsCard tenant={tenant} instance={instance} />
+        <OperationsCard
+          tenant={tenant}
+          instance={instance}
+          capability={status.capability}
+        />
       </Grid>
     </Grid>
   );

@@ -75,7 +75,7 @@ const renderPage = (
   });
 
 describe('Operations card of the Instance tab', () => {
-  it('offers a button for each operation the user may run, opening the operate template with the instance and operation filled in, and lists the history', async () => {
+  it("offers a button for each operation the user may run, opening that operation's generated template with the tenant and instance filled in, and lists the history", async () => {
     const getInstanceOperations = jest.fn(async () => operations());
     await renderPage(getInstanceOperations);
 
@@ -84,16 +84,22 @@ describe('Operations card of the Instance tab', () => {
     expect(backup).toHaveTextContent('Back up now');
     const url = new URL(backup.getAttribute('href')!, 'http://app');
     expect(url.pathname).toBe(
-      '/create/templates/default/xaas-instance-operate',
+      '/create/templates/default/xaas-postgresql-op-backup',
     );
     expect(JSON.parse(url.searchParams.get('formData')!)).toEqual({
       tenant: 'team-a-dev',
       name: 'db',
-      operation: 'backup',
     });
-    expect(
-      screen.getByTestId('kaas-operation-backup-schedule'),
-    ).toHaveTextContent('Schedule backups');
+    const schedule = screen.getByTestId('kaas-operation-backup-schedule');
+    expect(schedule).toHaveTextContent('Schedule backups');
+    const scheduleUrl = new URL(schedule.getAttribute('href')!, 'http://app');
+    expect(scheduleUrl.pathname).toBe(
+      '/create/templates/default/xaas-postgresql-op-backup-schedule',
+    );
+    expect(JSON.parse(scheduleUrl.searchParams.get('formData')!)).toEqual({
+      tenant: 'team-a-dev',
+      name: 'db',
+    });
     // Not the user's to run: named, without a button.
     expect(screen.queryByTestId('kaas-operation-restore')).toBeNull();
     expect(screen.getByTestId('kaas-operations-not-allowed')).toHaveTextContent(

@@ -10,19 +10,23 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { kaasApiRef } from '../../api/KaasApi';
 import { useVisiblePolling } from '../../hooks/useVisiblePolling';
-import { instanceOperatePath } from '../TenantsPage/templateLinks';
+import { operationTemplatePath } from '../TenantsPage/templateLinks';
 import { errorMessage } from '../shared/errorMessage';
 import { formatDateTime } from '../shared/formatTime';
 import { PhaseChip } from '../shared/StatusChips';
 
 /**
  * The day-2 operations the instance's capability declares: a button for each one the
- * signed-in user may run (it opens the `xaas-instance-operate` template with the instance
- * and operation filled in), and what earlier runs created, newest first. Hidden when the
- * capability declares none.
+ * signed-in user may run (it opens that operation's generated template,
+ * `xaas-<capability>-op-<operation>`, with the tenant and instance filled in), and what
+ * earlier runs created, newest first. Hidden when the capability declares none.
  */
-export function OperationsCard(props: { tenant: string; instance: string }) {
-  const { tenant, instance } = props;
+export function OperationsCard(props: {
+  tenant: string;
+  instance: string;
+  capability: string;
+}) {
+  const { tenant, instance, capability } = props;
   const kaasApi = useApi(kaasApiRef);
   const { value, error } = useVisiblePolling(
     () => kaasApi.getInstanceOperations(tenant, instance),
@@ -51,8 +55,9 @@ export function OperationsCard(props: { tenant: string; instance: string }) {
           >
             <span>
               <LinkButton
-                to={instanceOperatePath({
+                to={operationTemplatePath({
                   tenant,
+                  capability,
                   name: instance,
                   operation: operation.name,
                 })}

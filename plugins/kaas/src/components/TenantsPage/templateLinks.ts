@@ -1,6 +1,9 @@
+import { operationTemplateName } from '@internal/plugin-kaas-common';
+
 /**
  * Where the Software Templates open in the scaffolder. Template names are the ones the
- * catalog module generates (`kubernetes-tenant-<isolation>`, `xaas-<capability>`), which a
+ * catalog module generates (`kubernetes-tenant-<isolation>`, `xaas-<capability>`,
+ * `xaas-<capability>-op-<operation>`), which a
  * hand-written template of templates/ may replace under the same name.
  */
 const TEMPLATE_BASE = '/create/templates/default';
@@ -77,18 +80,19 @@ export function instanceUpdatePath(instance: {
   )}?formData=${encodeURIComponent(JSON.stringify(formData))}`;
 }
 
-/** The template that runs a day-2 operation of an instance (templates/xaas/operate.yaml). */
-export const INSTANCE_OPERATE_TEMPLATE = 'xaas-instance-operate';
-
-/** The operate template's page with the instance and the operation filled in. */
-export function instanceOperatePath(run: {
+/**
+ * The generated template of one day-2 operation (`xaas-<capability>-op-<operation>`),
+ * with the tenant and the instance filled in; the operation's parameters are the form's.
+ */
+export function operationTemplatePath(run: {
   tenant: string;
+  capability: string;
   name: string;
   operation: string;
 }): string {
-  const { tenant, name, operation } = run;
-  const formData = { tenant, name, operation };
+  const { tenant, capability, name, operation } = run;
+  const formData = { tenant, name };
   return `${templatePath(
-    INSTANCE_OPERATE_TEMPLATE,
+    operationTemplateName(capability, operation),
   )}?formData=${encodeURIComponent(JSON.stringify(formData))}`;
 }
