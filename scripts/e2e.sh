@@ -35,7 +35,12 @@ export KAAS_KUBECTL="$LOCAL_CLUSTER_BIN/kubectl"
 
 log "starting Backstage (log: $results_dir/platform.log)"
 cd "$KAAS_REPO_ROOT"
-setsid yarn start >"$results_dir/platform.log" 2>&1 &
+# A second config file the tests write while the platform runs (a capability added in
+# configuration reaches the Create page without a restart).
+export KAAS_E2E_CONFIG="$work_dir/app-config.e2e.yaml"
+echo 'kaas: {}' >"$KAAS_E2E_CONFIG"
+setsid yarn start --config "$KAAS_REPO_ROOT/app-config.yaml" --config "$KAAS_E2E_CONFIG" \
+  >"$results_dir/platform.log" 2>&1 &
 platform_pid=$!
 
 wait_for_url() {

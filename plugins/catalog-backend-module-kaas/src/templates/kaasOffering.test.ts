@@ -154,6 +154,25 @@ describe('schemaToFormFields', () => {
     expect(settings.required).toBeUndefined();
     expect((settings.properties as any).replicas.description).toBeUndefined();
   });
+
+  it("ends a field's own description as a sentence before the plan note", () => {
+    const settings = settingsField(
+      {
+        type: 'object',
+        properties: {
+          memory: { type: 'string', description: 'How much memory it may use' },
+          disk: { type: 'string', description: 'Disk size!' },
+        },
+      } as any,
+      { small: { parameters: { memory: '64Mi', disk: '1Gi' } } } as any,
+    );
+    expect((settings.properties as any).memory.description).toBe(
+      "How much memory it may use. Leave empty to take the plan's value.",
+    );
+    expect((settings.properties as any).disk.description).toBe(
+      "Disk size! Leave empty to take the plan's value.",
+    );
+  });
 });
 
 describe('readKaasOffering', () => {

@@ -137,7 +137,7 @@ export function settingsField(
     if (!planned.has(name) || !isObject(field)) continue;
     field.description =
       typeof field.description === 'string'
-        ? `${field.description} ${PLAN_VALUE_NOTE}`
+        ? `${sentence(field.description)} ${PLAN_VALUE_NOTE}`
         : PLAN_VALUE_NOTE;
   }
   return {
@@ -167,4 +167,10 @@ export function operationParametersField(schema: JsonSchema): JsonSchema {
     properties: formFields(properties),
     ...(required.length > 0 ? { required } : {}),
   };
+}
+
+/** `text` ending as a sentence does, so that a note can follow it. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
