@@ -87,7 +87,12 @@ export class RecordingConnection implements EntityProviderConnection {
     }
   }
 
-  async refresh(): Promise<void> {}
+  /** The refresh keys of each `refresh` call. */
+  readonly refreshes: string[][] = [];
+
+  async refresh(options: { keys: string[] }): Promise<void> {
+    this.refreshes.push(options.keys);
+  }
 
   entity(ref: string): Entity | undefined {
     return this.entities.get(ref);

@@ -69,6 +69,28 @@ describe('KaasTemplateProvider', () => {
     ).toBeDefined();
   });
 
+  it("steps aside for an operation's template the parser reads from a location, and refreshes that location until the catalog holds it", async () => {
+    const { provider, connection, names } = providerWith([]);
+    await provider.connect(connection);
+    const location = { type: 'url', target: 'http://example.test/backup.yaml' };
+    provider.noteParsed(
+      handWritten('xaas-postgresql-op-backup', {}, 'xaas-postgresql-op-backup'),
+      location,
+    );
+    await provider.settled();
+    expect(names()).not.toContain('template:default/xaas-postgresql-op-backup');
+    expect(names()).toContain(
+      'template:default/xaas-postgresql-op-backup-schedule',
+    );
+    expect(connection.refreshes).toEqual([
+      ['url:http://example.test/backup.yaml'],
+    ]);
+    // The catalog does not hold it yet: the next check asks for the location again.
+    await provider.checkOverrides();
+    expect(connection.refreshes).toHaveLength(2);
+    expect(names()).not.toContain('template:default/xaas-postgresql-op-backup');
+  });
+
   it('follows config changes, and keeps the last good set when the new config is invalid', async () => {
     const { kaas, data, config, logger, provider, connection, names } =
       providerWith([]);

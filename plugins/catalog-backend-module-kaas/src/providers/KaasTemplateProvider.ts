@@ -108,7 +108,13 @@ export class KaasTemplateProvider implements EntityProvider {
       this.sightings.delete(key);
     }
     this.catalogOverrides = found;
-    this.enqueue();
+    // A location refreshed while the catalog was still processing it keeps its old next
+    // run (minutes away): ask again until the catalog holds the override.
+    const pending = [...this.sightings.values()].map(s => s.refreshKey);
+    this.enqueue(async () => {
+      if (pending.length === 0) return;
+      await this.connection?.refresh({ keys: [...new Set(pending)] });
+    });
     await this.queue;
   }
 
