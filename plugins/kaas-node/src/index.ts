@@ -39,6 +39,7 @@ export {
   readPlatformAdmins,
   readTenantPolicy,
 } from './tenants/readTenantPolicy';
+export { TenantConfigError } from './tenants/tenantConfigError';
 export { profileIsolations } from './tenants/profileIsolations';
 export { readCapabilities } from './instances/readCapabilities';
 export { readTenantSettings } from './tenants/readTenantSettings';

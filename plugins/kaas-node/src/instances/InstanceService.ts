@@ -115,6 +115,8 @@ export class InstanceService {
   /**
    * Serves `capabilities` from now on (a config reload). Instances of a capability that
    * is gone stay on the clusters; they can no longer be created or changed here.
+   *
+   * @internal
    */
   useCapabilities(capabilities: LoadedCapability[]): void {
     this.options.capabilities = capabilities;

@@ -293,6 +293,8 @@ export class DefaultKaasInventory implements KaasInventory {
    * Follows a change of `kaas.capabilities` (a config reload): instances of a new
    * capability are listed and followed, those of a removed one are forgotten, and every
    * instance is judged by its capability's new readiness rule.
+   *
+   * @internal
    */
   async useCapabilities(capabilities: LoadedCapability[]): Promise<void> {
     this.options.capabilities = capabilities;

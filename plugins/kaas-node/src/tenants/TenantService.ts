@@ -99,7 +99,11 @@ export class TenantService {
 
   private readonly marks: KaasMarkKeys;
 
-  /** The kinds of XaaS instance objects from now on (a config reload of the capabilities). */
+  /**
+   * The kinds of XaaS instance objects from now on (a config reload of the capabilities).
+   *
+   * @internal
+   */
   useInstanceKinds(instanceKinds: InstanceKind[]): void {
     this.options.instanceKinds = instanceKinds;
   }
