@@ -10,6 +10,8 @@ export interface BackstageBackend {
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
   stop(): Promise<void>;
+  /** Ends the process at once with SIGKILL, as a crash or an evicted pod would. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -68,6 +70,12 @@ export async function startBackstageBackend(options: {
         );
         await exited;
         clearTimeout(timer);
+      }
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        process.kill(-child.pid!, 'SIGKILL');
+        await exited;
       }
     },
   };

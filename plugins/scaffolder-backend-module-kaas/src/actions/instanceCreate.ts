@@ -9,6 +9,7 @@ import {
 } from '@internal/plugin-kaas-common';
 import { createInstanceAs } from '@internal/plugin-kaas-node';
 import type {
+  InstanceApplyResult,
   InstanceService,
   OwnerAuthorizer,
   TenantService,
@@ -70,33 +71,46 @@ export function createXaasInstanceCreateAction(options: {
       const dryRun = ctx.isDryRun === true;
       // Validates, finds the tenant, checks its recorded owner before anything is
       // written, and logs each object it applied, and how, to the task log.
-      const result = await createInstanceAs(
-        { tenants, instances, owners },
-        credentials,
-        ctx.input,
-        { dryRun, logger: ctx.logger },
-      );
+      const create = () =>
+        createInstanceAs(
+          { tenants, instances, owners },
+          credentials,
+          ctx.input,
+          {
+            dryRun,
+            logger: ctx.logger,
+          },
+        );
+      const report = (
+        result: Pick<
+          InstanceApplyResult,
+          'tenant' | 'name' | 'namespace' | 'cluster' | 'connection'
+        >,
+      ) => {
+        ctx.output('instance', `${result.tenant}/${result.name}`);
+        ctx.output('namespace', result.namespace);
+        ctx.output('cluster', result.cluster);
+        ctx.output('entityRef', instanceEntityRef(result.tenant, result.name));
+        const { connection } = result;
+        // Names only: the values stay in the Secret, for those allowed to read it.
+        if (
+          connection.secretName ||
+          connection.host ||
+          connection.port !== undefined
+        ) {
+          ctx.output('connection', {
+            secretName: connection.secretName,
+            namespace: result.namespace,
+            ...(connection.host !== undefined && { host: connection.host }),
+            ...(connection.port !== undefined && { port: connection.port }),
+            keys: [...connection.showKeys],
+          });
+        }
+      };
 
-      ctx.output('instance', `${result.tenant}/${result.name}`);
-      ctx.output('namespace', result.namespace);
-      ctx.output('cluster', result.cluster);
-      ctx.output('entityRef', instanceEntityRef(result.tenant, result.name));
-      const { connection } = result;
-      // Names only: the values stay in the Secret, for those allowed to read it.
-      if (
-        connection.secretName ||
-        connection.host ||
-        connection.port !== undefined
-      ) {
-        ctx.output('connection', {
-          secretName: connection.secretName,
-          namespace: result.namespace,
-          ...(connection.host !== undefined && { host: connection.host }),
-          ...(connection.port !== undefined && { port: connection.port }),
-          keys: [...connection.showKeys],
-        });
-      }
       if (dryRun) {
+        const result = await create();
+        report(result);
         // Plain JSON: the task log and the template editor show outputs as JSON.
         ctx.output(
           'manifests',
@@ -104,7 +118,23 @@ export function createXaasInstanceCreateAction(options: {
             JSON.stringify((result.manifests ?? []).map(withoutSecretValues)),
           ),
         );
+        return;
       }
+      // A task that the scaffolder recovers after a restart (scaffolder.taskRecovery) and
+      // that had applied the instance already reports that run's outputs without applying
+      // the instance again. Plain JSON, as the checkpoint stores it.
+      report(
+        await ctx.checkpoint({
+          key: 'instance-applied',
+          fn: async () => {
+            const { tenant, name, namespace, cluster, connection } =
+              await create();
+            return JSON.parse(
+              JSON.stringify({ tenant, name, namespace, cluster, connection }),
+            );
+          },
+        }),
+      );
     },
   });
 }

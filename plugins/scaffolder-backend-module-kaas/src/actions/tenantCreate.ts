@@ -12,6 +12,7 @@ import {
 import { createTenantAs } from '@internal/plugin-kaas-node';
 import type {
   OwnerAuthorizer,
+  TenantApplyResult,
   TenantService,
 } from '@internal/plugin-kaas-node';
 import * as inputProps from './inputProperties';
@@ -66,26 +67,42 @@ export function createKaasTenantCreateAction(options: {
       const dryRun = ctx.isDryRun === true;
       // Validates, checks the owner before anything is written, and logs each object it
       // applied, and how, to the task log.
-      const result = await createTenantAs(
-        { tenants, owners },
-        credentials,
-        ctx.input,
-        { dryRun, logger: ctx.logger },
-      );
+      const create = () =>
+        createTenantAs({ tenants, owners }, credentials, ctx.input, {
+          dryRun,
+          logger: ctx.logger,
+        });
+      const report = (result: Omit<TenantApplyResult, 'objects'>) => {
+        ctx.output('tenant', result.tenant);
+        ctx.output('namespace', result.namespace);
+        ctx.output('cluster', result.cluster);
+        ctx.output('isolation', result.isolation);
+        ctx.output('entityRef', tenantEntityRef(result.tenant));
+        ctx.output('statusUrl', kaasEntityPageUrl(appBaseUrl, result.tenant));
+      };
 
-      ctx.output('tenant', result.tenant);
-      ctx.output('namespace', result.namespace);
-      ctx.output('cluster', result.cluster);
-      ctx.output('isolation', result.isolation);
-      ctx.output('entityRef', tenantEntityRef(result.tenant));
-      ctx.output('statusUrl', kaasEntityPageUrl(appBaseUrl, result.tenant));
       if (dryRun) {
+        const result = await create();
+        report(result);
         // Plain JSON: the task log and the template editor show outputs as JSON.
         ctx.output(
           'manifests',
           JSON.parse(JSON.stringify(result.manifests ?? [])),
         );
+        return;
       }
+      // A task that the scaffolder recovers after a restart (scaffolder.taskRecovery) and
+      // that had applied the tenant already reports that run's outputs without applying
+      // the tenant again.
+      report(
+        await ctx.checkpoint({
+          key: 'tenant-applied',
+          fn: async () => {
+            const { tenant, namespace, cluster, isolation } = await create();
+            return { tenant, namespace, cluster, isolation };
+          },
+        }),
+      );
     },
   });
 }
