@@ -13,6 +13,7 @@ describe('kaasMarkKeys', () => {
       description: 'kaas.internal/description',
       operation: 'kaas.internal/operation',
       run: 'kaas.internal/run',
+      policyObjects: 'kaas.internal/policy-objects',
     });
     expect(kaasMarkKeys('platform.example.com').tenant).toBe(
       'platform.example.com/tenant',
