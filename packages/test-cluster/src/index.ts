@@ -13,3 +13,4 @@ export { waitFor } from './waitFor';
 export * from './backstageBackend';
 export * from './platformBackend';
 export * from './clusterFixtures';
+export * from './faultProxy';
