@@ -117,7 +117,7 @@ export class KaasCluster {
    * connections to the cluster (one agent per cluster, renewed every minute).
    */
   api<T extends ApiType>(Api: ApiConstructor<T>): T {
-    return new Api(keepAliveConfiguration(this, this.kubeConfig()));
+    return new Api(keepAliveConfiguration(this, this.kubeConfig(), this.name));
   }
 
   /**
@@ -130,7 +130,7 @@ export class KaasCluster {
     const cached = this.objectApi;
     if (cached && cached.expires > Date.now()) return cached.api;
     const api = new ClusterObjectApi(
-      keepAliveConfiguration(this, this.kubeConfig()),
+      keepAliveConfiguration(this, this.kubeConfig(), this.name),
     );
     this.objectApi = { api, expires: Date.now() + OBJECT_API_TTL_MS };
     return api;

@@ -33,16 +33,18 @@ export async function askEveryCluster<T>(
 
 /** Why a request to a cluster failed, in a few words and without the request's details. */
 export function describeClusterFailure(error: unknown): string {
-  const code = statusCode(error);
-  if (code !== undefined) return `it answered HTTP ${code}`;
-  const { name, code: errno } = (error ?? {}) as {
+  const status = statusCode(error);
+  if (status !== undefined) return `it answered HTTP ${status}`;
+  const { name, code, errno } = (error ?? {}) as {
     name?: string;
     code?: string;
+    /** ClusterRequestError's connection error code. */
+    errno?: string;
   };
   if (name === 'AbortError' || name === 'TimeoutError') {
     return 'it did not answer in time';
   }
-  if (errno) return `it cannot be reached: ${errno}`;
+  if (code ?? errno) return `it cannot be reached: ${code ?? errno}`;
   return error instanceof Error ? error.message : String(error);
 }
 

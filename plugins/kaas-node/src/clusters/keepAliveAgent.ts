@@ -7,6 +7,7 @@ import {
   type RequestContext,
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
+import { clusterHttpLibrary } from './clusterHttpLibrary';
 
 /** A cluster's shared agent is replaced this often, so a rotated CA or client certificate is picked up. */
 const AGENT_TTL_MS = 60_000;
@@ -71,11 +72,13 @@ class KeepAliveAuthentication implements SecurityAuthentication {
  * connections through one agent per `owner` (a cluster): client-node gives every request
  * a new agent, so each one pays a TLS handshake (about 4 ms of the 5.5 ms a request
  * takes against the local control plane). Clusters reached through a proxy keep
- * client-node's own per-request agent.
+ * client-node's own per-request agent. Requests go through {@link clusterHttpLibrary}
+ * (429 waited out, safe requests sent again, errors that name `clusterName`).
  */
 export function keepAliveConfiguration(
   owner: object,
   kubeConfig: KubeConfig,
+  clusterName: string,
 ): Configuration {
   const current = kubeConfig.getCurrentCluster();
   if (!current) throw new Error('The kubeconfig names no current cluster');
@@ -87,5 +90,6 @@ export function keepAliveConfiguration(
   return createConfiguration({
     baseServer: new ServerConfiguration(current.server, {}),
     authMethods: { default: authentication },
+    httpApi: clusterHttpLibrary(clusterName),
   });
 }

@@ -1,3 +1,4 @@
+import { getWithRetries } from './clusterHttpLibrary';
 import type { KaasCluster } from './KaasCluster';
 import { statusCode } from './statusCode';
 
@@ -27,10 +28,12 @@ export async function readRawObject(
     resource.namespaced && namespace ? `/namespaces/${namespace}` : ''
   }/${resource.name}/${name}`;
   try {
-    return await cluster.getJson<Record<string, any>>(
-      path,
-      {},
-      { timeoutMs: READ_TIMEOUT_MS },
+    return await getWithRetries(cluster.name, path, () =>
+      cluster.getJson<Record<string, any>>(
+        path,
+        {},
+        { timeoutMs: READ_TIMEOUT_MS },
+      ),
     );
   } catch (error) {
     if (statusCode(error) === 404) return undefined;

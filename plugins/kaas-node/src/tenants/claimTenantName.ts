@@ -100,16 +100,25 @@ export async function claimTenantHome(
     },
   };
   const core = cluster.api(CoreV1Api);
-  try {
-    await core.createNamespace({
-      body,
-      fieldManager: fieldManager,
-    });
-    return true;
-  } catch (error) {
-    if (statusCode(error) !== 409) throw error;
+  let current: V1Namespace | undefined;
+  // A namespace that exists when created but is gone when read was being deleted (a
+  // failed create released it): create it again, once.
+  for (let attempt = 0; !current; attempt++) {
+    try {
+      await core.createNamespace({
+        body,
+        fieldManager: fieldManager,
+      });
+      return true;
+    } catch (error) {
+      if (statusCode(error) !== 409) throw error;
+    }
+    try {
+      current = await core.readNamespace({ name: home.metadata.name });
+    } catch (error) {
+      if (statusCode(error) !== 404 || attempt > 0) throw error;
+    }
   }
-  const current = await core.readNamespace({ name: home.metadata.name });
   const problem = foreignOwnership(
     { ...current, apiVersion: 'v1', kind: 'Namespace' },
     { marks: marks, tenant: plan.tenant, owner: plan.owner },
