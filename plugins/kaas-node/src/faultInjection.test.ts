@@ -419,7 +419,8 @@ describe('write operations against the local control plane through a fault-injec
       problems.push(...found);
       expect(found).toEqual([]);
     },
-    600_000,
+    // About 6 min for the vcluster create on a loaded 2-core machine; room for slower ones.
+    900_000,
   );
 
   afterAll(() => {
