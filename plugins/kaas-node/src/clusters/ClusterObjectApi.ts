@@ -39,6 +39,32 @@ function asModel<T extends KubernetesObject>(manifest: T): T {
  * @public
  */
 export class ClusterObjectApi extends KubernetesObjectApi {
+  /** Discovery lookups under way, by `apiVersion/kind`. */
+  private readonly lookups = new Map<
+    string,
+    Promise<V1APIResource | undefined>
+  >();
+
+  /**
+   * The base class caches what discovery found, but objects of one kind written side by
+   * side (a tenant's NetworkPolicies) would each ask the API server before the first
+   * answer is cached: one lookup a kind at a time, the others wait for it.
+   */
+  protected override resource(
+    apiVersion: string,
+    kind: string,
+    options?: Configuration,
+  ): Promise<V1APIResource | undefined> {
+    const key = `${apiVersion}/${kind}`;
+    const pending = this.lookups.get(key);
+    if (pending) return pending;
+    const lookup = super
+      .resource(apiVersion, kind, options)
+      .finally(() => this.lookups.delete(key));
+    this.lookups.set(key, lookup);
+    return lookup;
+  }
+
   override patch<T extends KubernetesObject>(
     spec: T,
     pretty?: string,
