@@ -241,6 +241,27 @@ describe('kaas actions in the Actions Registry, against the local control plane'
     expect(
       (await call('delete-tenant', { tenant, confirm: tenant })).status,
     ).toBe(403);
+    // The day-2 writes and the admin read refuse a service as well.
+    for (const [action, input] of [
+      ['repair-tenant', { name: tenant }],
+      [
+        'update-tenant',
+        {
+          name: tenant,
+          owner: 'group:default/team-a',
+          isolation: 'namespace',
+          profile: 'small',
+        },
+      ],
+      ['operate-instance', { tenant, name: 'none', operation: 'snapshot' }],
+      ['get-operator-health', {}],
+    ] as const) {
+      const refused = await call(action, input);
+      expect({ action, status: refused.status }).toEqual({
+        action,
+        status: action === 'operate-instance' ? 404 : 403,
+      });
+    }
     expect((await call('list-tenants', { mine: true })).status).toBe(400);
     const status = await call('get-tenant-status', { tenant });
     expect(status.body.output.status.eventsHidden).toBe(true);
