@@ -16,6 +16,8 @@ func usage() {
 	fmt.Fprint(os.Stderr, `Usage:
   local-cluster up   --data-dir DIR [flags]   run etcd, kube-apiserver, kube-controller-manager in the foreground
   local-cluster stop --data-dir DIR           stop a cluster started with 'up' on DIR (SIGTERM, waits)
+  local-cluster restart-apiserver --data-dir DIR
+                                              restart only its kube-apiserver (SIGUSR1), wait until it is ready again
 
 Run 'local-cluster up -h' for the flags.
 `)
@@ -31,6 +33,8 @@ func main() {
 		os.Exit(runUp(os.Args[2:]))
 	case "stop":
 		os.Exit(runStop(os.Args[2:]))
+	case "restart-apiserver":
+		os.Exit(runRestartAPIServer(os.Args[2:]))
 	case "-h", "--help", "help":
 		usage()
 	default:

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -19,6 +20,8 @@ type child struct {
 	logPath string
 	exited  chan struct{} // closed when the process has exited
 	err     error         // Wait's result, valid after exited is closed
+	// replaced: stopped on purpose to start a new one (restart-apiserver), not a failure.
+	replaced atomic.Bool
 }
 
 // spawner starts children from one OS thread that stays locked for the life

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -56,6 +57,8 @@ type state struct {
 	LogDir            string         `json:"logDir"`
 	StartedAt         time.Time      `json:"startedAt"`
 	ReadySeconds      float64        `json:"readySeconds,omitempty"`
+	// Restarts of kube-apiserver alone (SIGUSR1, `restart-apiserver`), counted once ready.
+	APIServerRestarts int `json:"apiserverRestarts"`
 
 	// Read-only credential of Backstage's core Kubernetes plugin (kubernetes-plugin-reader.yaml).
 	KubernetesReaderKubeconfig string `json:"kubernetesReaderKubeconfig"`
@@ -110,7 +113,8 @@ type upRun struct {
 	pki       pki
 	logDir    string
 	spawn     *spawner
-	children  []*child // in start order; stopped in reverse
+	mu        sync.Mutex // children and st once ready (restart-apiserver changes them)
+	children  []*child   // in start order; stopped in reverse
 }
 
 // up runs the control plane in phases until a signal or a failing component ends it:
@@ -131,6 +135,7 @@ func up(o upOptions) error {
 	r.ctx, r.cancel = context.WithCancelCause(context.Background())
 	defer r.cancel(nil)
 	defer r.cancelOnSignal()()
+	restartSigs := notifyRestart()
 
 	if err := r.choosePorts(); err != nil {
 		return err
@@ -167,6 +172,7 @@ func up(o upOptions) error {
 	if err := r.markReady(adminCfg); err != nil {
 		return err
 	}
+	defer r.restartAPIServerOnSignal(restartSigs, etcdURL, adminCfg)()
 
 	<-r.ctx.Done()
 	return runError(r.ctx, nil)
@@ -286,10 +292,17 @@ func (r *upRun) watch(c *child) {
 	r.children = append(r.children, c)
 	r.st.Pids[pidKey(c.name)] = c.pid()
 	_ = writeState(r.statePath, r.st)
+	r.watchExit(c)
+}
+
+// watchExit ends the run when c exits, unless it was stopped to be replaced.
+func (r *upRun) watchExit(c *child) {
 	go func() {
 		select {
 		case <-c.exited:
-			r.cancel(&childExited{c})
+			if !c.replaced.Load() {
+				r.cancel(&childExited{c})
+			}
 		case <-r.ctx.Done():
 		}
 	}()
@@ -297,6 +310,8 @@ func (r *upRun) watch(c *child) {
 
 // stopChildren stops the components in reverse start order and removes state.json.
 func (r *upRun) stopChildren() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for i := len(r.children) - 1; i >= 0; i-- {
 		c := r.children[i]
 		c.stop(r.o.stopGrace)

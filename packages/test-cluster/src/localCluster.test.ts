@@ -101,4 +101,69 @@ describe('local control plane (real etcd + kube-apiserver + kube-controller-mana
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('restarts kube-apiserver alone: etcd keeps the data, the URL stays, the controller manager goes on', async () => {
+    const dataDir = fs.mkdtempSync(
+      path.join(os.tmpdir(), 'kaas-apiserver-restart-test-'),
+    );
+    const cluster = await startLocalCluster({ dataDir });
+    try {
+      const kc = new KubeConfig();
+      kc.loadFromFile(cluster.adminKubeconfig);
+      const client = kc.makeApiClient(CoreV1Api);
+      const state = () =>
+        JSON.parse(fs.readFileSync(path.join(dataDir, 'state.json'), 'utf8'));
+      const before = state();
+      await client.createNamespace({
+        body: { metadata: { name: 'before-restart' } },
+      });
+
+      const restarted = cluster.restartApiServer();
+      // The old API server stops taking connections while it finishes its requests.
+      await waitFor(
+        async () =>
+          client.listNamespace().then(
+            () => undefined,
+            () => true,
+          ),
+        { timeoutMs: 30_000, describe: () => 'the API server down' },
+      );
+      await restarted;
+
+      const after = state();
+      expect(after).toMatchObject({ ready: true, apiserverRestarts: 1 });
+      expect(after.server).toBe(before.server);
+      expect(after.pids.kubeApiserver).not.toBe(before.pids.kubeApiserver);
+      expect(after.pids.supervisor).toBe(before.pids.supervisor);
+      expect(after.pids.kubeControllerManager).toBe(
+        before.pids.kubeControllerManager,
+      );
+      expect(
+        (await client.readNamespace({ name: 'before-restart' })).metadata?.name,
+      ).toBe('before-restart');
+      // The controller manager still works: a new namespace gets its root CA ConfigMap.
+      await client.createNamespace({
+        body: { metadata: { name: 'after-restart' } },
+      });
+      await waitFor(
+        async () =>
+          client
+            .readNamespacedConfigMap({
+              namespace: 'after-restart',
+              name: 'kube-root-ca.crt',
+            })
+            .then(
+              () => true,
+              () => undefined,
+            ),
+        {
+          timeoutMs: 60_000,
+          describe: () => 'kube-root-ca.crt in the new namespace',
+        },
+      );
+    } finally {
+      await cluster.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

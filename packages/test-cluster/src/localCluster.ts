@@ -23,6 +23,12 @@ export interface LocalCluster {
   kubernetesReaderKubeconfig: string;
   caFile: string;
   pid: number;
+  /**
+   * Restarts kube-apiserver alone (etcd and the controller manager keep running, the URL
+   * stays): SIGTERM, at most the supervisor's stop timeout (20 s) for it to finish its
+   * open requests, then a new one. Resolves once the new one is ready.
+   */
+  restartApiServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -146,6 +152,19 @@ export async function startLocalCluster(options: {
     kubernetesReaderKubeconfig: state.kubernetesReaderKubeconfig,
     caFile: state.caFile,
     pid: child.pid!,
+    async restartApiServer() {
+      await execFileAsync(
+        path.join(LOCAL_CLUSTER_BIN_DIR, 'local-cluster'),
+        ['restart-apiserver', `--data-dir=${dataDir}`],
+        { timeout: timeoutMs + 60_000 },
+      ).catch(error => {
+        throw new Error(
+          `restart of kube-apiserver failed: ${error.stderr ?? error}\n${tail(
+            supervisorLog,
+          )}`,
+        );
+      });
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
