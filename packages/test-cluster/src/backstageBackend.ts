@@ -5,6 +5,8 @@ import { REPO_ROOT } from './repoPaths';
 /** A real Backstage backend process (packages/backend), as `yarn start` runs it. */
 export interface BackstageBackend {
   baseUrl: string;
+  /** The backend's node process id (for reading its memory from /proc). */
+  pid: number;
   /** Everything the process printed so far. */
   output(): string;
   /** Resolves with the exit code once the process has ended. */
@@ -59,6 +61,7 @@ export async function startBackstageBackend(options: {
   const baseUrl = `http://127.0.0.1:${options.port}`;
   const backend: BackstageBackend = {
     baseUrl,
+    pid: child.pid!,
     output: () => output,
     exited,
     async stop() {

@@ -48,6 +48,8 @@ export async function startPlatformBackend(options: {
   };
   dir: string;
   config?: Record<string, unknown>;
+  /** Extra environment of the backend process. */
+  env?: Record<string, string>;
 }): Promise<BackstageBackend> {
   const { cluster, dir } = options;
   const port = await freePort();
@@ -78,6 +80,7 @@ export async function startPlatformBackend(options: {
       KAAS_LOCAL_KUBERNETES_READER_TOKEN: fs
         .readFileSync(cluster.kubernetesReaderTokenFile, 'utf8')
         .trim(),
+      ...options.env,
     },
   });
 }
