@@ -505,7 +505,12 @@ describe('the platform across control plane restarts (the real backend process, 
             ),
           ),
         ].join(' | ')}`,
-        `${polls.length} polls, max ${Math.max(...polls.map(p => p.ms))} ms`,
+        `${polls.length} polls, max ${Math.max(
+          ...polls.map(p => p.ms),
+        )} ms; a failed creation took at most ${Math.max(
+          0,
+          ...failed.map(c => c.endedAt - c.startedAt),
+        )} ms`,
         `failed polls: ${[
           ...new Set(
             polls
@@ -528,9 +533,12 @@ describe('the platform across control plane restarts (the real backend process, 
       expect(poll.status).toBeGreaterThanOrEqual(500);
       expect(poll.message).toMatch(/'local'/);
     }
-    // Failed creations named the cluster too.
+    // Failed creations named the cluster too, and did not hang first.
     for (const creation of failed) {
       expect(creation.error).toMatch(/[Cc]luster 'local'/);
+      expect(creation.endedAt - creation.startedAt).toBeLessThan(
+        POLL_TIMEOUT_MS,
+      );
     }
     // Every tenant whole: each object in its namespace marked for it and its owner.
     expect(await unmarkedObjects()).toEqual([]);
