@@ -15,6 +15,8 @@ export interface TenantSummary {
   profile: string;
   /** ISO timestamp of the home namespace's creation. */
   createdAt: string;
+  /** What the tenant is for, as its request said (`kaas.internal/description`). */
+  description?: string;
 }
 
 /** A Kubernetes-style condition as an operator reports it (`status` is `True`, `False` or `Unknown`). @public */
@@ -58,7 +60,6 @@ export interface TenantEvent {
 export interface TenantStatus extends TenantSummary {
   /** `resource:default/<tenant>` */
   entityRef: string;
-  description?: string;
   phase: 'Ready' | 'Provisioning' | 'Terminating';
   ready: boolean;
   /** The readiness checks, as `TenantService.readiness` reports them. */

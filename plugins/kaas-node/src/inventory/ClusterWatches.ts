@@ -62,6 +62,15 @@ interface OptionalKind {
   misses: number;
 }
 
+/**
+ * A change of one cluster's watches. `summaries` says when it may change what a tenant
+ * or instance summary holds (a home namespace, an instance's main object), which is all
+ * catalog entities are made of; every other kind changes statuses only.
+ */
+export type ClusterWatchesChange =
+  | (KindWatchChange & { type: 'change'; summaries?: 'tenant' | 'instance' })
+  | { type: 'resync' };
+
 /** Options of {@link ClusterWatches}. */
 export interface ClusterWatchesOptions {
   cluster: KaasCluster;
@@ -81,7 +90,7 @@ export interface ClusterWatchesOptions {
   fieldManager: string;
   counter: RequestCounter;
   logger: LoggerService;
-  onChange(change: KindWatchChange): void;
+  onChange(change: ClusterWatchesChange): void;
   /** How often kinds that are not installed are looked for again. Default 60 s. */
   rediscoverMs?: number;
 }
@@ -128,6 +137,7 @@ export class ClusterWatches {
         resource: { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces' },
         labelSelector: `${managed},${marks.isolation}`,
         project: ns => projectNamespace(ns, cluster.name, marks, live(ns)),
+        summaries: 'tenant',
       });
       this.quotas = this.watch({
         resource: {
@@ -378,6 +388,18 @@ export class ClusterWatches {
     return found;
   }
 
+  /** The main objects of the instances in `namespace`. */
+  instancesIn(namespace: string): InstanceProjection[] {
+    const found: InstanceProjection[] = [];
+    for (const key of mainKinds(this.options.capabilities).keys()) {
+      const watch = this.optional.get(key)?.watch;
+      if (watch) {
+        found.push(...(watch.inNamespace(namespace) as InstanceProjection[]));
+      }
+    }
+    return found;
+  }
+
   /** Every watch of this cluster that is running, e.g. to drop their connections in tests. */
   watches(): Array<KindWatch<unknown>> {
     return [
@@ -392,15 +414,17 @@ export class ClusterWatches {
     metadataOnly?: boolean;
     project(object: any): P | undefined;
     perNamespace?: { limit: number; rank(p: P): number };
+    summaries?: 'tenant' | 'instance';
   }): KindWatch<P> {
-    const { cluster, counter, logger, onChange } = this.options;
+    const { cluster, counter, logger } = this.options;
+    const { summaries, ...watched } = spec;
     const watch = new KindWatch<P>({
-      ...spec,
+      ...watched,
       description: `${spec.resource.kind}s on cluster '${cluster.name}'`,
       cluster,
       counter,
       logger,
-      onChange,
+      onChange: this.changeReporter(summaries),
     });
     this.core.push(watch as KindWatch<unknown>);
     return watch;
@@ -507,8 +531,20 @@ export class ClusterWatches {
     );
   }
 
+  /** Tells the inventory of a watch's changes, with what they can change. */
+  private changeReporter(
+    summaries?: 'tenant' | 'instance',
+  ): (change: KindWatchChange) => void {
+    return change =>
+      this.options.onChange(
+        change.type === 'change' && summaries
+          ? { ...change, summaries }
+          : change,
+      );
+  }
+
   private startOptional(kind: OptionalKind, plural: string) {
-    const { cluster, counter, logger, onChange } = this.options;
+    const { cluster, counter, logger } = this.options;
     kind.watch = new KindWatch<unknown>({
       description: `${kind.kind}s (${kind.apiVersion}) on cluster '${cluster.name}'`,
       cluster,
@@ -517,7 +553,7 @@ export class ClusterWatches {
       project: kind.project,
       counter,
       logger,
-      onChange,
+      onChange: this.changeReporter(kind.instances ? 'instance' : undefined),
     });
     kind.watch.start();
   }

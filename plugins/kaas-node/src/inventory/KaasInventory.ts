@@ -19,10 +19,9 @@ import { policyKinds } from '../tenants/policyKinds';
 import { CLUSTER_API_VERSION } from '../tenants/renderClusterApi';
 import type { TenantPolicy } from '../tenants/tenantPolicy';
 import type { TenantSummary } from '../tenants/tenantSummary';
-import { ClusterWatches } from './ClusterWatches';
+import { ClusterWatches, type ClusterWatchesChange } from './ClusterWatches';
 import { instanceStatusOf } from './instanceStatusOf';
 import { RequestCounter, type InventoryRequestCounts } from './requestCounter';
-import type { KindWatchChange } from './KindWatch';
 import type { NamespaceProjection } from './objectProjections';
 import { DRIFT_GRACE_MS, tenantDriftOf } from './tenantDriftOf';
 import { tenantStatusOf } from './tenantStatusOf';
@@ -31,6 +30,20 @@ import { tenantStatusOf } from './tenantStatusOf';
 export interface KaasInventoryEvent {
   /** `change`: an object changed; `resync`: a watch listed everything afresh. */
   type: 'change' | 'resync';
+  /** Of a change: the cluster and namespace of the object (a namespace's own name for a namespace). */
+  cluster?: string;
+  namespace?: string;
+  /**
+   * Of a change: the summary it may have changed, a tenant's (its home namespace) or an
+   * instance's (its main object). Absent for every other kind (pods, events, quotas,
+   * policy objects), which change statuses only.
+   */
+  summaries?: 'tenant' | 'instance';
+  /**
+   * Of a change of a summary: the tenants whose summary or instances it concerns, as far
+   * as they are still seen (a deleted object's tenant is no longer known here).
+   */
+  tenants?: string[];
 }
 
 /**
@@ -104,6 +117,8 @@ export class DefaultKaasInventory implements KaasInventory {
   /** Each tenant's Drifted condition by `cluster/namespace`, until a change in its namespace. */
   private readonly drifts = new Map<string, TenantDrift>();
   private capabilityById: Map<string, LoadedCapability>;
+  /** `tenants()`, sorted, until a home namespace changes. */
+  private tenantList?: TenantSummary[];
   private watches?: ClusterWatches[];
   private started?: Promise<void>;
   private startedAt = Date.now();
@@ -131,15 +146,20 @@ export class DefaultKaasInventory implements KaasInventory {
   }
 
   tenants(): TenantSummary[] {
-    const seen = new Map<string, TenantSummary>();
-    for (const watches of this.clusterWatches()) {
-      for (const home of watches.namespaces?.all() ?? []) {
-        if (!seen.has(home.summary.name)) {
-          seen.set(home.summary.name, { ...home.summary });
+    if (!this.tenantList) {
+      const seen = new Map<string, TenantSummary>();
+      for (const watches of this.clusterWatches()) {
+        for (const home of watches.namespaces?.all() ?? []) {
+          if (!seen.has(home.summary.name)) {
+            seen.set(home.summary.name, Object.freeze({ ...home.summary }));
+          }
         }
       }
+      this.tenantList = [...seen.values()].sort((a, b) =>
+        a.name.localeCompare(b.name),
+      );
     }
-    return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.tenantList];
   }
 
   tenant(name: string): TenantSummary | undefined {
@@ -169,6 +189,7 @@ export class DefaultKaasInventory implements KaasInventory {
   }
 
   instances(tenant?: string): InstanceStatus[] {
+    if (tenant !== undefined) return this.instancesOf(tenant);
     const tenants = new Map<string, TenantSummary | undefined>();
     const tenantNamed = (name: string) => {
       if (!tenants.has(name)) tenants.set(name, this.tenant(name));
@@ -196,6 +217,37 @@ export class DefaultKaasInventory implements KaasInventory {
       (a, b) =>
         a.tenant.localeCompare(b.tenant) || a.name.localeCompare(b.name),
     );
+  }
+
+  /**
+   * The instances of one tenant: only where its instances go counts (see `placedRight`),
+   * so only that namespace is looked at.
+   */
+  private instancesOf(name: string): InstanceStatus[] {
+    const tenant = this.tenant(name);
+    if (!tenant) return [];
+    let placement: { cluster: string; namespace: string };
+    try {
+      placement = instancePlacement(
+        tenant,
+        this.options.clusters,
+        this.options.policy.settings,
+      );
+    } catch {
+      return [];
+    }
+    const watches = this.clusterWatches().find(
+      w => w.name === placement.cluster,
+    );
+    const unique = new Map<string, InstanceStatus>();
+    for (const instance of watches?.instancesIn(placement.namespace) ?? []) {
+      const { summary } = instance;
+      if (summary.tenant !== name || unique.has(summary.name)) continue;
+      const loaded = this.capabilityById.get(summary.capability);
+      if (!loaded) continue;
+      unique.set(summary.name, instanceStatusOf({ instance, loaded, tenant }));
+    }
+    return [...unique.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   instance(tenant: string, name: string): InstanceStatus | undefined {
@@ -341,9 +393,12 @@ export class DefaultKaasInventory implements KaasInventory {
     return drift;
   }
 
-  private changed(cluster: string, change: KindWatchChange) {
+  private changed(cluster: string, change: ClusterWatchesChange) {
     // Change times are kept for tenant home namespaces only, and forgotten with them:
     // every namespace's pods and events pass through here.
+    if (change.type === 'resync' || change.summaries === 'tenant') {
+      this.tenantList = undefined;
+    }
     if (change.type === 'change') {
       const key = `${cluster}/${change.namespace}`;
       this.drifts.delete(key);
@@ -361,15 +416,51 @@ export class DefaultKaasInventory implements KaasInventory {
         }
       }
     }
+    const event: KaasInventoryEvent =
+      change.type === 'change'
+        ? {
+            type: 'change',
+            cluster,
+            namespace: change.namespace,
+            ...(change.summaries
+              ? {
+                  summaries: change.summaries,
+                  tenants: this.tenantsChangedBy(cluster, change),
+                }
+              : {}),
+          }
+        : { type: 'resync' };
     for (const listener of this.listeners) {
       try {
-        listener({ type: change.type });
+        listener(event);
       } catch (error) {
         this.options.logger.warn(
           `kaas inventory listener failed: ${(error as Error).message}`,
         );
       }
     }
+  }
+
+  /** The tenants a change may have changed the summary or instances of, as seen now. */
+  private tenantsChangedBy(
+    cluster: string,
+    change: ClusterWatchesChange & { type: 'change' },
+  ): string[] {
+    const watches = this.watches?.find(w => w.name === cluster);
+    if (change.summaries === 'tenant') {
+      const home = watches?.namespaces?.get('', change.namespace);
+      return home ? [home.summary.name] : [];
+    }
+    if (change.summaries === 'instance') {
+      return [
+        ...new Set(
+          (watches?.instancesIn(change.namespace) ?? []).map(
+            i => i.summary.tenant,
+          ),
+        ),
+      ];
+    }
+    return [];
   }
 
   private isHome(cluster: string, namespace: string): boolean {

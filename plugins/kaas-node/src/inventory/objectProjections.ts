@@ -28,7 +28,6 @@ export interface NamespaceProjection {
   summary: TenantSummary;
   phase?: string;
   terminating: boolean;
-  description?: string;
   /** Labels and annotations as served, to tell drift. */
   live: LivePolicyObject;
 }
@@ -162,14 +161,12 @@ export function projectNamespace(
 ): NamespaceProjection | undefined {
   const summary = tenantSummaryOf(ns, cluster, marks);
   if (!summary) return undefined;
-  const description = ns.metadata?.annotations?.[marks.description];
   return {
     summary,
     // Only the metadata counts for a namespace (its spec holds finalizers alone).
     live: { ...live, body: { metadata: live.body.metadata } },
     phase: ns.status?.phase,
     terminating: !!ns.metadata?.deletionTimestamp,
-    ...(description ? { description } : {}),
   };
 }
 

@@ -76,7 +76,6 @@ export function tenantStatusOf(options: {
   return {
     ...summary,
     entityRef: tenantEntityRef(summary.name),
-    ...(home.description ? { description: home.description } : {}),
     phase,
     ready: readiness.ready,
     conditions: readiness.conditions,

@@ -24,6 +24,7 @@ export function tenantSummaryOf(
   } catch {
     // A hand-edited spec annotation; the rest of the summary still holds.
   }
+  const description = ns.metadata?.annotations?.[marks.description];
   return {
     name,
     namespace: ns.metadata!.name!,
@@ -34,5 +35,6 @@ export function tenantSummaryOf(
     createdAt: ns.metadata?.creationTimestamp
       ? new Date(ns.metadata.creationTimestamp).toISOString()
       : '',
+    ...(description ? { description } : {}),
   };
 }
