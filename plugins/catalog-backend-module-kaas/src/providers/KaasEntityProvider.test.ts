@@ -239,6 +239,98 @@ describe('KaasEntityProvider against the local control plane (real list+watch, a
     );
   }, 120_000);
 
+  it('rebuilds only the entities of the tenant a change concerns, and nothing for changes no entity is made of (events)', async () => {
+    const name = uniqueName('cat-inc');
+    await tenants.create(request(name));
+    await instances.create(
+      instances.validate({
+        tenant: name,
+        capability: 'postgresql',
+        name: 'db',
+        plan: 'small',
+      }),
+    );
+    await waitForEntity(`resource:default/${name}.db`);
+    await provider.settled();
+    const everyTenant = jest.spyOn(inventory, 'tenants');
+    const everyInstance = jest.spyOn(inventory, 'instances');
+    const oneTenant = jest.spyOn(inventory, 'tenant');
+    try {
+      // The writes of the create itself (the policy record on the namespace) may still
+      // be coming in: wait for a quiet second before counting.
+      for (let calls = -1; calls !== oneTenant.mock.calls.length; ) {
+        calls = oneTenant.mock.calls.length;
+        await new Promise(resolve => setTimeout(resolve, 1000));
+        await provider.settled();
+      }
+      everyTenant.mockClear();
+      everyInstance.mockClear();
+      oneTenant.mockClear();
+
+      // An event in the tenant's namespace: its status changes, no entity does.
+      const eventFile = path.join(os.tmpdir(), `${name}-event.json`);
+      fs.writeFileSync(
+        eventFile,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { name: `${name}-noise`, namespace: `t-${name}` },
+          involvedObject: { kind: 'ConfigMap', namespace: `t-${name}`, name },
+          reason: 'Test',
+          message: 'no entity is made of this',
+          type: 'Normal',
+        }),
+      );
+      await adminKubectl(sharedCluster(), 'create', '-f', eventFile);
+      fs.rmSync(eventFile);
+      await until(
+        () =>
+          inventory
+            .tenantStatus(name)
+            ?.events.some(e => e.message === 'no entity is made of this'),
+        () => 'the event is not in the tenant status',
+      );
+      await provider.settled();
+      expect(oneTenant.mock.calls.filter(([n]) => n === name)).toEqual([]);
+
+      // Its description changes: its entities alone are rebuilt, as a delta.
+      const mutations = connection.mutations.length;
+      await adminKubectl(
+        sharedCluster(),
+        'annotate',
+        '--overwrite',
+        'namespace',
+        `t-${name}`,
+        'kaas.internal/description=Rebuilt alone',
+      );
+      await until(
+        () =>
+          entity(`resource:default/${name}`)?.metadata.description ===
+          'Rebuilt alone',
+        () => 'the new description is not in the catalog',
+      );
+      expect(oneTenant.mock.calls.filter(([n]) => n === name)).not.toEqual([]);
+      expect(everyInstance.mock.calls).toContainEqual([name]);
+      expect(
+        connection.mutations.slice(mutations).map(m => m.type),
+      ).not.toContain('full');
+      // Neither the whole list of tenants nor of instances was walked: only a re-list
+      // (of some watch on the shared cluster) may have done so meanwhile.
+      if (!connection.mutations.slice(mutations).some(m => m.type === 'full')) {
+        expect(everyTenant).not.toHaveBeenCalled();
+        expect(
+          everyInstance.mock.calls.filter(([tenant]) => tenant === undefined),
+        ).toEqual([]);
+      }
+    } finally {
+      everyTenant.mockRestore();
+      everyInstance.mockRestore();
+      oneTenant.mockRestore();
+    }
+    await instances.delete(name, 'db');
+    await tenants.delete(name);
+  }, 120_000);
+
   it('sends a full mutation again after a watch lists afresh, with the same entities', async () => {
     const name = uniqueName('cat-re');
     await tenants.create(request(name));

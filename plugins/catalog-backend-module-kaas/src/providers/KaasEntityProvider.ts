@@ -4,8 +4,16 @@ import type {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { tenantEntityRef } from '@internal/plugin-kaas-common';
-import type { KaasInventory } from '@internal/plugin-kaas-node';
+import {
+  tenantEntityRef,
+  type InstanceSummary,
+  type TenantSummary,
+} from '@internal/plugin-kaas-common';
+import type {
+  KaasInventory,
+  KaasInventoryEvent,
+} from '@internal/plugin-kaas-node';
+import { EmittedEntities } from './EmittedEntities';
 import { heldBackEntities, type EmittedEntity } from './heldBackEntities';
 import {
   instanceEntity,
@@ -31,6 +39,11 @@ export interface KaasEntityProviderOptions {
  * every cluster has listed and again after every re-list (watch expired, API server
  * restarted), which also removes what was deleted meanwhile.
  *
+ * A delta rebuilds only the entities of the tenants a change may concern (the inventory
+ * names them; the provider adds those it sent from the same namespace, for deletions):
+ * with 10,000 tenants a change costs one tenant's entities, and pods, events and policy
+ * objects, which no entity is made of, cost nothing.
+ *
  * One cluster that cannot be reached stops nothing: the others' changes keep flowing as
  * deltas, and only its own deletions wait. Until it has listed everything again, its
  * entities are carried over from what was sent last (deltas never remove them, full
@@ -44,8 +57,12 @@ export class KaasEntityProvider implements EntityProvider {
   private unsubscribe?: () => void;
   private timer?: NodeJS.Timeout;
   private fullPending = false;
+  /** Every entity is rebuilt at the next flush (a re-list, or before the first full mutation). */
+  private allDirty = true;
+  /** Tenants (by name) whose entities the next flush rebuilds. */
+  private dirty = new Set<string>();
   private ready = false;
-  private emitted = new Map<string, EmittedEntity>();
+  private emitted = new EmittedEntities();
   private queue: Promise<void> = Promise.resolve();
   /** Objects left out, by key: each is logged once while it stays left out. */
   private skipped = new Set<string>();
@@ -60,11 +77,12 @@ export class KaasEntityProvider implements EntityProvider {
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
     this.unsubscribe = this.options.inventory.subscribe(event =>
-      this.schedule(event.type === 'resync'),
+      this.changed(event),
     );
     // The catalog starts without waiting for the clusters.
     this.options.inventory.ready().then(() => {
       this.ready = true;
+      this.allDirty = true;
       this.schedule(true);
     });
   }
@@ -82,6 +100,28 @@ export class KaasEntityProvider implements EntityProvider {
       await new Promise(resolve => setTimeout(resolve, 10));
     }
     await this.queue;
+  }
+
+  private changed(event: KaasInventoryEvent) {
+    if (event.type === 'resync') {
+      this.allDirty = true;
+      this.schedule(true);
+      return;
+    }
+    // Pods, events, quotas and policy objects change statuses, not entities.
+    if (!event.summaries) return;
+    const concerned = new Set(event.tenants ?? []);
+    if (event.cluster !== undefined && event.namespace !== undefined) {
+      for (const tenant of this.emitted.tenantsIn(
+        event.cluster,
+        event.namespace,
+      )) {
+        concerned.add(tenant);
+      }
+    }
+    if (!concerned.size) return;
+    for (const tenant of concerned) this.dirty.add(tenant);
+    this.schedule(false);
   }
 
   private schedule(full: boolean) {
@@ -104,40 +144,51 @@ export class KaasEntityProvider implements EntityProvider {
     const { connection } = this;
     if (!connection || !this.ready || this.stopped) return;
     const { inventory } = this.options;
-    const seen = this.entities();
     const outOfSync = inventory.clustersOutOfSync();
+    const inSync = (cluster: string) => !outOfSync.includes(cluster);
+    const all = this.allDirty;
+    const tenants = [...this.dirty];
+    this.allDirty = false;
+    this.dirty = new Set();
+
+    const previous = all ? this.emitted.all() : this.emitted.ofTenants(tenants);
+    const seen = all ? this.entities() : this.entitiesOf(tenants);
     const entities = new Map([
       ...seen,
-      ...heldBackEntities(
-        this.emitted,
-        seen,
-        cluster => !outOfSync.includes(cluster),
-      ),
+      ...heldBackEntities(previous, seen, inSync),
     ]);
-    // A full mutation deletes whatever it does not name: only once every cluster has
-    // listed (until then the catalog may hold entities this process never saw). The
-    // resync of the last list brings us back here.
-    if (this.fullPending && inventory.synced()) {
-      this.fullPending = false;
-      await connection.applyMutation({
-        type: 'full',
-        entities: [...entities.values()].map(e => e.deferred),
-      });
-      this.emitted = entities;
-      return;
+    try {
+      // A full mutation deletes whatever it does not name: only once every cluster has
+      // listed (until then the catalog may hold entities this process never saw). The
+      // resync of the last list brings us back here.
+      if (all && this.fullPending && inventory.synced()) {
+        this.fullPending = false;
+        await connection.applyMutation({
+          type: 'full',
+          entities: [...entities.values()].map(e => e.deferred),
+        });
+        this.emitted = new EmittedEntities(entities);
+        return;
+      }
+      const added = [...entities]
+        .filter(([ref, e]) => this.emitted.get(ref)?.json !== e.json)
+        .map(([, e]) => e.deferred);
+      const removed = [...previous]
+        .filter(([ref]) => !entities.has(ref))
+        .map(([ref, e]) => ({
+          entityRef: ref,
+          locationKey: e.deferred.locationKey,
+        }));
+      if (!added.length && !removed.length) return;
+      await connection.applyMutation({ type: 'delta', added, removed });
+      if (all) this.emitted = new EmittedEntities(entities);
+      else this.emitted.replace(previous.keys(), entities);
+    } catch (error) {
+      // Nothing was sent: the same entities are rebuilt next time.
+      if (all) this.allDirty = true;
+      for (const tenant of tenants) this.dirty.add(tenant);
+      throw error;
     }
-    const added = [...entities]
-      .filter(([ref, e]) => this.emitted.get(ref)?.json !== e.json)
-      .map(([, e]) => e.deferred);
-    const removed = [...this.emitted]
-      .filter(([ref]) => !entities.has(ref))
-      .map(([ref, e]) => ({
-        entityRef: ref,
-        locationKey: e.deferred.locationKey,
-      }));
-    if (!added.length && !removed.length) return;
-    await connection.applyMutation({ type: 'delta', added, removed });
-    this.emitted = entities;
   }
 
   /** Every tenant's and instance's entity, by entity ref. */
@@ -146,44 +197,94 @@ export class KaasEntityProvider implements EntityProvider {
     const entities = new Map<string, EmittedEntity>();
     const skipped = this.skipped;
     this.skipped = new Set();
-    const add = (entity: Entity, cluster: string, tenantRef?: string) => {
-      const ref = stringifyEntityRef(entity);
-      entities.set(ref, {
-        deferred: { entity, locationKey: kaasClusterLocation(cluster) },
-        json: JSON.stringify(entity),
-        cluster,
-        ...(tenantRef ? { tenantRef } : {}),
-      });
-    };
-    const skip = (key: string, message: string) => {
-      if (!skipped.has(key)) this.options.logger.warn(message);
-      this.skipped.add(key);
-    };
     for (const tenant of inventory.tenants()) {
-      if (!tenant.owner) {
-        skip(
-          `tenant ${tenant.name}`,
-          `Tenant '${tenant.name}' has no owner annotation on its namespace '${tenant.namespace}'; it is left out of the catalog`,
-        );
-        continue;
-      }
-      const description = inventory.tenantStatus(tenant.name)?.description;
-      add(
-        tenantEntity({ ...tenant, description }, this.options),
-        tenant.cluster,
-      );
+      this.addTenant(entities, tenant, skipped);
     }
     for (const instance of inventory.instances()) {
-      const entity = instanceEntity(instance, this.options);
-      if (!entity) {
-        skip(
-          `instance ${instance.tenant}/${instance.name}`,
-          `Instance '${instance.name}' of tenant '${instance.tenant}' is left out of the catalog: its entity name '${instance.tenant}.${instance.name}' is longer than 63 characters`,
-        );
-        continue;
-      }
-      add(entity, instance.cluster, tenantEntityRef(instance.tenant));
+      this.addInstance(entities, instance, skipped);
     }
     return entities;
   }
+
+  /** The entities of `tenants` (each tenant's and its instances'), by entity ref. */
+  private entitiesOf(tenants: string[]): Map<string, EmittedEntity> {
+    const { inventory } = this.options;
+    const entities = new Map<string, EmittedEntity>();
+    const skipped = this.skipped;
+    for (const name of tenants) {
+      for (const key of [...skipped]) {
+        if (key === `tenant ${name}` || key.startsWith(`instance ${name}/`)) {
+          this.skipped.delete(key);
+        }
+      }
+      const tenant = inventory.tenant(name);
+      if (!tenant) continue;
+      if (!this.addTenant(entities, tenant, skipped)) continue;
+      for (const instance of inventory.instances(name)) {
+        this.addInstance(entities, instance, skipped);
+      }
+    }
+    return entities;
+  }
+
+  /** Adds the tenant's entity; false when it is left out. */
+  private addTenant(
+    entities: Map<string, EmittedEntity>,
+    tenant: TenantSummary,
+    skipped: Set<string>,
+  ): boolean {
+    if (!tenant.owner) {
+      this.skip(
+        skipped,
+        `tenant ${tenant.name}`,
+        `Tenant '${tenant.name}' has no owner annotation on its namespace '${tenant.namespace}'; it is left out of the catalog`,
+      );
+      return false;
+    }
+    add(entities, tenantEntity(tenant, this.options), {
+      cluster: tenant.cluster,
+      namespace: tenant.namespace,
+      tenant: tenant.name,
+    });
+    return true;
+  }
+
+  private addInstance(
+    entities: Map<string, EmittedEntity>,
+    instance: InstanceSummary,
+    skipped: Set<string>,
+  ) {
+    const entity = instanceEntity(instance, this.options);
+    if (!entity) {
+      this.skip(
+        skipped,
+        `instance ${instance.tenant}/${instance.name}`,
+        `Instance '${instance.name}' of tenant '${instance.tenant}' is left out of the catalog: its entity name '${instance.tenant}.${instance.name}' is longer than 63 characters`,
+      );
+      return;
+    }
+    add(entities, entity, {
+      cluster: instance.cluster,
+      namespace: instance.namespace,
+      tenant: instance.tenant,
+      tenantRef: tenantEntityRef(instance.tenant),
+    });
+  }
+
+  private skip(skipped: Set<string>, key: string, message: string) {
+    if (!skipped.has(key)) this.options.logger.warn(message);
+    this.skipped.add(key);
+  }
+}
+
+function add(
+  entities: Map<string, EmittedEntity>,
+  entity: Entity,
+  from: Omit<EmittedEntity, 'deferred' | 'json'>,
+) {
+  entities.set(stringifyEntityRef(entity), {
+    deferred: { entity, locationKey: kaasClusterLocation(from.cluster) },
+    json: JSON.stringify(entity),
+    ...from,
+  });
 }

@@ -7,6 +7,10 @@ export interface EmittedEntity {
   json: string;
   /** The `kaas.clusters` entry its object lives on. */
   cluster: string;
+  /** The namespace of its object (a tenant's home namespace). */
+  namespace: string;
+  /** The tenant's name (of an instance: its tenant's). */
+  tenant: string;
   /** An instance's tenant entity ref. */
   tenantRef?: string;
 }
