@@ -8,7 +8,6 @@ import {
   kaasTenantListPermission,
   normalizeGroupRef,
   parseGroupRef,
-  sameEntityRef,
 } from '@internal/plugin-kaas-common';
 import type { KaasInventory } from '@internal/plugin-kaas-node';
 import Router from 'express-promise-router';
@@ -46,8 +45,8 @@ export function tenantsRoute(options: {
           }`,
         );
       }
-      const ref = normalizeGroupRef(owner as string);
-      items = items.filter(t => sameEntityRef(t.owner, ref));
+      const ref = lowerCased(normalizeGroupRef(owner as string));
+      items = items.filter(t => lowerCased(t.owner) === ref);
     }
 
     if (req.query.mine === 'true') {
@@ -57,11 +56,17 @@ export function tenantsRoute(options: {
       const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
         credentials,
       );
-      items = items.filter(t =>
-        ownershipEntityRefs.some(ref => sameEntityRef(ref, t.owner)),
-      );
+      // One set lookup per tenant: a user in 50 groups and 10,000 tenants are 10,000
+      // lookups, not 500,000 comparisons.
+      const mine = new Set(ownershipEntityRefs.map(lowerCased));
+      items = items.filter(t => mine.has(lowerCased(t.owner)));
     }
     res.json({ items });
   });
   return router;
+}
+
+/** Entity refs compare case-insensitively (as `sameEntityRef` compares them). */
+function lowerCased(ref: string): string {
+  return ref.toLocaleLowerCase('en-US');
 }
