@@ -8,6 +8,7 @@
 #   scripts/bench.sh revocation [N]  how long a revoked token kubeconfig keeps working
 #   scripts/bench.sh mcp [N]         MCP tool listing, and a tenant through MCP vs the scaffolder
 #   scripts/bench.sh drift [N] [K]   inventory memory per tenant, hand edit -> Drifted latency
+#   scripts/bench.sh scale [N] [SMALL]  10,000 tenants and instances: sync, catalog, status API, Tenants page
 #   scripts/bench.sh soak [MINUTES] [RATE]  mixed operations at RATE tenants/min: errors, heap and RSS growth
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/toolchain.sh"
@@ -22,6 +23,7 @@ case "${1:-}" in
   revocation) bench="bench/revocationLatency.ts" ;;
   mcp) bench="bench/mcpActions.ts" ;;
   drift) bench="bench/driftDetection.ts" ;;
+  scale) bench="bench/scale.ts" ;;
   soak) bench="bench/soak.ts" ;;
   *) echo "usage: scripts/bench.sh tenants|status|freshness|kubeconfig|revocation|mcp|drift|soak [N]" >&2; exit 2 ;;
 esac
