@@ -116,6 +116,11 @@ export class DefaultKaasInventory implements KaasInventory {
   private readonly observed = new Map<string, number>();
   /** Each tenant's Drifted condition by `cluster/namespace`, until a change in its namespace. */
   private readonly drifts = new Map<string, TenantDrift>();
+  /** Each tenant's status by `cluster/namespace`, until a change in its namespace or `until`. */
+  private readonly statuses = new Map<
+    string,
+    { status: TenantStatus; until: number }
+  >();
   private capabilityById: Map<string, LoadedCapability>;
   /** `tenants()`, sorted, until a home namespace changes. */
   private tenantList?: TenantSummary[];
@@ -171,21 +176,31 @@ export class DefaultKaasInventory implements KaasInventory {
     const found = this.home(name);
     if (!found) return undefined;
     const { home, watches } = found;
-    const observed =
-      this.observed.get(`${watches.name}/${home.summary.namespace}`) ??
-      this.startedAt;
-    return tenantStatusOf({
+    const key = `${watches.name}/${home.summary.namespace}`;
+    const kept = this.statuses.get(key);
+    if (kept && kept.status.name === name && kept.until > Date.now()) {
+      return { ...kept.status };
+    }
+    const observed = this.observed.get(key) ?? this.startedAt;
+    const status = tenantStatusOf({
       home,
       watches,
       policy: this.options.policy,
-      drift: this.driftOf(
-        `${watches.name}/${home.summary.namespace}`,
-        home,
-        watches,
-      ),
+      drift: this.driftOf(key, home, watches),
       oidc: this.options.oidc,
       observedAt: new Date(observed).toISOString(),
     });
+    // Everything a status is made of lives in the home namespace: it holds until a change
+    // there, except that a new tenant's missing objects count as drift only later.
+    if (watches.inSync()) {
+      this.statuses.set(key, {
+        status,
+        until: this.drifts.has(key)
+          ? Infinity
+          : new Date(home.summary.createdAt).getTime() + DRIFT_GRACE_MS,
+      });
+    }
+    return { ...status };
   }
 
   instances(tenant?: string): InstanceStatus[] {
@@ -402,6 +417,7 @@ export class DefaultKaasInventory implements KaasInventory {
     if (change.type === 'change') {
       const key = `${cluster}/${change.namespace}`;
       this.drifts.delete(key);
+      this.statuses.delete(key);
       if (this.isHome(cluster, change.namespace)) {
         this.observed.set(key, Date.now());
       } else {
@@ -409,6 +425,7 @@ export class DefaultKaasInventory implements KaasInventory {
       }
     } else {
       this.drifts.clear();
+      this.statuses.clear();
       for (const key of this.observed.keys()) {
         const slash = key.indexOf('/');
         if (!this.isHome(key.slice(0, slash), key.slice(slash + 1))) {
