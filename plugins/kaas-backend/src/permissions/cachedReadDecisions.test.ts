@@ -7,18 +7,37 @@ import {
 } from '@internal/plugin-kaas-common';
 import { cachedReadDecisions } from './cachedReadDecisions';
 
-function fakePermissions(result: AuthorizeResult) {
+/**
+ * A permission service whose policy answers `result` per resource and `policy` for a
+ * resource permission asked without its resource (conditions, unless said otherwise).
+ */
+function fakePermissions(
+  result: AuthorizeResult,
+  policy: AuthorizeResult = AuthorizeResult.CONDITIONAL,
+) {
   const calls: string[] = [];
+  const policyCalls: string[] = [];
   const service: PermissionsService = {
     async authorize(requests) {
       calls.push(...requests.map(r => r.permission.name));
       return requests.map(() => ({ result } as any));
     },
-    async authorizeConditional() {
-      throw new Error('not used');
+    async authorizeConditional(requests) {
+      policyCalls.push(...requests.map(r => r.permission.name));
+      return requests.map(
+        () =>
+          (policy === AuthorizeResult.CONDITIONAL
+            ? {
+                result: policy,
+                pluginId: 'catalog',
+                resourceType: 'catalog-entity',
+                conditions: { rule: 'IS_ENTITY_OWNER', params: {} },
+              }
+            : { result: policy }) as any,
+      );
     },
   };
-  return { service, calls };
+  return { service, calls, policyCalls };
 }
 
 describe('cachedReadDecisions', () => {
@@ -93,6 +112,61 @@ describe('cachedReadDecisions', () => {
   });
 });
 
+describe('cachedReadDecisions when the policy decides without the resource', () => {
+  const alice = { credentials: mockCredentials.user('user:default/alice') };
+  const bob = { credentials: mockCredentials.user('user:default/bob') };
+  const readOf = (n: number) => ({
+    permission: kaasTenantReadPermission,
+    resourceRef: `resource:default/tenant-${n}`,
+  });
+
+  it.each([AuthorizeResult.ALLOW, AuthorizeResult.DENY])(
+    'asks once per caller (%s) for every resource, until it expires',
+    async policy => {
+      let time = 0;
+      const { service, calls, policyCalls } = fakePermissions(
+        AuthorizeResult.ALLOW,
+        policy,
+      );
+      const cached = cachedReadDecisions(service, {
+        permissions: [kaasTenantReadPermission],
+        ttlMs: 10_000,
+        now: () => time,
+      });
+      for (let n = 0; n < 1000; n++) {
+        expect(await cached.authorize([readOf(n)], alice)).toEqual([
+          { result: policy },
+        ]);
+      }
+      expect(policyCalls).toEqual(['kaas.tenant.read']);
+      expect(calls).toEqual([]);
+      await cached.authorize([readOf(1)], bob);
+      expect(policyCalls).toHaveLength(2);
+      time = 10_001;
+      await cached.authorize([readOf(1)], alice);
+      expect(policyCalls).toHaveLength(3);
+    },
+  );
+
+  it('decides each resource when the policy answers with conditions, and never reuses the conditions', async () => {
+    const { service, calls, policyCalls } = fakePermissions(
+      AuthorizeResult.DENY,
+      AuthorizeResult.CONDITIONAL,
+    );
+    const cached = cachedReadDecisions(service, {
+      permissions: [kaasTenantReadPermission],
+      ttlMs: 10_000,
+    });
+    expect(await cached.authorize([readOf(1)], alice)).toEqual([
+      { result: AuthorizeResult.DENY },
+    ]);
+    await cached.authorize([readOf(2)], alice);
+    await cached.authorize([readOf(2)], alice);
+    expect(policyCalls).toEqual(['kaas.tenant.read']);
+    expect(calls).toEqual(['kaas.tenant.read', 'kaas.tenant.read']);
+  });
+});
+
 describe('cachedReadDecisions under concurrency', () => {
   it('asks once for concurrent first requests of one caller', async () => {
     let calls = 0;
@@ -103,8 +177,12 @@ describe('cachedReadDecisions under concurrency', () => {
           await new Promise(r => setTimeout(r, 10));
           return requests.map(() => ({ result: AuthorizeResult.ALLOW } as any));
         },
-        async authorizeConditional() {
-          throw new Error('not used');
+        async authorizeConditional(requests) {
+          calls++;
+          await new Promise(r => setTimeout(r, 10));
+          return requests.map(
+            () => ({ result: AuthorizeResult.CONDITIONAL } as any),
+          );
         },
       },
       { permissions: [kaasTenantReadPermission], ttlMs: 10_000 },
@@ -119,6 +197,7 @@ describe('cachedReadDecisions under concurrency', () => {
         cached.authorize([read], { credentials }),
       ),
     );
-    expect(calls).toBe(1);
+    // One question to the policy, then one for the resource.
+    expect(calls).toBe(2);
   });
 });
