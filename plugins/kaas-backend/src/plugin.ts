@@ -22,11 +22,13 @@ import {
   kaasTenantPermissionResourceRef,
   kaasTenantPermissionRules,
   kubeconfigIssuerServiceRef,
+  OwnerAuthorizer,
   ownerAuthorizerServiceRef,
   tenantServiceRef,
 } from '@internal/plugin-kaas-node';
 import { registerKaasActions } from './actions/registerKaasActions';
 import { cachedReadDecisions } from './permissions/cachedReadDecisions';
+import { cachedUserInfo } from './permissions/cachedUserInfo';
 import { capabilitiesRoute } from './routes/capabilitiesRoute';
 import { clustersRoute } from './routes/clustersRoute';
 import { credentialsRoute } from './routes/credentialsRoute';
@@ -146,11 +148,14 @@ export const kaasPlugin = createBackendPlugin({
         httpRouter.use(
           profilesRoute({ tenants, httpAuth, permissions: readPermissions }),
         );
+        // Read routes also reuse a user's group memberships for 10 s (each lookup is a
+        // round trip to the auth backend); owner-only routes below ask every time.
+        const readUserInfo = cachedUserInfo(userInfo, { ttlMs: 10_000 });
         httpRouter.use(
           tenantsRoute({
             inventory,
             httpAuth,
-            userInfo,
+            userInfo: readUserInfo,
             permissions: readPermissions,
           }),
         );
@@ -160,7 +165,9 @@ export const kaasPlugin = createBackendPlugin({
             instances,
             httpAuth,
             permissions: readPermissions,
-            owners,
+            owners: OwnerAuthorizer.fromConfig(config, {
+              userInfo: readUserInfo,
+            }),
             visibility,
           }),
         );

@@ -20,7 +20,7 @@ import { authorizeCaller } from './authorizeCaller';
 export function tenantsRoute(options: {
   inventory: KaasInventory;
   httpAuth: HttpAuthService;
-  userInfo: UserInfoService;
+  userInfo: Pick<UserInfoService, 'getUserInfo'>;
   permissions: PermissionsService;
 }) {
   const router = Router();
@@ -68,5 +68,5 @@ export function tenantsRoute(options: {
 
 /** Entity refs compare case-insensitively (as `sameEntityRef` compares them). */
 function lowerCased(ref: string): string {
-  return ref.toLocaleLowerCase('en-US');
+  return ref.toLowerCase();
 }
