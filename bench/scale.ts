@@ -101,8 +101,28 @@ const silent = {
   child: () => silent,
 } as any;
 
-/** One HTTP(S) request; resolves with the body, rejects unless 2xx (409 allowed with `conflictOk`). */
-function request(
+/**
+ * One HTTP(S) request; resolves with the body, rejects unless 2xx (409 allowed with
+ * `conflictOk`). A kept-alive connection the server closed meanwhile is retried on a new
+ * one (every request here may be sent twice: creates allow 409).
+ */
+async function request(
+  url: string,
+  options: Parameters<typeof requestOnce>[1] = {},
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await requestOnce(url, options);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt >= 3 || (code !== 'ECONNRESET' && code !== 'EPIPE')) {
+        throw error;
+      }
+    }
+  }
+}
+
+function requestOnce(
   url: string,
   options: {
     method?: string;
@@ -688,6 +708,7 @@ async function main() {
       ).toFixed(0)}`;
       agent.destroy();
       await backend.stop();
+      console.log(`figures at ${size}: ${JSON.stringify(row, null, 1)}`);
     }
 
     const labels = Object.keys(rows[0]).filter(k => k !== 'size');
