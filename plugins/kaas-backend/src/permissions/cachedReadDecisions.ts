@@ -12,6 +12,8 @@ import {
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 
+import { refreshingCache } from './refreshingCache';
+
 /** Options of {@link cachedReadDecisions}. */
 export interface CachedReadDecisionsOptions {
   /** The permissions whose definite decisions may be reused; never owner-only ones. */
@@ -51,77 +53,40 @@ export function cachedReadDecisions(
   options: CachedReadDecisionsOptions,
 ): PermissionsService {
   const cacheable = new Set(options.permissions.map(p => p.name));
-  const maxEntries = options.maxEntries ?? 10_000;
-  const now = options.now ?? Date.now;
-  const decisions = new Map<
-    string,
-    { result: AuthorizeResult; expires: number }
-  >();
-  // Concurrent first requests of one caller share one round trip.
-  const pending = new Map<string, Promise<AuthorizePermissionResponse>>();
+  const definite = (result: AuthorizeResult) =>
+    result === AuthorizeResult.ALLOW || result === AuthorizeResult.DENY;
+  const decisions = refreshingCache<AuthorizePermissionResponse>({
+    ...options,
+    keep: decision => definite(decision.result),
+  });
   /** The policy's decision for a caller and resource permission, whatever the resource. */
-  const policyDecisions = new Map<
-    string,
-    { result: AuthorizeResult; expires: number }
-  >();
-  const pendingPolicy = new Map<string, Promise<AuthorizeResult>>();
+  const policyDecisions = refreshingCache<AuthorizeResult>(options);
 
-  function decideForEveryResource(
-    key: string,
-    permission: ResourcePermission,
-    opts: PermissionsServiceRequestOptions,
-  ): Promise<AuthorizeResult> {
-    const entry = policyDecisions.get(key);
-    if (entry && entry.expires > now()) return Promise.resolve(entry.result);
-    const inFlight = pendingPolicy.get(key);
-    if (inFlight) return inFlight;
-    const asked = permissions
-      .authorizeConditional([{ permission }], opts)
-      .then(([decision]) => {
-        if (policyDecisions.size >= maxEntries) policyDecisions.clear();
-        policyDecisions.set(key, {
-          result: decision.result,
-          expires: now() + options.ttlMs,
-        });
-        return decision.result;
-      })
-      .finally(() => pendingPolicy.delete(key));
-    pendingPolicy.set(key, asked);
-    return asked;
-  }
-
-  function decide(
+  const decide = (
     key: string,
     request: AuthorizePermissionRequest,
     opts: PermissionsServiceRequestOptions,
-  ): Promise<AuthorizePermissionResponse> {
-    const entry = decisions.get(key);
-    if (entry && entry.expires > now()) {
-      return Promise.resolve({
-        result: entry.result,
-      } as AuthorizePermissionResponse);
-    }
-    const inFlight = pending.get(key);
-    if (inFlight) return inFlight;
-    const asked = permissions
-      .authorize([request], opts)
-      .then(([decision]) => {
-        if (
-          decision.result === AuthorizeResult.ALLOW ||
-          decision.result === AuthorizeResult.DENY
-        ) {
-          if (decisions.size >= maxEntries) decisions.clear();
-          decisions.set(key, {
-            result: decision.result,
-            expires: now() + options.ttlMs,
-          });
-        }
-        return decision;
-      })
-      .finally(() => pending.delete(key));
-    pending.set(key, asked);
-    return asked;
-  }
+  ): Promise<AuthorizePermissionResponse> =>
+    decisions.get(key, () =>
+      permissions
+        .authorize([request], opts)
+        .then(([decision]) =>
+          definite(decision.result)
+            ? ({ result: decision.result } as AuthorizePermissionResponse)
+            : decision,
+        ),
+    );
+
+  const decideForEveryResource = (
+    key: string,
+    permission: ResourcePermission,
+    opts: PermissionsServiceRequestOptions,
+  ): Promise<AuthorizeResult> =>
+    policyDecisions.get(key, () =>
+      permissions
+        .authorizeConditional([{ permission }], opts)
+        .then(([decision]) => decision.result),
+    );
 
   return {
     authorizeConditional: (requests, opts) =>

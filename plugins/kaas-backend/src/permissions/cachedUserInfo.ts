@@ -3,6 +3,7 @@ import type {
   BackstageUserInfo,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { refreshingCache } from './refreshingCache';
 
 /** Options of {@link cachedUserInfo}. */
 export interface CachedUserInfoOptions {
@@ -26,10 +27,7 @@ export function cachedUserInfo(
   userInfo: Pick<UserInfoService, 'getUserInfo'>,
   options: CachedUserInfoOptions,
 ): Pick<UserInfoService, 'getUserInfo'> {
-  const maxEntries = options.maxEntries ?? 10_000;
-  const now = options.now ?? Date.now;
-  const kept = new Map<string, { info: BackstageUserInfo; expires: number }>();
-  const pending = new Map<string, Promise<BackstageUserInfo>>();
+  const kept = refreshingCache<BackstageUserInfo>(options);
 
   return {
     getUserInfo(credentials: BackstageCredentials): Promise<BackstageUserInfo> {
@@ -40,21 +38,9 @@ export function cachedUserInfo(
       if (principal.type !== 'user' || !principal.userEntityRef) {
         return userInfo.getUserInfo(credentials);
       }
-      const key = principal.userEntityRef;
-      const entry = kept.get(key);
-      if (entry && entry.expires > now()) return Promise.resolve(entry.info);
-      const inFlight = pending.get(key);
-      if (inFlight) return inFlight;
-      const asked = userInfo
-        .getUserInfo(credentials)
-        .then(info => {
-          if (kept.size >= maxEntries) kept.clear();
-          kept.set(key, { info, expires: now() + options.ttlMs });
-          return info;
-        })
-        .finally(() => pending.delete(key));
-      pending.set(key, asked);
-      return asked;
+      return kept.get(principal.userEntityRef, () =>
+        userInfo.getUserInfo(credentials),
+      );
     },
   };
 }
