@@ -19,6 +19,8 @@
  *
  *   scripts/bench.sh scale [N] [SMALL]     (default 10000 and 1000)
  *
+ * KAAS_BENCH_SCALE_STATIC=0 skips the static-file baseline (the longest part at 10,000).
+ *
  * Targets: sync of 20,000 objects in <= 30 s with <= 300 MB added RSS; status latency
  * flat from SMALL to N.
  */
@@ -189,7 +191,7 @@ async function load(
         const i = next++;
         const t0 = now();
         await run(i);
-        latencies.push(now() - t0);
+        latencies[i] = now() - t0;
       }
     }),
   );
@@ -203,6 +205,27 @@ function vmRss(pid: number): number {
 }
 
 type Row = Record<string, string>;
+
+/** CPU seconds `pid` has used (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = fs
+    .readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .split(') ')[1]
+    .split(' ');
+  // utime and stime are the 14th and 15th fields of the whole line.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Waits until `pid` uses under a quarter of a core over 2 s (at most 5 minutes); returns the ms waited. */
+async function untilIdle(pid: number, since: number): Promise<number> {
+  for (;;) {
+    const before = cpuSeconds(pid);
+    await sleep(2000);
+    if (cpuSeconds(pid) - before < 0.5 || now() - since > 300_000) {
+      return now() - since;
+    }
+  }
+}
 
 async function main() {
   await buildLocalCluster();
@@ -597,34 +620,48 @@ async function main() {
       await new Promise(resolve => staticOut.end(resolve));
 
       const staticStart = now();
-      const staticBackend = await startPlatformBackend({
-        cluster,
-        dir: dataDir,
-        config: backendConfig(`scale${size}_static_`, {
-          kaas: { tenants: { markPrefix: 'scale-baseline.internal' } },
-          catalog: {
-            locations: [
-              ...appConfig.catalog.locations,
-              orgLocation,
-              {
-                type: 'file',
-                target: staticFile,
-                rules: [{ allow: ['Resource'] }],
-              },
-            ],
-          },
-        }),
-      });
-      backends.push(staticBackend);
-      row['catalog complete, static file (s)'] = (
-        (await untilServed(staticBackend, staticStart, STATIC_TYPES)) / 1000
-      ).toFixed(1);
-      await staticBackend.stop();
+      if (process.env.KAAS_BENCH_SCALE_STATIC === '0') {
+        row['catalog complete, static file (s)'] = 'skipped';
+      } else {
+        const staticBackend = await startPlatformBackend({
+          cluster,
+          dir: dataDir,
+          config: backendConfig(`scale${size}_static_`, {
+            kaas: { tenants: { markPrefix: 'scale-baseline.internal' } },
+            catalog: {
+              locations: [
+                ...appConfig.catalog.locations,
+                orgLocation,
+                {
+                  type: 'file',
+                  target: staticFile,
+                  rules: [{ allow: ['Resource'] }],
+                },
+              ],
+            },
+          }),
+        });
+        backends.push(staticBackend);
+        row['catalog complete, static file (s)'] = (
+          (await untilServed(staticBackend, staticStart, STATIC_TYPES)) / 1000
+        ).toFixed(1);
+        await staticBackend.stop();
+      }
 
       const oursStart = now();
       const backend = await startPlatformBackend({
         cluster,
         dir: dataDir,
+        ...(process.env.KAAS_BENCH_TRACE_GC === '1'
+          ? {
+              env: {
+                NODE_OPTIONS: `--require ${path.join(
+                  REPO_ROOT,
+                  'bench/gcPauseReporter.cjs',
+                )}`,
+              },
+            }
+          : {}),
         config: backendConfig(`scale${size}_ours_`, {
           catalog: {
             locations: [...appConfig.catalog.locations, orgLocation],
@@ -642,6 +679,16 @@ async function main() {
         Number(row['catalog complete, kaas provider (s)']) /
         Number(row['catalog complete, static file (s)'])
       ).toFixed(2);
+      if (row['catalog ratio kaas / static'] === 'NaN') {
+        row['catalog ratio kaas / static'] = 'skipped';
+      }
+      // The catalog goes on stitching (groups gain ownerOf relations) after it serves
+      // every entity: measure the status API once the backend is idle again, as a
+      // platform is between bursts of new tenants.
+      const idleStart = now();
+      row['backend busy after the catalog completed (s)'] = (
+        (await untilIdle(backend.pid, idleStart)) / 1000
+      ).toFixed(1);
       row['backend RSS (MB)'] = mb(vmRss(backend.pid));
 
       // The status API as bench-user, over the tenants of their groups.
@@ -665,15 +712,52 @@ async function main() {
         request(`${backend.baseUrl}/.backstage/health/v1/readiness`, { agent });
       await load(300, 10, status); // warm
       await load(300, 10, health);
+      const outputBefore = backend.output().length;
       const statusLatencies = await load(
         STATUS_REQUESTS,
         STATUS_CONCURRENCY,
         status,
       );
+      if (process.env.KAAS_BENCH_TRACE_GC === '1') {
+        // The preload's lines: `kaas-bench-gc <kind> <ms> <heapUsedMB>`.
+        const pauses = backend
+          .output()
+          .slice(outputBefore)
+          .split('\n')
+          .filter(line => line.startsWith('kaas-bench-gc '))
+          .map(line => {
+            const [, kind, ms, heap] = line.split(' ');
+            return { kind, ms: Number(ms), heap };
+          });
+        const longest = [...pauses].sort((a, b) => b.ms - a.ms).slice(0, 5);
+        console.log(
+          `GC pauses of 10 ms or more during the status load at ${size}: ${
+            pauses.length
+          }, total ${pauses
+            .reduce((sum, p) => sum + p.ms, 0)
+            .toFixed(0)} ms, longest: ${longest
+            .map(p => `${p.kind} ${p.ms} ms (heap ${p.heap} MB)`)
+            .join('; ')}`,
+        );
+      }
       const healthLatencies = await load(
         STATUS_REQUESTS,
         STATUS_CONCURRENCY,
         health,
+      );
+      // Where the tail is: the requests over 1 s, by when they were sent.
+      const slow = statusLatencies
+        .map((ms, i) => ({ ms, i }))
+        .filter(r => r.ms > 1000);
+      console.log(
+        `status API at ${size}: p90 ${percentile(statusLatencies, 90).toFixed(
+          0,
+        )} ms, p95 ${percentile(statusLatencies, 95).toFixed(0)} ms, ${
+          slow.length
+        } over 1 s, sent as number ${slow
+          .slice(0, 5)
+          .map(r => r.i)
+          .join(', ')}${slow.length > 5 ? ', ...' : ''}`,
       );
       row['status API p50 (ms)'] = percentile(statusLatencies, 50).toFixed(1);
       row['status API p99 (ms)'] = percentile(statusLatencies, 99).toFixed(1);
