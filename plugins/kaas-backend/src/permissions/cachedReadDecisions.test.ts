@@ -167,6 +167,37 @@ describe('cachedReadDecisions when the policy decides without the resource', () 
   });
 });
 
+describe('cachedReadDecisions with a service that cannot decide without the resource', () => {
+  it('asks per resource, as before', async () => {
+    const calls: string[] = [];
+    const cached = cachedReadDecisions(
+      {
+        async authorize(requests) {
+          calls.push(...requests.map(r => r.permission.name));
+          return requests.map(() => ({ result: AuthorizeResult.ALLOW } as any));
+        },
+        async authorizeConditional() {
+          throw new Error('conditional decisions are not supported here');
+        },
+      },
+      { permissions: [kaasTenantReadPermission], ttlMs: 10_000 },
+    );
+    const credentials = mockCredentials.user('user:default/alice');
+    expect(
+      await cached.authorize(
+        [
+          {
+            permission: kaasTenantReadPermission,
+            resourceRef: 'resource:default/a',
+          },
+        ],
+        { credentials },
+      ),
+    ).toEqual([{ result: AuthorizeResult.ALLOW }]);
+    expect(calls).toEqual(['kaas.tenant.read']);
+  });
+});
+
 describe('cachedReadDecisions under concurrency', () => {
   it('asks once for concurrent first requests of one caller', async () => {
     let calls = 0;

@@ -83,9 +83,13 @@ export function cachedReadDecisions(
     opts: PermissionsServiceRequestOptions,
   ): Promise<AuthorizeResult> =>
     policyDecisions.get(key, () =>
-      permissions
-        .authorizeConditional([{ permission }], opts)
-        .then(([decision]) => decision.result),
+      Promise.resolve()
+        .then(() => permissions.authorizeConditional([{ permission }], opts))
+        .then(
+          answers => answers?.[0]?.result ?? AuthorizeResult.CONDITIONAL,
+          // A service that cannot answer without the resource: ask per resource, as before.
+          () => AuthorizeResult.CONDITIONAL,
+        ),
     );
 
   return {
