@@ -157,11 +157,12 @@ export class KaasEntityProvider implements EntityProvider {
       ...seen,
       ...heldBackEntities(previous, seen, inSync),
     ]);
+    // A full mutation deletes whatever it does not name: only once every cluster has
+    // listed (until then the catalog may hold entities this process never saw). The
+    // resync of the last list brings us back here.
+    const full = all && this.fullPending && inventory.synced();
     try {
-      // A full mutation deletes whatever it does not name: only once every cluster has
-      // listed (until then the catalog may hold entities this process never saw). The
-      // resync of the last list brings us back here.
-      if (all && this.fullPending && inventory.synced()) {
+      if (full) {
         this.fullPending = false;
         await connection.applyMutation({
           type: 'full',
@@ -184,8 +185,9 @@ export class KaasEntityProvider implements EntityProvider {
       if (all) this.emitted = new EmittedEntities(entities);
       else this.emitted.replace(previous.keys(), entities);
     } catch (error) {
-      // Nothing was sent: the same entities are rebuilt next time.
+      // Nothing was sent: the same entities are rebuilt next time, a full one as full.
       if (all) this.allDirty = true;
+      if (full) this.fullPending = true;
       for (const tenant of tenants) this.dirty.add(tenant);
       throw error;
     }
