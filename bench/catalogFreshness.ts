@@ -40,19 +40,13 @@ import {
   type TestPostgres,
 } from '@internal/kaas-test-cluster';
 import YAML from 'yaml';
+import { percentile } from './benchHelpers';
 
 const execFileAsync = promisify(execFile);
 const N = Number(process.argv[2] ?? 50);
 const DATABASE = process.argv[3] ?? 'sqlite';
 const POLL_MS = 50;
 const TIMEOUT_MS = 60_000;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));

@@ -40,6 +40,7 @@ import {
   startLocalCluster,
 } from '@internal/kaas-test-cluster';
 import YAML from 'yaml';
+import { silentLogger } from './benchHelpers';
 
 const execFileAsync = promisify(execFile);
 const N = Number(process.argv[2] ?? 300);
@@ -59,14 +60,6 @@ const percentile = (values: number[], p: number) => {
     Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
   ];
 };
-
-const silent = {
-  info: () => {},
-  debug: () => {},
-  warn: () => {},
-  error: () => {},
-  child: () => silent,
-} as any;
 
 async function main() {
   await buildLocalCluster();
@@ -131,7 +124,7 @@ async function main() {
     const before = heapUsed();
     const inventory = DefaultKaasInventory.fromConfig(config, {
       clusters,
-      logger: silent,
+      logger: silentLogger,
     });
     const syncStart = Date.now();
     await inventory.ready();

@@ -62,6 +62,7 @@ import {
   startPostgres,
 } from '@internal/kaas-test-cluster';
 import YAML from 'yaml';
+import { percentile, silentLogger } from './benchHelpers';
 
 const LARGE = Number(process.argv[2] ?? 10_000);
 const SMALL = Number(process.argv[3] ?? 1_000);
@@ -87,21 +88,6 @@ const memory = () => {
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
-
-const silent = {
-  info: () => {},
-  debug: () => {},
-  warn: () => {},
-  error: () => {},
-  child: () => silent,
-} as any;
 
 /**
  * One HTTP(S) request; resolves with the body, rejects unless 2xx (409 allowed with
@@ -406,7 +392,7 @@ async function main() {
       const before = memory();
       const inventory = DefaultKaasInventory.fromConfig(config, {
         clusters: registry,
-        logger: silent,
+        logger: silentLogger,
       });
       const syncStart = now();
       await inventory.ready();
@@ -430,7 +416,7 @@ async function main() {
         inventory,
         markPrefix: MARK_PREFIX,
         appBaseUrl: 'http://127.0.0.1:3000',
-        logger: silent,
+        logger: silentLogger,
       });
       const connectAt = now();
       await provider.connect({

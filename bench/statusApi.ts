@@ -34,18 +34,12 @@ import {
   startPlatformBackend,
 } from '@internal/kaas-test-cluster';
 import YAML from 'yaml';
+import { percentile } from './benchHelpers';
 
 const REQUESTS = Number(process.argv[2] ?? 2000);
 const RUNS = 3;
 const CONCURRENCY = 100;
 const TENANTS = 20;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
 
 /** Runs `total` calls of `run`, `concurrency` at a time; returns each call's latency in ms. */
 async function load(
