@@ -9,7 +9,10 @@ import {
   uniqueName,
   waitFor,
 } from '@internal/kaas-test-cluster';
+import { kaasMarkKeys } from '@internal/plugin-kaas-common';
 import { localTestServices } from '../__testUtils__/localTestServices';
+import { releaseTenantHome } from '../tenants/claimTenantName';
+import { applyManifests } from './applyManifests';
 
 const execFileAsync = promisify(execFile);
 
@@ -75,6 +78,58 @@ describe('applyManifests against the local control plane with the backend creden
     const again = await tenants.create(request);
     expect(again.objects.every(o => o.action === 'unchanged')).toBe(true);
     await tenants.delete(name);
+  });
+
+  it('neither completes nor releases a claimed namespace that someone else deleted and made again meanwhile', async () => {
+    const { tenants, clusters } = localTestServices();
+    const name = uniqueName('replaced');
+    const namespace = `t-${name}`;
+    const plan = tenants.render(
+      tenants.validate({
+        name,
+        owner: 'team-a',
+        isolation: 'namespace',
+        profile: 'small',
+      }),
+    );
+    // The namespace this run claimed is gone; someone else's stands under its name.
+    await kubectl('create', 'namespace', namespace);
+    const settings = tenants.policy.settings;
+    const claimedUid = '00000000-0000-4000-8000-000000000000';
+    const cluster = clusters.get('local');
+    await expect(
+      applyManifests(cluster, plan.manifests, {
+        fieldManager: settings.fieldManager,
+        marks: kaasMarkKeys(settings.markPrefix),
+        tenant: plan.tenant,
+        owner: plan.owner,
+        claimedNamespace: { name: namespace, uid: claimedUid },
+      }),
+    ).rejects.toThrow(/uid/i);
+    // What TenantService does next: release what it claimed.
+    await releaseTenantHome(cluster, plan, { metadata: { uid: claimedUid } });
+
+    const stranger = JSON.parse(
+      await kubectl('get', 'namespace', namespace, '-o', 'json'),
+    );
+    expect(stranger.metadata.labels ?? {}).not.toHaveProperty(
+      'kaas.internal/managed-by',
+    );
+    expect(stranger.metadata.annotations ?? {}).not.toHaveProperty(
+      'kaas.internal/owner',
+    );
+    expect(stranger.metadata.deletionTimestamp).toBeUndefined();
+    expect(
+      await kubectl(
+        'get',
+        'resourcequota,limitrange,rolebinding,networkpolicy',
+        '-n',
+        namespace,
+        '-o',
+        'name',
+      ),
+    ).toBe('');
+    await kubectl('delete', 'namespace', namespace, '--wait=false');
   });
 
   it("validates a new tenant's dry run in the platform namespace, never inside another tenant's namespace", async () => {

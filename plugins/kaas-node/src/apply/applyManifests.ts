@@ -28,6 +28,14 @@ export interface ApplyOptions extends OwnershipMarks {
    * validated. Without it they are returned as rendered, validated client-side only.
    */
   dryRunNamespace?: string;
+  /**
+   * The namespace this run has just created with a plain create (a new tenant's home,
+   * `claimTenantHome`). Nothing in it is read before writing: only this run and the
+   * cluster's own controllers can have written there yet. Its apply is pinned to its
+   * uid, so a namespace deleted and made again by someone else meanwhile is refused,
+   * not adopted.
+   */
+  claimedNamespace?: { name: string; uid: string };
 }
 
 /** The outcome of {@link applyManifests}. @public */
@@ -57,7 +65,8 @@ export async function applyManifests(
   options: ApplyOptions,
 ): Promise<ApplyResult> {
   const api = cluster.objects();
-  const before = await guardOwnership(api, manifests, options);
+  const claimed = options.claimedNamespace;
+  const before = await guardOwnership(api, manifests, options, claimed?.name);
   const dryRun = options.dryRun ? 'All' : undefined;
   const [first, ...rest] = manifests;
   const namespaceIsNew =
@@ -115,7 +124,14 @@ export async function applyManifests(
   };
 
   const results: KubernetesObject[] = [];
-  if (first) results.push(await apply(first));
+  if (first?.kind === 'Namespace' && first.metadata.name === claimed?.name) {
+    results.push(
+      await apply({
+        ...first,
+        metadata: { ...first.metadata, uid: claimed.uid },
+      }),
+    );
+  } else if (first) results.push(await apply(first));
   results.push(
     ...(await Promise.all(
       rest.map(m =>

@@ -113,6 +113,8 @@ export function objectKey(object: KubernetesObject): string {
  * Reads every object before anything is written: refuses kinds the cluster does not
  * serve or that are cluster-scoped (other than Namespace), and objects that are not
  * ours (ConflictError naming each one and its owner). Returns the existing objects.
+ * `claimedNamespace`, created by this run a moment ago, is read as absent, and so is
+ * everything in it.
  *
  * @public
  */
@@ -120,6 +122,7 @@ export async function guardOwnership(
   api: ClusterObjectApi,
   manifests: KubernetesManifest[],
   expected: OwnershipMarks,
+  claimedNamespace?: string,
 ): Promise<Map<string, KubernetesObject | undefined>> {
   const existing = new Map<string, KubernetesObject | undefined>();
   const namespaceOwners = new Map<string, string>();
@@ -161,7 +164,9 @@ export async function guardOwnership(
   // Nothing can exist inside a namespace that does not exist: for a new tenant one read
   // of its namespace replaces a read per object.
   const namespaces = manifests.filter(m => m.kind === 'Namespace');
-  const problems = await Promise.all(namespaces.map(m => check(m, true)));
+  const problems = await Promise.all(
+    namespaces.map(m => check(m, m.metadata.name !== claimedNamespace)),
+  );
   namespaces.forEach((m, i) => {
     if (!problems[i] && existing.get(objectKey(m))) {
       namespaceOwners.set(m.metadata.name, expected.owner);

@@ -21,6 +21,7 @@ import { statusCode } from '../clusters/statusCode';
 import { readCapabilities } from '../instances/readCapabilities';
 import { ensurePlatformNamespace } from '../platform/platformNamespace';
 import {
+  assertSameIsolation,
   assertTenantNameIsFree,
   claimTenantHome,
   releaseTenantHome,
@@ -166,17 +167,15 @@ export class TenantService {
   ): Promise<TenantApplyResult> {
     const valid = this.validate(request);
     const plan = this.render(valid);
-    const existing = await assertTenantNameIsFree(
-      this.options.clusters,
-      this.marks,
-      plan,
-    );
-    if (existing?.isolation && existing.isolation !== plan.isolation) {
-      throw new ConflictError(
-        `Tenant '${valid.name}' already exists with isolation '${existing.isolation}'; the isolation of a tenant cannot change, choose another tenant name.`,
-      );
-    }
-    const cluster = this.options.clusters.get(plan.cluster);
+    const { clusters } = this.options;
+    const fieldManager = this.options.policy.settings.fieldManager;
+    // The watch caches are enough to decide here: on the plan's cluster the claim below
+    // settles a race, and the other clusters are read again, consistently, after it.
+    let existing = await assertTenantNameIsFree(clusters, this.marks, plan, {
+      fromCache: !options.dryRun,
+    });
+    assertSameIsolation(existing, plan);
+    const cluster = clusters.get(plan.cluster);
     const versionProblem = await kubernetesVersionProblem(
       cluster,
       plan.manifests,
@@ -184,6 +183,15 @@ export class TenantService {
       valid.kubernetesVersion,
     );
     if (versionProblem) throw new InputError(versionProblem);
+    let claimed: V1Namespace | undefined;
+    if (!existing && !options.dryRun) {
+      claimed = await claimTenantHome(cluster, this.marks, fieldManager, plan);
+      if (!claimed) {
+        // Ours already, made a moment ago: the cache had not seen it yet.
+        existing = await assertTenantNameIsFree(clusters, this.marks, plan);
+        assertSameIsolation(existing, plan);
+      }
+    }
     // Re-applying an existing tenant is a change: a quota below what it uses is refused.
     if (existing) {
       const tooSmall = await quotaBelowUsage(cluster, plan.manifests);
@@ -202,22 +210,15 @@ export class TenantService {
     const toPrune = existing
       ? await policyObjectsToPrune(cluster, plan, this.marks, logger)
       : [];
-    const claimed =
-      !existing &&
-      !options.dryRun &&
-      (await claimTenantHome(
-        cluster,
-        this.marks,
-        this.options.policy.settings.fieldManager,
-        plan,
-      ));
     let result;
     try {
       if (claimed) {
-        await assertTenantNameIsFree(this.options.clusters, this.marks, plan);
+        await assertTenantNameIsFree(clusters, this.marks, plan, {
+          otherClustersOnly: true,
+        });
       }
       result = await applyManifests(cluster, plan.manifests, {
-        fieldManager: this.options.policy.settings.fieldManager,
+        fieldManager,
         dryRun: options.dryRun,
         dryRunNamespace:
           options.dryRun && !existing
@@ -226,13 +227,21 @@ export class TenantService {
                 this.options.policy.settings,
               )
             : undefined,
+        ...(claimed?.metadata?.uid
+          ? {
+              claimedNamespace: {
+                name: plan.namespace,
+                uid: claimed.metadata.uid,
+              },
+            }
+          : {}),
         marks: this.marks,
         tenant: plan.tenant,
         owner: plan.owner,
       });
     } catch (error) {
       // A tenant that could not be made whole leaves nothing behind.
-      if (claimed) await releaseTenantHome(cluster, plan, logger);
+      if (claimed) await releaseTenantHome(cluster, plan, claimed, logger);
       throw error;
     }
     // The claim created the namespace; apply only completed it.

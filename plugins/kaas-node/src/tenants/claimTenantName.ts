@@ -21,18 +21,26 @@ import { tenantSummaryOf, type TenantSummary } from './tenantSummary';
  * that name and another owner, or the owner's tenant of that name on another cluster;
  * fails closed, naming the cluster, when one cannot be asked. Returns this owner's
  * existing tenant on the plan's cluster, if any.
+ *
+ * `fromCache` reads the API servers' watch caches (`resourceVersion=0`), which may lag
+ * the latest write by moments, instead of a consistent read, which may wait up to the
+ * cache's 100 ms progress period. `otherClustersOnly` skips the plan's cluster.
  */
 export async function assertTenantNameIsFree(
   clusters: ClusterRegistry,
   marks: KaasMarkKeys,
   plan: TenantPlan,
+  read: { fromCache?: boolean; otherClustersOnly?: boolean } = {},
 ): Promise<TenantSummary | undefined> {
   const { answered, failed } = await askEveryCluster(
-    clusters.list(),
+    clusters
+      .list()
+      .filter(c => !read.otherClustersOnly || c.name !== plan.cluster),
     async cluster =>
       (
         await cluster.api(CoreV1Api).listNamespace({
           labelSelector: `${marks.managedBy}=${MANAGED_BY_VALUE},${marks.tenant}=${plan.tenant}`,
+          ...(read.fromCache ? { resourceVersion: '0' } : {}),
         })
       ).items.filter(ns => !ns.metadata?.deletionTimestamp),
   );
@@ -69,17 +77,29 @@ export async function assertTenantNameIsFree(
   return existing;
 }
 
+/** Refuses a plan whose isolation differs from the existing tenant's. */
+export function assertSameIsolation(
+  existing: TenantSummary | undefined,
+  plan: TenantPlan,
+): void {
+  if (existing?.isolation && existing.isolation !== plan.isolation) {
+    throw new ConflictError(
+      `Tenant '${plan.tenant}' already exists with isolation '${existing.isolation}'; the isolation of a tenant cannot change, choose another tenant name.`,
+    );
+  }
+}
+
 /**
- * Creates the new tenant's home namespace, marked for its owner, with a plain create:
- * true when this call made it. A namespace that exists already (another creator was
- * first) is taken over only when it is this owner's.
+ * Creates the new tenant's home namespace, marked for its owner, with a plain create,
+ * and returns it when this call made it. A namespace that exists already (another
+ * creator was first) is taken over only when it is this owner's; then undefined.
  */
 export async function claimTenantHome(
   cluster: KaasCluster,
   marks: KaasMarkKeys,
   fieldManager: string,
   plan: TenantPlan,
-): Promise<boolean> {
+): Promise<V1Namespace | undefined> {
   const home = plan.manifests[0];
   // Only marks every apply writes too: what a plain create sets stays co-owned by it,
   // so a later apply could not remove it. The request (spec) is among them so that
@@ -105,11 +125,10 @@ export async function claimTenantHome(
   // failed create released it): create it again, once.
   for (let attempt = 0; !current; attempt++) {
     try {
-      await core.createNamespace({
+      return await core.createNamespace({
         body,
         fieldManager: fieldManager,
       });
-      return true;
     } catch (error) {
       if (statusCode(error) !== 409) throw error;
     }
@@ -124,18 +143,26 @@ export async function claimTenantHome(
     { marks: marks, tenant: plan.tenant, owner: plan.owner },
   );
   if (problem) throw new ConflictError(problem);
-  return false;
+  return undefined;
 }
 
-/** Deletes a home namespace this call claimed, when what should follow failed. */
+/**
+ * Deletes a home namespace this call claimed, when what should follow failed; only that
+ * very namespace (by uid), never one made under its name by someone else meanwhile.
+ */
 export async function releaseTenantHome(
   cluster: KaasCluster,
   plan: TenantPlan,
+  claimed: V1Namespace,
   logger?: LoggerService,
 ): Promise<void> {
   try {
-    await cluster.api(CoreV1Api).deleteNamespace({ name: plan.namespace });
+    await cluster.api(CoreV1Api).deleteNamespace({
+      name: plan.namespace,
+      body: { preconditions: { uid: claimed.metadata?.uid } },
+    });
   } catch (error) {
+    if (statusCode(error) === 404) return;
     logger?.warn(
       `could not remove namespace '${plan.namespace}' on cluster '${cluster.name}' after a failed create of tenant '${plan.tenant}': ${error}`,
     );
