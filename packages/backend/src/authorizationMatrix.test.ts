@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ConfigReader } from '@backstage/config';
 import { InstanceService } from '@internal/plugin-kaas-node';
 import {
@@ -20,16 +20,26 @@ import { tenantsOver } from './__testUtils__/tenantsOver';
 /**
  * Every /api/kaas route against the real backend process (packages/backend: permission
  * backend with the kaas policy, catalog with the kaas entity provider, demo sign-in),
- * for the owner, another team, a platform admin, a service and nobody.
+ * for the owner, another team, a platform admin, a service, nobody, and the holder of a
+ * kubeconfig the owner downloaded.
  */
 
-type Caller = 'owner' | 'otherTeam' | 'platformAdmin' | 'service' | 'nobody';
+type Caller =
+  | 'owner'
+  | 'otherTeam'
+  | 'platformAdmin'
+  | 'service'
+  | 'nobody'
+  | 'kubeconfigHolder';
 const CALLERS: Caller[] = [
   'owner',
   'otherTeam',
   'platformAdmin',
   'service',
   'nobody',
+  // The ServiceAccount token of a kubeconfig the owner downloaded: a cluster
+  // credential, never a Backstage one.
+  'kubeconfigHolder',
 ];
 
 const cluster = testCluster();
@@ -77,6 +87,7 @@ const READ: Record<Caller, number> = {
   platformAdmin: 200,
   service: 200,
   nobody: 401,
+  kubeconfigHolder: 401,
 };
 /** Kubeconfigs and credentials: the owner group's members and platform admins only. */
 const OWNER_ONLY: Record<Caller, number> = {
@@ -85,6 +96,7 @@ const OWNER_ONLY: Record<Caller, number> = {
   platformAdmin: 200,
   service: 403,
   nobody: 401,
+  kubeconfigHolder: 401,
 };
 
 const ROUTES: Array<{
@@ -235,6 +247,22 @@ describe('authorisation of every /api/kaas route in the real backend', () => {
     ] as const) {
       tokens[caller] = await demoUserToken(backend, user);
     }
+    const issued = await fetch(
+      `${backend.baseUrl}/api/kaas/tenants/${tenant}/kubeconfig`,
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${tokens.owner}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ mode: 'token', ttlSeconds: 600 }),
+      },
+    );
+    expect(issued.status).toBe(200);
+    const kubeconfig = new KubeConfig();
+    kubeconfig.loadFromString((await issued.json()).kubeconfig);
+    tokens.kubeconfigHolder = kubeconfig.getCurrentUser()?.token;
+    expect(tokens.kubeconfigHolder).toMatch(/^ey/);
     // Ownership is what the catalog says: wait for the provider to bring the tenant in.
     const inCatalog = async (name: string) => {
       const res = await fetch(
@@ -302,6 +330,41 @@ describe('authorisation of every /api/kaas route in the real backend', () => {
       });
     },
   );
+
+  it("neither credential opens the other's door: a kubeconfig's token on Backstage, a Backstage token on the cluster", async () => {
+    const kubeconfigToken = tokens.kubeconfigHolder!;
+    for (const route of [
+      '/api/catalog/entities?limit=1',
+      '/api/scaffolder/v2/actions',
+      '/api/kubernetes/clusters',
+      '/api/kaas/tenants',
+    ]) {
+      const res = await fetch(`${backend.baseUrl}${route}`, {
+        headers: { Authorization: `Bearer ${kubeconfigToken}` },
+      });
+      expect({ route, status: res.status }).toEqual({ route, status: 401 });
+      // Nor as Backstage's sign-in cookie.
+      const cookie = await fetch(`${backend.baseUrl}${route}`, {
+        headers: { Cookie: `backstage-auth=${kubeconfigToken}` },
+      });
+      expect({ route, status: cookie.status }).toEqual({ route, status: 401 });
+    }
+    // The owner's Backstage token is no cluster credential.
+    const withBackstageToken = new KubeConfig();
+    withBackstageToken.loadFromOptions({
+      clusters: [
+        { name: 'local', server: cluster.url, caFile: cluster.caFile },
+      ],
+      users: [{ name: 'alice', token: tokens.owner }],
+      contexts: [{ name: 'local', cluster: 'local', user: 'alice' }],
+      currentContext: 'local',
+    });
+    await expect(
+      withBackstageToken
+        .makeApiClient(CoreV1Api)
+        .listNamespacedPod({ namespace: `t-${tenant}` }),
+    ).rejects.toMatchObject({ code: 401 });
+  });
 
   it('reveals the credentials to the owner, and only then', async () => {
     const res = await fetch(
