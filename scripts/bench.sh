@@ -10,6 +10,7 @@
 #   scripts/bench.sh drift [N] [K]   inventory memory per tenant, hand edit -> Drifted latency
 #   scripts/bench.sh scale [N] [SMALL]  10,000 tenants and instances: sync, catalog, status API, Tenants page
 #   scripts/bench.sh soak [MINUTES] [RATE]  mixed operations at RATE tenants/min: errors, heap and RSS growth
+#   scripts/bench.sh accept [WORK_MS]  a bare Node.js server's first burst on new connections (no cluster)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/toolchain.sh"
 ensure_node
@@ -25,7 +26,8 @@ case "${1:-}" in
   drift) bench="bench/driftDetection.ts" ;;
   scale) bench="bench/scale.ts" ;;
   soak) bench="bench/soak.ts" ;;
-  *) echo "usage: scripts/bench.sh tenants|status|freshness|kubeconfig|revocation|mcp|drift|soak [N]" >&2; exit 2 ;;
+  accept) bench="bench/acceptBurst.ts" ;;
+  *) echo "usage: scripts/bench.sh tenants|status|freshness|kubeconfig|revocation|mcp|drift|scale|soak|accept [N]" >&2; exit 2 ;;
 esac
 shift
 cd "$KAAS_REPO_ROOT"
