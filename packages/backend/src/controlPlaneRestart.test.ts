@@ -127,6 +127,8 @@ describe('the platform across control plane restarts (the real backend process, 
   const flaps: string[] = [];
   /** The last status phase of each tenant, with when it was read. */
   const phases = new Map<string, { phase: string; at: number }>();
+  /** When a status said the cluster could not be read (`staleSince`). */
+  const staleAt: number[] = [];
   let polling = false;
 
   function record(
@@ -182,6 +184,7 @@ describe('the platform across control plane restarts (the real backend process, 
         record('status', at, result);
         if (result.status === 200) {
           phases.set(name, { phase: result.body.phase, at });
+          if (result.body.staleSince) staleAt.push(at);
         }
         await next();
       };
@@ -479,6 +482,9 @@ describe('the platform across control plane restarts (the real backend process, 
         'polls failed': during.filter(p => p.status !== 200).length,
         'ready to all Ready (ms)': r.recoveryMs,
         'ready to change seen (ms)': r.changeSeenMs,
+        'statuses saying stale': staleAt.filter(
+          at => at >= r.downAt && at <= r.readyAt,
+        ).length,
         'creations failed': creations.filter(
           c =>
             c.outcome === 'failed' &&
@@ -489,11 +495,11 @@ describe('the platform across control plane restarts (the real backend process, 
     });
     console.log(
       [
-        '| restart | outage (ms) | max poll (ms) | polls answered / failed | API server ready to every status Ready (ms) | ready to a change seen (ms) | creations failed |',
-        '|---|---|---|---|---|---|---|',
+        '| restart | outage (ms) | max poll (ms) | polls answered / failed | statuses saying stale | API server ready to every status Ready (ms) | ready to a change seen (ms) | creations failed |',
+        '|---|---|---|---|---|---|---|---|',
         ...rows.map(
           r =>
-            `| ${r.restart} | ${r['outage (ms)']} | ${r['max poll (ms)']} | ${r['polls answered']} / ${r['polls failed']} | ${r['ready to all Ready (ms)']} | ${r['ready to change seen (ms)']} | ${r['creations failed']} |`,
+            `| ${r.restart} | ${r['outage (ms)']} | ${r['max poll (ms)']} | ${r['polls answered']} / ${r['polls failed']} | ${r['statuses saying stale']} | ${r['ready to all Ready (ms)']} | ${r['ready to change seen (ms)']} | ${r['creations failed']} |`,
         ),
         '',
         `${creations.length} creations, ${
@@ -523,6 +529,24 @@ describe('the platform across control plane restarts (the real backend process, 
 
     // Nothing left the catalog or the list, not even for one poll.
     expect(flaps).toEqual([]);
+    // Statuses said, during each outage, that they were as last seen; none does now.
+    for (const row of rows) {
+      expect({
+        restart: row.restart,
+        stale: row['statuses saying stale'] > 0,
+      }).toEqual({ restart: row.restart, stale: true });
+    }
+    await waitFor(
+      async () => {
+        for (const name of everyTenant) {
+          if ((await call(`/api/kaas/tenants/${name}`)).body?.staleSince) {
+            return undefined;
+          }
+        }
+        return true;
+      },
+      { timeoutMs: 30_000, describe: () => 'a status still says stale' },
+    );
     // No request outlasted the cluster request timeout (plus the margin): the client
     // gave up on none.
     expect(polls.filter(p => p.status === 0)).toEqual([]);

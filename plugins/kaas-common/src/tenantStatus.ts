@@ -99,6 +99,11 @@ export interface TenantStatus extends TenantSummary {
   drift: TenantDrift;
   /** ISO time of the last change the cache saw for this tenant. */
   observedAt: string;
+  /**
+   * ISO time since which the tenant's cluster cannot be read (unreachable, or failing
+   * requests), while it cannot: the rest is the status as last seen.
+   */
+  staleSince?: string;
 }
 
 /** One field of a policy object whose live value is not what the policy renders. @public */

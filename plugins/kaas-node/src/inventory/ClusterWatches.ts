@@ -338,6 +338,17 @@ export class ClusterWatches {
     return this.hasSynced() && this.watches().every(w => !w.lastError);
   }
 
+  /** Since when a watch has been failing, while one is (undefined when none is). */
+  failingSince(): Date | undefined {
+    let since: Date | undefined;
+    for (const watch of this.watches()) {
+      if (watch.failingSince && (!since || watch.failingSince < since)) {
+        since = watch.failingSince;
+      }
+    }
+    return since;
+  }
+
   /** The watched Cluster API `Cluster` or claim `name` in `namespace`. */
   clusterObject(
     apiVersion: string,

@@ -544,13 +544,20 @@ describe('DefaultKaasInventory on a control plane of its own, restarted and comp
       );
       const events = recordEvents(inventory);
 
+      const stoppedAt = Date.now();
       await running.stop();
       await until(
         () => logger.lines.some(l => /listing again in/.test(l)),
         () => 'no failure logged while the API server was down',
       );
-      // What was cached stays while the cluster is away.
+      // What was cached stays while the cluster is away, and says since when it is.
       expect(inventory.tenant('before')).toBeDefined();
+      const lastSeen = inventory.tenantStatus('before');
+      expect(lastSeen).toMatchObject({ name: 'before', phase: 'Ready' });
+      expect(Date.parse(lastSeen!.staleSince!)).toBeGreaterThanOrEqual(
+        stoppedAt,
+      );
+      expect(inventory.clustersOutOfSync()).toEqual(['local']);
       const listsWhileDown = inventory.requestCounts().lists;
 
       running = await startLocalCluster({ dataDir, port });
@@ -561,6 +568,11 @@ describe('DefaultKaasInventory on a control plane of its own, restarted and comp
       );
       expect(inventory.requestCounts().lists).toBeGreaterThan(listsWhileDown);
       expect(inventory.synced()).toBe(true);
+      await until(
+        () => inventory.clustersOutOfSync().length === 0,
+        () => `still out of sync: ${inventory.clustersOutOfSync()}`,
+      );
+      expect(inventory.tenantStatus('before')?.staleSince).toBeUndefined();
       await tenants.create(request('after'));
       await until(
         () => inventory.tenant('after'),

@@ -177,9 +177,14 @@ export class DefaultKaasInventory implements KaasInventory {
     if (!found) return undefined;
     const { home, watches } = found;
     const key = `${watches.name}/${home.summary.namespace}`;
+    // While the cluster cannot be read, the status is as last seen, and says since when.
+    const failingSince = watches.failingSince();
+    const stale = failingSince
+      ? { staleSince: failingSince.toISOString() }
+      : {};
     const kept = this.statuses.get(key);
     if (kept && kept.status.name === name && kept.until > Date.now()) {
-      return { ...kept.status };
+      return { ...kept.status, ...stale };
     }
     const observed = this.observed.get(key) ?? this.startedAt;
     const status = tenantStatusOf({
@@ -200,7 +205,7 @@ export class DefaultKaasInventory implements KaasInventory {
           : new Date(home.summary.createdAt).getTime() + DRIFT_GRACE_MS,
       });
     }
-    return { ...status };
+    return { ...status, ...stale };
   }
 
   instances(tenant?: string): InstanceStatus[] {

@@ -86,6 +86,8 @@ export class KindWatch<P> {
 
   /** The error of the last failed request, until a list succeeds again. */
   lastError?: Error;
+  /** When the requests began to fail, until a list succeeds again. */
+  failingSince?: Date;
 
   constructor(private readonly options: KindWatchOptions<P>) {}
 
@@ -189,6 +191,7 @@ export class KindWatch<P> {
         if (this.stopped) return;
         failures += 1;
         this.lastError = error as Error;
+        this.failingSince ??= new Date();
         const delay = backoffDelay(failures);
         this.log.warn(
           `${this.options.description}: ${
@@ -252,6 +255,7 @@ export class KindWatch<P> {
     this.store = fresh;
     this.synced = true;
     this.lastError = undefined;
+    this.failingSince = undefined;
     this.markTried();
     this.options.onChange({ type: 'resync' });
     return resourceVersion;

@@ -96,6 +96,30 @@ describe('EntityKaasTenantContent', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('says since when the cluster cannot be read, over the status as last seen', async () => {
+    await renderTenantPage({
+      getTenantStatus: async () =>
+        tenantStatus({ staleSince: '2026-12-02T15:31:00.000Z' }),
+      listTenantInstances: async () => [],
+    });
+    const stale = await screen.findByTestId('kaas-status-stale');
+    expect(stale).toHaveTextContent(/Cluster local cannot be read/);
+    expect(stale).toHaveTextContent(
+      /has not been able to read cluster 'local' since .*2026.*This is the tenant's status as last seen/,
+    );
+    // The status as last seen is still shown.
+    expect(screen.getByTestId('kaas-tenant-phase')).toHaveTextContent('Ready');
+  });
+
+  it('shows no staleness warning while the cluster can be read', async () => {
+    await renderTenantPage({
+      getTenantStatus: async () => tenantStatus(),
+      listTenantInstances: async () => [],
+    });
+    await screen.findByTestId('kaas-tenant-phase');
+    expect(screen.queryByTestId('kaas-status-stale')).not.toBeInTheDocument();
+  });
+
   it('shows the Cluster API object of a vcluster tenant', async () => {
     await renderTenantPage({
       getTenantStatus: async () =>

@@ -71,6 +71,20 @@ export function EntityKaasTenantContent() {
           />
         </Grid>
       )}
+      {status.staleSince && (
+        <Grid item xs={12}>
+          <div data-testid="kaas-status-stale">
+            <WarningPanel
+              title={`Cluster ${status.cluster} cannot be read`}
+              message={`The platform has not been able to read cluster '${
+                status.cluster
+              }' since ${formatDateTime(
+                status.staleSince,
+              )}. This is the tenant's status as last seen; it refreshes by itself once the cluster answers again.`}
+            />
+          </div>
+        </Grid>
+      )}
       <Grid item xs={12} md={6}>
         <TenantOverviewCard status={status} />
       </Grid>
