@@ -12,7 +12,7 @@
  * with the backend's health check (no auth) and GET /api/kaas/clusters (auth +
  * permission) as floors measured right after.
  *
- *   scripts/bench.sh status [REQUESTS]      (default 2000)
+ *   scripts/bench.sh status [REQUESTS] [sqlite|postgres]     (default 2000, sqlite)
  *
  * KAAS_BENCH_CPU_PROFILE=DIR: the first run's backend writes a V8 CPU profile to DIR
  * (`--cpu-prof`), and the bench prints where its CPU time went, by package and by
@@ -34,11 +34,14 @@ import {
   REPO_ROOT,
   startLocalCluster,
   startPlatformBackend,
+  startPostgres,
+  type TestPostgres,
 } from '@internal/kaas-test-cluster';
 import YAML from 'yaml';
 import { percentile, untilProcessGroupIdle } from './benchHelpers';
 
 const REQUESTS = Number(process.argv[2] ?? 2000);
+const DATABASE = process.argv[3] ?? 'sqlite';
 const RUNS = 3;
 /** Bursts between the cold one and the warm one measured. */
 const WARM_UP_BURSTS = 3;
@@ -96,6 +99,8 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-bench-status-'));
   const cluster = await startLocalCluster({ dataDir });
   let backend: BackstageBackend | undefined;
+  const postgres: TestPostgres | undefined =
+    DATABASE === 'postgres' ? await startPostgres() : undefined;
   const profileDir = process.env.KAAS_BENCH_CPU_PROFILE;
   try {
     const appConfig = YAML.parse(
@@ -166,6 +171,23 @@ async function main() {
       backend = await startPlatformBackend({
         cluster,
         dir: dataDir,
+        ...(postgres
+          ? {
+              config: {
+                backend: {
+                  database: {
+                    client: 'pg',
+                    connection: {
+                      host: postgres.host,
+                      port: postgres.port,
+                      user: postgres.user,
+                      password: postgres.password,
+                    },
+                  },
+                },
+              },
+            }
+          : {}),
         ...(profiling
           ? {
               env: {
@@ -255,7 +277,7 @@ async function main() {
     console.log(
       `\nTenant status API: ${REQUESTS} requests, ${CONCURRENCY} concurrent, over ${TENANTS} tenants, ${
         os.cpus().length
-      } cores; each run on a backend started afresh`,
+      } cores, ${DATABASE}; each run on a backend started afresh`,
     );
     console.log(
       `${'ms: p50 p99 req/s'.padEnd(48)}${runs
@@ -311,6 +333,7 @@ async function main() {
     if (profileDir) printProfile(path.resolve(profileDir));
   } finally {
     await backend?.stop();
+    await postgres?.stop();
     await cluster.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

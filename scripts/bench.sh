@@ -2,7 +2,7 @@
 # Runs a benchmark on a fresh local control plane and prints its figures.
 #
 #   scripts/bench.sh tenants [N]     tenant provisioning vs kubectl apply --server-side
-#   scripts/bench.sh status [R]      tenant status API under 100 concurrent requests
+#   scripts/bench.sh status [R] [sqlite|postgres]  tenant status API under 100 concurrent requests
 #   scripts/bench.sh freshness [N] [sqlite|postgres]  new tenant -> catalog entity latency
 #   scripts/bench.sh kubeconfig [N]  token kubeconfig minting vs kubectl create token
 #   scripts/bench.sh revocation [N]  how long a revoked token kubeconfig keeps working
