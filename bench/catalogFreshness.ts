@@ -27,7 +27,7 @@ import {
   ClusterRegistry,
   DefaultKaasInventory,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import {
   type BackstageBackend,
   buildLocalCluster,

@@ -32,7 +32,7 @@ import {
   ClusterRegistry,
   DefaultKaasInventory,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import {
   buildLocalCluster,
   KUBECTL,

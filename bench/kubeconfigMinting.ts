@@ -21,7 +21,7 @@ import {
   KubeconfigIssuer,
   TenantService,
   kubeconfigServiceAccountName,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import {
   buildLocalCluster,
   KUBECTL,

@@ -21,7 +21,7 @@ import {
   ClusterRegistry,
   KubeconfigIssuer,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import {
   buildLocalCluster,
   repoKaasConfigData,

@@ -38,18 +38,18 @@ import {
   instanceEntityType,
   TENANT_ENTITY_TYPE,
   type TenantSummary,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   ClusterRegistry,
   DefaultKaasInventory,
   InstanceService,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import {
   instanceEntity,
   KaasEntityProvider,
   tenantEntity,
-} from '@internal/plugin-catalog-backend-module-kaas';
+} from '@kaas-platform/plugin-catalog-backend-module-kaas';
 import {
   type BackstageBackend,
   buildLocalCluster,

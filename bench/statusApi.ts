@@ -25,7 +25,10 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
+import {
+  ClusterRegistry,
+  TenantService,
+} from '@kaas-platform/plugin-kaas-node';
 import {
   type BackstageBackend,
   buildLocalCluster,

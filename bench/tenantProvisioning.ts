@@ -14,7 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigReader } from '@backstage/config';
-import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
+import {
+  ClusterRegistry,
+  TenantService,
+} from '@kaas-platform/plugin-kaas-node';
 import {
   buildLocalCluster,
   KUBECTL,

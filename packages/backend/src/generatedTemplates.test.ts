@@ -20,9 +20,9 @@ import {
   uniqueName,
   waitFor,
 } from '@internal/kaas-test-cluster';
-import catalogModuleKaas from '@internal/plugin-catalog-backend-module-kaas';
-import { InstanceService } from '@internal/plugin-kaas-node';
-import scaffolderModuleKaas from '@internal/plugin-scaffolder-backend-module-kaas';
+import catalogModuleKaas from '@kaas-platform/plugin-catalog-backend-module-kaas';
+import { InstanceService } from '@kaas-platform/plugin-kaas-node';
+import scaffolderModuleKaas from '@kaas-platform/plugin-scaffolder-backend-module-kaas';
 import { tenantsOver } from './__testUtils__/tenantsOver';
 
 /** A capability only this test's configuration has. */

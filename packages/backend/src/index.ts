@@ -14,10 +14,10 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // Tenants and XaaS instances as Resource entities, read from the clusters.
-backend.add(import('@internal/plugin-catalog-backend-module-kaas'));
+backend.add(import('@kaas-platform/plugin-catalog-backend-module-kaas'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
-backend.add(import('@internal/plugin-scaffolder-backend-module-kaas'));
+backend.add(import('@kaas-platform/plugin-scaffolder-backend-module-kaas'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 // Owners and platform admins only for kubeconfigs and credentials; see the module.
@@ -30,7 +30,7 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 // Live updates to the frontend (user settings storage depends on it).
 backend.add(import('@backstage/plugin-signals-backend'));
 
-backend.add(import('@internal/plugin-kaas-backend'));
+backend.add(import('@kaas-platform/plugin-kaas-backend'));
 // The Actions Registry's actions (backend.actions in app-config.yaml) as MCP tools.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { ConfigReader } from '@backstage/config';
-import type { TenantService } from '@internal/plugin-kaas-node';
+import type { TenantService } from '@kaas-platform/plugin-kaas-node';
 import {
   adminKubeConfig,
   type BackstageBackend,

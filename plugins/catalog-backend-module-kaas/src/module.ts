@@ -10,7 +10,7 @@ import { catalogModelExtensionPoint } from '@backstage/plugin-catalog-node/alpha
 import {
   kaasInventoryServiceRef,
   readTenantSettings,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import { platformEntityGuardParser } from './parser/platformEntityGuard';
 import { KaasEntityProvider } from './providers/KaasEntityProvider';
 import { KaasTemplateProvider } from './providers/KaasTemplateProvider';

@@ -14,7 +14,7 @@ import {
   kaasTenantReadPermission,
   tenantNameProblem,
   xaasInstanceCredentialsReadPermission,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   clusterRegistryServiceRef,
   instanceServiceRef,
@@ -25,7 +25,7 @@ import {
   OwnerAuthorizer,
   ownerAuthorizerServiceRef,
   tenantServiceRef,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import { registerKaasActions } from './actions/registerKaasActions';
 import { cachedReadDecisions } from './permissions/cachedReadDecisions';
 import { cachedUserInfo } from './permissions/cachedUserInfo';

@@ -1,5 +1,8 @@
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import type { KaasInventory, TenantSummary } from '@internal/plugin-kaas-node';
+import type {
+  KaasInventory,
+  TenantSummary,
+} from '@kaas-platform/plugin-kaas-node';
 
 /**
  * The tenant as the inventory has it, once it has listed: NotFoundError when no cluster

@@ -9,7 +9,7 @@ import {
   kubeconfigIssuerServiceRef,
   ownerAuthorizerServiceRef,
   tenantServiceRef,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import {
   createKaasTenantCreateAction,
   createKaasTenantDeleteAction,

@@ -1,5 +1,8 @@
 import type { Config } from '@backstage/config';
-import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
+import {
+  ClusterRegistry,
+  TenantService,
+} from '@kaas-platform/plugin-kaas-node';
 
 /**
  * The kaas-node tenant service over `config`, as the backend builds it, to arrange

@@ -18,7 +18,7 @@ import {
   ClusterRegistry,
   DefaultKaasInventory,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import { KaasEntityProvider } from '../providers/KaasEntityProvider';
 
 export {

@@ -9,7 +9,7 @@ import {
   CAPABILITY_ENTITY_TYPE,
   TENANT_ENTITY_TYPE,
   isInstanceEntityType,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 
 /** Spec types only the kaas entity providers emit. */
 function isPlatformType(type: unknown): boolean {

@@ -12,7 +12,10 @@ import {
   uniqueName,
   waitFor,
 } from '@internal/kaas-test-cluster';
-import { InstanceService, TenantService } from '@internal/plugin-kaas-node';
+import {
+  InstanceService,
+  TenantService,
+} from '@kaas-platform/plugin-kaas-node';
 import {
   accessOf,
   APP,

@@ -8,11 +8,11 @@ import {
   tenantEntityRef,
   type InstanceSummary,
   type TenantSummary,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type {
   KaasInventory,
   KaasInventoryEvent,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import { EmittedEntities } from './EmittedEntities';
 import { heldBackEntities, type EmittedEntity } from './heldBackEntities';
 import {

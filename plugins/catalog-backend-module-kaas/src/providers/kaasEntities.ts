@@ -12,11 +12,11 @@ import {
   kaasEntityPageUrl,
   kaasMarkKeys,
   tenantEntityRef,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type {
   InstanceSummary,
   TenantSummary,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 
 /** The Kubernetes plugin's annotations (`@backstage/plugin-kubernetes-common`). */
 const KUBERNETES_ID = 'backstage.io/kubernetes-id';

@@ -3,7 +3,7 @@ import {
   CAPABILITY_ENTITY_TYPE,
   capabilityEntityName,
   type Capability,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   capabilityTemplateName,
   type GeneratedEntityOptions,

@@ -2,7 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   instanceEntityType,
   type Capability,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { settingsField, type JsonSchema } from './schemaToFormFields';
 import {
   CAPABILITIES_LOCATION,

@@ -3,12 +3,12 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   TENANT_ISOLATIONS,
   type TenantIsolation,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   profileIsolations,
   readCapabilities,
   readTenantPolicy,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import { capabilityEntity } from './capabilityEntity';
 import {
   capabilityTemplate,

@@ -2,7 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   operationTemplateName,
   type Capability,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { GeneratedEntityOptions } from './capabilityTemplate';
 import {
   operationParametersField,

@@ -1,7 +1,7 @@
 import type {
   CapabilityJsonValue,
   CapabilityPlan,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 
 /** A JSON Schema (or a form field, which is one with `ui:*` keys) as plain data. */
 export type JsonSchema = { [key: string]: CapabilityJsonValue };

@@ -2,7 +2,7 @@ import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
 } from '@backstage/catalog-model';
-import { kaasMarkKeys } from '@internal/plugin-kaas-common';
+import { kaasMarkKeys } from '@kaas-platform/plugin-kaas-common';
 
 /**
  * Annotation keys of generated templates and of the hand-written templates that replace

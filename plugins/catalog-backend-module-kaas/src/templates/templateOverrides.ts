@@ -2,7 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   TENANT_ENTITY_TYPE,
   TENANT_ISOLATIONS,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { GeneratedKey } from './kaasOffering';
 import { templateMarkKeys } from './templateMarks';
 

@@ -12,13 +12,13 @@ import {
   type Permission,
   type PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { KAAS_TENANT_RESOURCE_TYPE } from '@internal/plugin-kaas-common';
+import { KAAS_TENANT_RESOURCE_TYPE } from '@kaas-platform/plugin-kaas-common';
 import {
   ClusterRegistry,
   createKaasTenantConditionalDecision,
   kaasTenantConditions,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import { testCluster, untitledClusterEntry } from '@internal/kaas-test-cluster';
 import { kaasPlugin } from '../plugin';
 

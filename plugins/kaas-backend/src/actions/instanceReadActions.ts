@@ -5,7 +5,7 @@ import {
   kaasTenantListPermission,
   kaasTenantReadPermission,
   tenantEntityRef,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { tenantFromInventory } from '../tenantFromInventory';
 import { authorizeAction, type KaasActionDeps } from './kaasActionDeps';
 

@@ -2,8 +2,11 @@ import {
   instanceEntityRef,
   xaasInstanceCreatePermission,
   xaasInstanceDeletePermission,
-} from '@internal/plugin-kaas-common';
-import { createInstanceAs, deleteInstanceAs } from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-common';
+import {
+  createInstanceAs,
+  deleteInstanceAs,
+} from '@kaas-platform/plugin-kaas-node';
 import { auditedAction } from './auditedAction';
 import type { KaasActionDeps } from './kaasActionDeps';
 

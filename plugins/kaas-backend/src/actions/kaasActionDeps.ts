@@ -16,7 +16,7 @@ import type {
   KaasInventory,
   OwnerAuthorizer,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import type { OwnerVisibility } from '../visibility/ownerVisibility';
 
 /** What the kaas actions need: the registry they go into and the services they call. */

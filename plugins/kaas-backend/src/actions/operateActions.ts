@@ -1,5 +1,5 @@
-import { xaasInstanceCreatePermission } from '@internal/plugin-kaas-common';
-import { operateInstanceAs } from '@internal/plugin-kaas-node';
+import { xaasInstanceCreatePermission } from '@kaas-platform/plugin-kaas-common';
+import { operateInstanceAs } from '@kaas-platform/plugin-kaas-node';
 import { auditedAction } from './auditedAction';
 import type { KaasActionDeps } from './kaasActionDeps';
 

@@ -1,5 +1,5 @@
-import { kaasOperatorHealthReadPermission } from '@internal/plugin-kaas-common';
-import { readOperatorHealth } from '@internal/plugin-kaas-node';
+import { kaasOperatorHealthReadPermission } from '@kaas-platform/plugin-kaas-common';
+import { readOperatorHealth } from '@kaas-platform/plugin-kaas-node';
 import type { KaasActionDeps } from './kaasActionDeps';
 
 /**

@@ -6,7 +6,7 @@ import {
   sameEntityRef,
   tenantEntityRef,
   type TenantStatus,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { tenantFromInventory } from '../tenantFromInventory';
 import { authorizeAction, type KaasActionDeps } from './kaasActionDeps';
 

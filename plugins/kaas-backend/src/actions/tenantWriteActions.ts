@@ -4,8 +4,11 @@ import {
   kaasTenantCreatePermission,
   kaasTenantDeletePermission,
   tenantEntityRef,
-} from '@internal/plugin-kaas-common';
-import { createTenantAs, deleteTenantAs } from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-common';
+import {
+  createTenantAs,
+  deleteTenantAs,
+} from '@kaas-platform/plugin-kaas-node';
 import { auditedAction } from './auditedAction';
 import type { KaasActionDeps } from './kaasActionDeps';
 

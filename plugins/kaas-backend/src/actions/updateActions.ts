@@ -1,12 +1,12 @@
 import {
   kaasTenantCreatePermission,
   xaasInstanceCreatePermission,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   repairTenantAs,
   updateInstanceAs,
   updateTenantAs,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import type { z as Zod3 } from 'zod/v3';
 import { auditedAction } from './auditedAction';
 import type { KaasActionDeps } from './kaasActionDeps';

@@ -3,7 +3,7 @@ import {
   readOperatorHealth,
   type ClusterRegistry,
   type InstanceService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 
 /** How long one look at the operators serves the capabilities list. */
 const FRESH_MS = 30_000;

@@ -4,7 +4,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   kaasTenantKubeconfigCreatePermission,
   kaasTenantReadPermission,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { cachedReadDecisions } from './cachedReadDecisions';
 
 /**

@@ -2,8 +2,8 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { kaasCapabilityReadPermission } from '@internal/plugin-kaas-common';
-import type { InstanceService } from '@internal/plugin-kaas-node';
+import { kaasCapabilityReadPermission } from '@kaas-platform/plugin-kaas-common';
+import type { InstanceService } from '@kaas-platform/plugin-kaas-node';
 import Router from 'express-promise-router';
 import { authorizeCaller } from './authorizeCaller';
 

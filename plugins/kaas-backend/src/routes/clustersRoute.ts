@@ -2,8 +2,8 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { kaasClusterReadPermission } from '@internal/plugin-kaas-common';
-import type { ClusterRegistry } from '@internal/plugin-kaas-node';
+import { kaasClusterReadPermission } from '@kaas-platform/plugin-kaas-common';
+import type { ClusterRegistry } from '@kaas-platform/plugin-kaas-node';
 import Router from 'express-promise-router';
 import { authorizeCaller } from './authorizeCaller';
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { InstanceService } from '@internal/plugin-kaas-node';
+import { InstanceService } from '@kaas-platform/plugin-kaas-node';
 import { adminKubeConfig, uniqueName } from '@internal/kaas-test-cluster';
 import request from 'supertest';
 import {

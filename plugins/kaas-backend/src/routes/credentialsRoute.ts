@@ -6,11 +6,11 @@ import { NotFoundError } from '@backstage/errors';
 import {
   xaasInstanceCredentialsReadPermission,
   type InstanceCredentials,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type {
   InstanceService,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import Router from 'express-promise-router';
 import { auditedEvent } from './auditedEvent';
 import {

@@ -4,7 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { InstanceService } from '@internal/plugin-kaas-node';
+import { InstanceService } from '@kaas-platform/plugin-kaas-node';
 import { uniqueName } from '@internal/kaas-test-cluster';
 import request from 'supertest';
 import {

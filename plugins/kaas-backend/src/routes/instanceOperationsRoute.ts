@@ -6,12 +6,12 @@ import {
   kaasTenantReadPermission,
   tenantEntityRef,
   type InstanceOperationsInfo,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   instanceOperationsFor,
   type InstanceService,
   type OwnerAuthorizer,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import Router from 'express-promise-router';
 import { authorizeCaller } from './authorizeCaller';
 import { nameParam } from './pathParams';

@@ -8,12 +8,12 @@ import {
   describeTenantRequestIssues,
   kaasTenantKubeconfigCreatePermission,
   kubeconfigRequestSchema,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type {
   KubeconfigIssuer,
   TenantService,
   TenantSummary,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import express, { type Request } from 'express';
 import Router from 'express-promise-router';
 import { auditedEvent, type AuditMeta } from './auditedEvent';

@@ -2,13 +2,13 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { kaasOperatorHealthReadPermission } from '@internal/plugin-kaas-common';
+import { kaasOperatorHealthReadPermission } from '@kaas-platform/plugin-kaas-common';
 import {
   readOperatorHealth,
   type ClusterRegistry,
   type InstanceService,
   type OwnerAuthorizer,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import Router from 'express-promise-router';
 import { authorizeCaller } from './authorizeCaller';
 

@@ -9,8 +9,8 @@ import {
   type PolicyDecision,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { KAAS_TENANT_RESOURCE_TYPE } from '@internal/plugin-kaas-common';
-import type { KaasTenantResource } from '@internal/plugin-kaas-node';
+import { KAAS_TENANT_RESOURCE_TYPE } from '@kaas-platform/plugin-kaas-common';
+import type { KaasTenantResource } from '@kaas-platform/plugin-kaas-node';
 
 /** Applies a conditional decision to a tenant (`createConditionAuthorizer` of the `kaas-tenant` rules). */
 export type TenantConditionsAuthorizer = (

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { dns1123LabelProblem } from '@internal/plugin-kaas-common';
+import { dns1123LabelProblem } from '@kaas-platform/plugin-kaas-common';
 import type { Request } from 'express';
 
 /** A tenant or instance name from the path, refused (400) when it cannot be one. */

@@ -2,11 +2,11 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { kaasProfileReadPermission } from '@internal/plugin-kaas-common';
+import { kaasProfileReadPermission } from '@kaas-platform/plugin-kaas-common';
 import {
   profileIsolations,
   type TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import Router from 'express-promise-router';
 import { authorizeCaller } from './authorizeCaller';
 

@@ -5,12 +5,12 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { kaasTenantCreatePermission } from '@internal/plugin-kaas-common';
+import { kaasTenantCreatePermission } from '@kaas-platform/plugin-kaas-common';
 import {
   repairTenantAs,
   type OwnerAuthorizer,
   type TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { auditedEvent } from './auditedEvent';

@@ -8,7 +8,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ClusterRegistry, TenantService } from '@internal/plugin-kaas-node';
+import {
+  ClusterRegistry,
+  TenantService,
+} from '@kaas-platform/plugin-kaas-node';
 import {
   buildLocalCluster,
   localClusterEntry,

@@ -6,12 +6,12 @@ import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   kaasTenantReadPermission,
   tenantEntityRef,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type {
   InstanceService,
   KaasInventory,
   OwnerAuthorizer,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import type { Request } from 'express';
 import Router from 'express-promise-router';
 import { tenantFromInventory } from '../tenantFromInventory';

@@ -8,8 +8,8 @@ import {
   kaasTenantListPermission,
   normalizeGroupRef,
   parseGroupRef,
-} from '@internal/plugin-kaas-common';
-import type { KaasInventory } from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-common';
+import type { KaasInventory } from '@kaas-platform/plugin-kaas-node';
 import Router from 'express-promise-router';
 import { authorizeCaller } from './authorizeCaller';
 

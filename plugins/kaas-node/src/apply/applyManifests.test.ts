@@ -9,7 +9,7 @@ import {
   uniqueName,
   waitFor,
 } from '@internal/kaas-test-cluster';
-import { kaasMarkKeys } from '@internal/plugin-kaas-common';
+import { kaasMarkKeys } from '@kaas-platform/plugin-kaas-common';
 import { localTestServices } from '../__testUtils__/localTestServices';
 import { releaseTenantHome } from '../tenants/claimTenantName';
 import { applyManifests } from './applyManifests';

@@ -4,7 +4,7 @@ import {
   MANAGED_BY_VALUE,
   sameEntityRef,
   type KaasMarkKeys,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   describeObject,
   type KubernetesManifest,

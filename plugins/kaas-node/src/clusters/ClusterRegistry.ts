@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import type { ClusterRole } from '@internal/plugin-kaas-common';
+import type { ClusterRole } from '@kaas-platform/plugin-kaas-common';
 import type { ClusterConfig } from './clusterConfig';
 import { KaasCluster } from './KaasCluster';
 import { readClusterConfigs } from './readClusterConfigs';

@@ -6,7 +6,7 @@ import {
   KubeConfig,
   type RequestContext,
 } from '@kubernetes/client-node';
-import type { ClusterRole } from '@internal/plugin-kaas-common';
+import type { ClusterRole } from '@kaas-platform/plugin-kaas-common';
 import type { ClusterConfig } from './clusterConfig';
 import { ClusterObjectApi } from './ClusterObjectApi';
 import { keepAliveConfiguration } from './keepAliveAgent';

@@ -1,4 +1,4 @@
-import type { ClusterRole } from '@internal/plugin-kaas-common';
+import type { ClusterRole } from '@kaas-platform/plugin-kaas-common';
 
 /** How the backend authenticates to a cluster. @public */
 export type ClusterAuthConfig =

@@ -7,7 +7,7 @@ import {
   CLUSTER_ROLES,
   dns1123LabelProblem,
   isClusterRole,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { ClusterAuthConfig, ClusterConfig } from './clusterConfig';
 
 const AUTH_TYPES = ['tokenFile', 'token', 'kubeconfig', 'inCluster'] as const;

@@ -10,7 +10,7 @@ import {
   type InstanceRequest,
   type KaasMarkKeys,
   type OperationHistoryEntry,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { applyManifests } from '../apply/applyManifests';
 import { describeAppliedObject } from '../apply/describeOutcome';
 import { pollUntilReady } from '../apply/pollUntilReady';
@@ -66,7 +66,7 @@ export type {
   InstanceOperationRequest,
   InstanceOperationResult,
 } from './operateInstance';
-export type { ConnectionDetails } from '@internal/plugin-kaas-common';
+export type { ConnectionDetails } from '@kaas-platform/plugin-kaas-common';
 export type {
   InstanceApplyResult,
   InstanceDeleteOptions,

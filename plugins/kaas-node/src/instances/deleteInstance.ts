@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { CoreV1Api } from '@kubernetes/client-node';
-import type { KaasMarkKeys } from '@internal/plugin-kaas-common';
+import type { KaasMarkKeys } from '@kaas-platform/plugin-kaas-common';
 import { describeDeletedObject } from '../apply/describeOutcome';
 import { foreignOwnership } from '../apply/ownershipGuard';
 import { waitUntilAbsent } from '../apply/waitUntilAbsent';

@@ -2,7 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   MANAGED_BY_VALUE,
   type KaasMarkKeys,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import { instanceSummaryOf, type InstanceSummary } from './instanceSummary';
 import type { LoadedCapability } from './readCapabilities';

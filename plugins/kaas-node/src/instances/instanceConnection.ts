@@ -1,4 +1,7 @@
-import type { ConnectionRule, Capability } from '@internal/plugin-kaas-common';
+import type {
+  ConnectionRule,
+  Capability,
+} from '@kaas-platform/plugin-kaas-common';
 import { substituteInstancePlaceholders } from './instanceTemplates';
 import type { InstanceTemplateValueSet } from './instanceTemplates';
 

@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { ReadinessRule } from '@internal/plugin-kaas-common';
+import type { ReadinessRule } from '@kaas-platform/plugin-kaas-common';
 import { describeObject } from '../tenants/kubernetesManifest';
 
 interface Condition {

@@ -2,7 +2,7 @@ import {
   kubernetesGroupName,
   parseGroupRef,
   type Capability,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { TenantSummary } from '../tenants/tenantSummary';
 import type { InstanceSummary } from './instanceSummary';
 import type { InstanceTemplateValueSet } from './instanceTemplates';

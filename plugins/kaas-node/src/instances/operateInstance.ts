@@ -5,7 +5,7 @@ import type {
   CapabilityOperation,
   KaasMarkKeys,
   OperationHistoryEntry,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { applyManifests, type AppliedObject } from '../apply/applyManifests';
 import { describeAppliedObject } from '../apply/describeOutcome';
 import { pollUntilReady } from '../apply/pollUntilReady';

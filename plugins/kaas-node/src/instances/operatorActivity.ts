@@ -1,5 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { Capability, ObjectCondition } from '@internal/plugin-kaas-common';
+import type {
+  Capability,
+  ObjectCondition,
+} from '@kaas-platform/plugin-kaas-common';
 
 /** The condition an instance carries when no operator has acted on its main object. */
 export const OPERATOR_ACTIVE_CONDITION = 'OperatorActive';

@@ -10,7 +10,7 @@ import type {
   CapabilityOperator,
   OperatorDeploymentHealth,
   OperatorHealth,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import { statusCode } from '../clusters/statusCode';

@@ -3,7 +3,7 @@ import {
   dns1123LabelProblem,
   type Capability,
   type CapabilityObjectTemplate,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { z } from 'zod';
 import {
   compileParameterSchema,

@@ -1,6 +1,6 @@
 import { NotFoundError } from '@backstage/errors';
 import { CoreV1Api, type V1Secret } from '@kubernetes/client-node';
-import type { ConnectionDetails } from '@internal/plugin-kaas-common';
+import type { ConnectionDetails } from '@kaas-platform/plugin-kaas-common';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import { statusCode } from '../clusters/statusCode';
 import { describeObject } from '../tenants/kubernetesManifest';

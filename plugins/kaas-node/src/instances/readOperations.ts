@@ -1,4 +1,4 @@
-import type { CapabilityObjectTemplate } from '@internal/plugin-kaas-common';
+import type { CapabilityObjectTemplate } from '@kaas-platform/plugin-kaas-common';
 import {
   compileParameterSchema,
   type ParameterCheck,

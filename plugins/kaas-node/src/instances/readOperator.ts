@@ -1,5 +1,5 @@
 import { ConfigReader, readDurationFromConfig } from '@backstage/config';
-import type { CapabilityOperator } from '@internal/plugin-kaas-common';
+import type { CapabilityOperator } from '@kaas-platform/plugin-kaas-common';
 import { durationToMilliseconds } from '@backstage/types';
 import { z } from 'zod';
 

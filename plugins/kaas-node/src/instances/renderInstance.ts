@@ -9,7 +9,7 @@ import {
   type InstanceRequest,
   type KaasMarkKeys,
   type TenantNamingRules,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
 import type { KubernetesManifest } from '../tenants/kubernetesManifest';
 import type { TenantSummary } from '../tenants/tenantSummary';

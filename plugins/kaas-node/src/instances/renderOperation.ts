@@ -4,7 +4,7 @@ import {
   dns1123LabelProblem,
   type CapabilityOperation,
   type KaasMarkKeys,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { KubernetesManifest } from '../tenants/kubernetesManifest';
 import type { FoundInstance } from './findInstances';
 import {

@@ -2,7 +2,7 @@ import {
   instanceEntityType,
   operationTemplateName,
   type Capability,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 
 /** The catalog's limit on `metadata.name`. */
 const MAX_ENTITY_NAME = 63;

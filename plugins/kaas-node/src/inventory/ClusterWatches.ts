@@ -3,7 +3,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   MANAGED_BY_VALUE,
   type KaasMarkKeys,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import type { LoadedCapability } from '../instances/readCapabilities';
 import { backoffDelay } from './backoff';

@@ -7,7 +7,7 @@ import {
   type KaasMarkKeys,
   type TenantDrift,
   type TenantStatus,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
 import {
   loadCapabilities,

@@ -1,7 +1,7 @@
 import {
   instanceEntityRef,
   type InstanceStatus,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   connectionOf,
   instanceConnectionRule,

@@ -9,7 +9,7 @@ import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import type {
   KaasMarkKeys,
   ObjectCondition,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   operatorSignsOf,
   type OperatorSigns,

@@ -1,6 +1,6 @@
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { uniqueName, waitFor } from '@internal/kaas-test-cluster';
-import type { TenantDrift } from '@internal/plugin-kaas-common';
+import type { TenantDrift } from '@kaas-platform/plugin-kaas-common';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { repairTenantAs } from '../operations/tenantOperations';
 import { TenantService } from '../tenants/TenantService';

@@ -3,7 +3,7 @@ import type {
   KaasMarkKeys,
   TenantDrift,
   TenantRequest,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { fieldDifferences } from '../tenants/fieldDifferences';
 import { describeObject } from '../tenants/kubernetesManifest';
 import { renderTenant } from '../tenants/renderTenant';

@@ -3,7 +3,7 @@ import {
   type TenantDrift,
   tenantEntityRef,
   type TenantStatus,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   tenantProvisioner,
   tenantReadinessOf,

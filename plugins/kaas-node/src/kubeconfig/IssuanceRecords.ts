@@ -9,7 +9,7 @@ import {
   MANAGED_BY_VALUE,
   type KaasMarkKeys,
   type KubeconfigIssuance,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { statusCode } from '../clusters/statusCode';
 import type { TenantSummary } from '../tenants/tenantSummary';
 import { ExpiringMap } from './ExpiringMap';

@@ -13,7 +13,7 @@ import {
   type KubeconfigMode,
   type KubeconfigOptions,
   type TenantIsolation,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import { statusCode } from '../clusters/statusCode';

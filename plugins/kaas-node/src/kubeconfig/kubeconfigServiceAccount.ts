@@ -8,7 +8,7 @@ import {
   MANAGED_BY_VALUE,
   kaasMarkKeys,
   type KaasMarkKeys,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { applyManifests } from '../apply/applyManifests';
 import { statusCode } from '../clusters/statusCode';
 import type { KaasCluster } from '../clusters/KaasCluster';

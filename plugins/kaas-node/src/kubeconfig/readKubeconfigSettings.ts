@@ -1,6 +1,6 @@
 import { readDurationFromConfig, type Config } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
-import { MIN_KUBECONFIG_TTL_SECONDS } from '@internal/plugin-kaas-common';
+import { MIN_KUBECONFIG_TTL_SECONDS } from '@kaas-platform/plugin-kaas-common';
 
 /** `kaas.oidc`: the company issuer put into OIDC kubeconfigs. @public */
 export interface OidcSettings {

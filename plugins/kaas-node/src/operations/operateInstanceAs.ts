@@ -6,7 +6,7 @@ import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type {
   InstanceOperationInfo,
   OperationRunBy,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { InstanceService } from '../instances/InstanceService';
 import type {
   InstanceOperationRequest,

@@ -3,7 +3,7 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { parseGroupRef } from '@internal/plugin-kaas-common';
+import { parseGroupRef } from '@kaas-platform/plugin-kaas-common';
 import type { KubeconfigIssuer } from '../kubeconfig/KubeconfigIssuer';
 import type { TenantTransferResult } from '../tenants/transferTenant';
 import type { TenantOperationServices } from './tenantOperations';

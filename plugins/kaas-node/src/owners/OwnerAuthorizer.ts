@@ -10,7 +10,7 @@ import {
   isPlatformAdmin,
   mayActForOwner,
   normalizeGroupRef,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   readAllowServicePrincipals,
   readPlatformAdmins,

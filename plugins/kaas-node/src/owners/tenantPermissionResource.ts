@@ -6,7 +6,7 @@ import {
 import {
   KAAS_TENANT_RESOURCE_TYPE,
   isOwnerMember,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { z } from 'zod';
 
 /**

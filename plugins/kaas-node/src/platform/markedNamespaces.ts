@@ -1,5 +1,8 @@
 import { CoreV1Api } from '@kubernetes/client-node';
-import { MANAGED_BY_VALUE, kaasMarkKeys } from '@internal/plugin-kaas-common';
+import {
+  MANAGED_BY_VALUE,
+  kaasMarkKeys,
+} from '@kaas-platform/plugin-kaas-common';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import type { TenantSettings } from '../tenants/tenantPolicy';
 

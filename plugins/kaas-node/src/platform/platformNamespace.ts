@@ -1,6 +1,9 @@
 import { ConflictError } from '@backstage/errors';
 import { CoreV1Api, type V1Namespace } from '@kubernetes/client-node';
-import { MANAGED_BY_VALUE, kaasMarkKeys } from '@internal/plugin-kaas-common';
+import {
+  MANAGED_BY_VALUE,
+  kaasMarkKeys,
+} from '@kaas-platform/plugin-kaas-common';
 import { statusCode } from '../clusters/statusCode';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import type { TenantSettings } from '../tenants/tenantPolicy';

@@ -10,7 +10,7 @@ import {
   tenantRequestSchema,
   type KaasMarkKeys,
   type TenantRequest,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { applyManifests, type AppliedObject } from '../apply/applyManifests';
 import { describeAppliedObject } from '../apply/describeOutcome';
 import { pollUntilReady } from '../apply/pollUntilReady';

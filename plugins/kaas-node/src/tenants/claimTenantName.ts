@@ -4,7 +4,7 @@ import { CoreV1Api, type V1Namespace } from '@kubernetes/client-node';
 import {
   MANAGED_BY_VALUE,
   type KaasMarkKeys,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { foreignOwnership } from '../apply/ownershipGuard';
 import {
   askEveryCluster,

@@ -3,7 +3,7 @@ import { CoreV1Api, type V1Namespace } from '@kubernetes/client-node';
 import {
   INSTANCE_NAMESPACE_SUFFIX,
   type KaasMarkKeys,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { describeDeletedObject } from '../apply/describeOutcome';
 import { foreignOwnership } from '../apply/ownershipGuard';
 import { waitUntilAbsent } from '../apply/waitUntilAbsent';

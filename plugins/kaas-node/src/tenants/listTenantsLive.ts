@@ -2,7 +2,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import {
   MANAGED_BY_VALUE,
   type KaasMarkKeys,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   askEveryCluster,
   clustersUnavailable,

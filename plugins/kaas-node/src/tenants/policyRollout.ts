@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { sameEntityRef } from '@internal/plugin-kaas-common';
+import { sameEntityRef } from '@kaas-platform/plugin-kaas-common';
 import type { ObjectChange } from './describeChanges';
 import type { TenantService } from './TenantService';
 import type { TenantSummary } from './tenantSummary';

@@ -1,4 +1,4 @@
-import type { TenantIsolation } from '@internal/plugin-kaas-common';
+import type { TenantIsolation } from '@kaas-platform/plugin-kaas-common';
 import type { TenantProfile } from './tenantPolicy';
 
 /**

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { KaasMarkKeys } from '@internal/plugin-kaas-common';
+import type { KaasMarkKeys } from '@kaas-platform/plugin-kaas-common';
 import { foreignOwnership } from '../apply/ownershipGuard';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import { readRawObject } from '../clusters/readRawObject';

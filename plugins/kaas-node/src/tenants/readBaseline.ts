@@ -6,7 +6,7 @@ import {
   labelValueProblem,
   qualifiedNameProblem,
   TENANT_ISOLATIONS,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { BaselineTemplate } from './tenantPolicy';
 import { unknownPlaceholders } from './tenantPlaceholders';
 import {

@@ -3,7 +3,7 @@ import {
   isKeyUnderDomain,
   labelValueProblem,
   qualifiedNameProblem,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { CLUSTER_SCOPED_KINDS } from './readBaseline';
 import type { InClusterTemplate } from './tenantPolicy';
 import {

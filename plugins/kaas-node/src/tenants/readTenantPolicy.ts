@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import { parseGroupRef } from '@internal/plugin-kaas-common';
+import { parseGroupRef } from '@kaas-platform/plugin-kaas-common';
 import type { TenantPolicy } from './tenantPolicy';
 import { TenantConfigError } from './tenantConfigError';
 import { readTenantSettings } from './readTenantSettings';

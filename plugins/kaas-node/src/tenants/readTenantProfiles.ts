@@ -4,7 +4,7 @@ import {
   DEFAULT_MARK_PREFIX,
   dns1123LabelProblem,
   qualifiedNameProblem,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { POD_SECURITY_LEVELS, type TenantProfile } from './tenantPolicy';
 import { unknownPlaceholders } from './tenantPlaceholders';
 import { readInClusterPolicy } from './readInClusterPolicy';

@@ -6,7 +6,7 @@ import {
   MANAGED_BY_VALUE,
   isKeyUnderDomain,
   qualifiedNameProblem,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { TenantSettings } from './tenantPolicy';
 import { dnsSubdomain, parseOrThrow } from './tenantConfigError';
 

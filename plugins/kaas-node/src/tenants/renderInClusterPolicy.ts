@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import {
   MANAGED_BY_VALUE,
   type KaasMarkKeys,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { KubernetesManifest } from './kubernetesManifest';
 import { inClusterObjectProblem } from './readInClusterPolicy';
 import type { InClusterTemplate, TenantProfile } from './tenantPolicy';

@@ -8,7 +8,7 @@ import {
   tenantNamespaceName,
   type TenantIsolation,
   type TenantRequest,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { KubernetesManifest } from './kubernetesManifest';
 import {
   renderVirtualCluster,

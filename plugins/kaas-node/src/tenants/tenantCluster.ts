@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import type { ClusterRole, TenantRequest } from '@internal/plugin-kaas-common';
+import type {
+  ClusterRole,
+  TenantRequest,
+} from '@kaas-platform/plugin-kaas-common';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
 import type { KaasCluster } from '../clusters/KaasCluster';
 

@@ -1,4 +1,7 @@
-import type { Capability, KaasMarkKeys } from '@internal/plugin-kaas-common';
+import type {
+  Capability,
+  KaasMarkKeys,
+} from '@kaas-platform/plugin-kaas-common';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import type { KubernetesManifest } from './kubernetesManifest';
 

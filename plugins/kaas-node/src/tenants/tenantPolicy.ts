@@ -1,4 +1,4 @@
-import type { TenantIsolation } from '@internal/plugin-kaas-common';
+import type { TenantIsolation } from '@kaas-platform/plugin-kaas-common';
 
 /** `kaas.tenants`: how tenants are named and marked. @public */
 export interface TenantSettings {

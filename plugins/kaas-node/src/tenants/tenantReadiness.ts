@@ -2,7 +2,7 @@ import { CoreV1Api, type V1ResourceQuota } from '@kubernetes/client-node';
 import type {
   KaasMarkKeys,
   TenantIsolation,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import { statusCode } from '../clusters/statusCode';
 import { CLUSTER_API_VERSION, kubeconfigSecretName } from './renderClusterApi';

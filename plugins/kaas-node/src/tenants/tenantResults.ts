@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { TenantIsolation } from '@internal/plugin-kaas-common';
+import type { TenantIsolation } from '@kaas-platform/plugin-kaas-common';
 import type { AppliedObject } from '../apply/applyManifests';
 import type { PollOptions } from '../apply/pollUntilReady';
 import type { ObjectChange } from './describeChanges';

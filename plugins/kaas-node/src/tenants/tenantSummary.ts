@@ -4,7 +4,7 @@ import {
   type KaasMarkKeys,
   type TenantIsolation,
   type TenantSummary,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 
 export type { TenantSummary };
 

@@ -13,7 +13,7 @@ import {
   parseGroupRef,
   sameEntityRef,
   type KaasMarkKeys,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { applyManifests } from '../apply/applyManifests';
 import { describeAppliedObject } from '../apply/describeOutcome';
 import { objectKey } from '../apply/ownershipGuard';

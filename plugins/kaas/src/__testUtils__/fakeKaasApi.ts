@@ -2,7 +2,7 @@ import { ResponseError } from '@backstage/errors';
 import type {
   InstanceStatus,
   TenantStatus,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { KaasApi } from '../api/KaasApi';
 
 /** A KaasApi whose methods reject unless a test gives them: a test states what it uses. */

@@ -15,7 +15,7 @@ import type {
   TenantRepairResult,
   TenantStatus,
   TenantSummary,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 
 /** Client of the kaas backend, /api/kaas. Errors are `ResponseError`s. @public */
 export interface KaasApi {

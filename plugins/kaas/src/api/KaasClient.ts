@@ -16,7 +16,7 @@ import type {
   TenantRepairResult,
   TenantStatus,
   TenantSummary,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import type { KaasApi } from './KaasApi';
 
 /** Calls the kaas backend with the signed-in user's token. @public */

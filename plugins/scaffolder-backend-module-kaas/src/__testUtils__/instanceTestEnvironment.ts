@@ -9,7 +9,7 @@ import {
   testCluster,
   uniqueName,
 } from '@internal/kaas-test-cluster';
-import { InstanceService } from '@internal/plugin-kaas-node';
+import { InstanceService } from '@kaas-platform/plugin-kaas-node';
 import { createXaasInstanceCreateAction } from '../actions/instanceCreate';
 import {
   type DemoUser,

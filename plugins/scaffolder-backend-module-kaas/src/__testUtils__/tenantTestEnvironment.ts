@@ -25,7 +25,7 @@ import {
   type InstanceKind,
   OwnerAuthorizer,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import yaml from 'yaml';
 import { createKaasTenantCreateAction } from '../actions/tenantCreate';
 

@@ -9,7 +9,7 @@
 import type {
   CapabilityJsonValue,
   TenantIsolation,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 
 /** Input of `kaas:tenant:create`. @public */
 export type KaasTenantCreateInput = {

@@ -1,5 +1,5 @@
 import type { z as zod } from 'zod/v3';
-import { TENANT_ISOLATIONS } from '@internal/plugin-kaas-common';
+import { TENANT_ISOLATIONS } from '@kaas-platform/plugin-kaas-common';
 
 // The scaffolder validates input against the JSON schema made from these, but does not
 // apply defaults: every field with a default is optional, and the action applies it.

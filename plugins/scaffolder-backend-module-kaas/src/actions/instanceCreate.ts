@@ -6,14 +6,14 @@ import {
 import {
   instanceEntityRef,
   xaasInstanceCreatePermission,
-} from '@internal/plugin-kaas-common';
-import { createInstanceAs } from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-common';
+import { createInstanceAs } from '@kaas-platform/plugin-kaas-node';
 import type {
   InstanceApplyResult,
   InstanceService,
   OwnerAuthorizer,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import { examples } from './instanceCreate.examples';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';

@@ -3,12 +3,12 @@ import {
   createTemplateAction,
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import { xaasInstanceDeletePermission } from '@internal/plugin-kaas-common';
-import { deleteInstanceAs } from '@internal/plugin-kaas-node';
+import { xaasInstanceDeletePermission } from '@kaas-platform/plugin-kaas-common';
+import { deleteInstanceAs } from '@kaas-platform/plugin-kaas-node';
 import type {
   InstanceService,
   OwnerAuthorizer,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import { examples } from './instanceDelete.examples';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';

@@ -6,12 +6,12 @@ import {
 import {
   instanceEntityRef,
   xaasInstanceCreatePermission,
-} from '@internal/plugin-kaas-common';
-import { updateInstanceAs } from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-common';
+import { updateInstanceAs } from '@kaas-platform/plugin-kaas-node';
 import type {
   InstanceService,
   OwnerAuthorizer,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import type {
   XaasInstanceUpdateInput,
   XaasInstanceUpdateOutput,

@@ -4,11 +4,11 @@ import {
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { instanceEntityRef } from '@internal/plugin-kaas-common';
+import { instanceEntityRef } from '@kaas-platform/plugin-kaas-common';
 import type {
   InstanceService,
   OwnerAuthorizer,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import { waitUntilCataloged } from './waitUntilCataloged';
 import { examples } from './instanceWait.examples';
 import * as inputProps from './inputProperties';

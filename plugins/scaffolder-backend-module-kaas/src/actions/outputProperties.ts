@@ -1,5 +1,5 @@
 import type { z as zod } from 'zod/v3';
-import { TENANT_ISOLATIONS } from '@internal/plugin-kaas-common';
+import { TENANT_ISOLATIONS } from '@kaas-platform/plugin-kaas-common';
 
 export const tenant = (z: typeof zod) =>
   z.string().describe('Name of the tenant.');

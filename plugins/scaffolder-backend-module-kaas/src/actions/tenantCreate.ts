@@ -8,13 +8,13 @@ import {
   kaasEntityPageUrl,
   kaasTenantCreatePermission,
   tenantEntityRef,
-} from '@internal/plugin-kaas-common';
-import { createTenantAs } from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-common';
+import { createTenantAs } from '@kaas-platform/plugin-kaas-node';
 import type {
   OwnerAuthorizer,
   TenantApplyResult,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
 import { requirePermission } from './requirePermission';

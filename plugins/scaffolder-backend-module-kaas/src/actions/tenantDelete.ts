@@ -3,12 +3,12 @@ import {
   createTemplateAction,
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import { kaasTenantDeletePermission } from '@internal/plugin-kaas-common';
-import { deleteTenantAs } from '@internal/plugin-kaas-node';
+import { kaasTenantDeletePermission } from '@kaas-platform/plugin-kaas-common';
+import { deleteTenantAs } from '@kaas-platform/plugin-kaas-node';
 import type {
   OwnerAuthorizer,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import * as inputProps from './inputProperties';
 import * as outputProps from './outputProperties';
 import { requirePermission } from './requirePermission';

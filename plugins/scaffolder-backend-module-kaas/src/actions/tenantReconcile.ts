@@ -3,12 +3,12 @@ import {
   createTemplateAction,
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import { kaasTenantCreatePermission } from '@internal/plugin-kaas-common';
-import { rollOutPolicyAs } from '@internal/plugin-kaas-node';
+import { kaasTenantCreatePermission } from '@kaas-platform/plugin-kaas-common';
+import { rollOutPolicyAs } from '@kaas-platform/plugin-kaas-node';
 import type {
   OwnerAuthorizer,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import type {
   KaasTenantReconcileInput,
   KaasTenantReconcileOutput,

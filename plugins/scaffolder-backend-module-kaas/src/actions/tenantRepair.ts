@@ -7,12 +7,12 @@ import {
 import {
   kaasEntityPageUrl,
   kaasTenantCreatePermission,
-} from '@internal/plugin-kaas-common';
-import { repairTenantAs } from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-common';
+import { repairTenantAs } from '@kaas-platform/plugin-kaas-node';
 import type {
   OwnerAuthorizer,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import type {
   KaasTenantRepairInput,
   KaasTenantUpdateOutput,

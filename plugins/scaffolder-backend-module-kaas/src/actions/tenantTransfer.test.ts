@@ -5,7 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { KUBECTL, uniqueName, waitFor } from '@internal/kaas-test-cluster';
-import { KubeconfigIssuer, OwnerAuthorizer } from '@internal/plugin-kaas-node';
+import {
+  KubeconfigIssuer,
+  OwnerAuthorizer,
+} from '@kaas-platform/plugin-kaas-node';
 import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { adminKubeConfig } from '@internal/kaas-test-cluster';
 import {

@@ -7,13 +7,13 @@ import {
 import {
   kaasEntityPageUrl,
   kaasTenantCreatePermission,
-} from '@internal/plugin-kaas-common';
-import { transferTenantAs } from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-common';
+import { transferTenantAs } from '@kaas-platform/plugin-kaas-node';
 import type {
   KubeconfigIssuer,
   OwnerAuthorizer,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import type {
   KaasTenantTransferInput,
   KaasTenantTransferOutput,

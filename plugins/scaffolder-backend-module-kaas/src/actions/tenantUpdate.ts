@@ -7,12 +7,12 @@ import {
 import {
   kaasEntityPageUrl,
   kaasTenantCreatePermission,
-} from '@internal/plugin-kaas-common';
-import { updateTenantAs } from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-common';
+import { updateTenantAs } from '@kaas-platform/plugin-kaas-node';
 import type {
   OwnerAuthorizer,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import type {
   KaasTenantUpdateInput,
   KaasTenantUpdateOutput,

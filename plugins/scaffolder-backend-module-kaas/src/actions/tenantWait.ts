@@ -4,11 +4,11 @@ import {
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { tenantEntityRef } from '@internal/plugin-kaas-common';
+import { tenantEntityRef } from '@kaas-platform/plugin-kaas-common';
 import type {
   OwnerAuthorizer,
   TenantService,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import { waitUntilCataloged } from './waitUntilCataloged';
 import * as inputProps from './inputProperties';
 import { examples } from './tenantWait.examples';

@@ -18,7 +18,7 @@ import {
   type ClusterRegistry,
   type OwnerAuthorizer,
   type TenantSettings,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import { hasContent, namespacesIn, withoutNamespaces } from './hideNamespaces';
 import { kaasClusterOf } from './kaasClusterOf';
 

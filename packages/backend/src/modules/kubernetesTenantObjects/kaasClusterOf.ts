@@ -1,4 +1,7 @@
-import type { ClusterRegistry, KaasCluster } from '@internal/plugin-kaas-node';
+import type {
+  ClusterRegistry,
+  KaasCluster,
+} from '@kaas-platform/plugin-kaas-node';
 
 function sameApiServer(a: string, b: string): boolean {
   try {

@@ -8,7 +8,7 @@ import {
   ownerAuthorizerServiceRef,
   readPlatformAdmins,
   readTenantSettings,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 import { TenantObjectsProvider } from './TenantObjectsProvider';
 
 /**

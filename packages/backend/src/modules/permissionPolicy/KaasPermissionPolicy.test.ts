@@ -12,7 +12,7 @@ import {
   kaasTenantListPermission,
   kaasTenantReadPermission,
   xaasInstanceCredentialsReadPermission,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { ConfigReader } from '@backstage/config';
 import { KaasPermissionPolicy } from './KaasPermissionPolicy';
 import { readPlatformAdminOnlyPermissions } from './readPlatformAdminOnlyPermissions';

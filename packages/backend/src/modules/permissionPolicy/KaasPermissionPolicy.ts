@@ -19,11 +19,11 @@ import {
   xaasInstanceCreatePermission,
   xaasInstanceDeletePermission,
   xaasInstanceCredentialsReadPermission,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import {
   createKaasTenantConditionalDecision,
   kaasTenantConditions,
-} from '@internal/plugin-kaas-node';
+} from '@kaas-platform/plugin-kaas-node';
 
 /** Permissions that hand out access to a tenant or an instance's data. */
 const OWNER_ONLY = new Set([

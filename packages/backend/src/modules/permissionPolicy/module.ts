@@ -3,7 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { readPlatformAdmins } from '@internal/plugin-kaas-node';
+import { readPlatformAdmins } from '@kaas-platform/plugin-kaas-node';
 import { KaasPermissionPolicy } from './KaasPermissionPolicy';
 import { readPlatformAdminOnlyPermissions } from './readPlatformAdminOnlyPermissions';
 

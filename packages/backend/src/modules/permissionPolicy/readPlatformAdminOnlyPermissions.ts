@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import { kaasPermissions } from '@internal/plugin-kaas-common';
+import { kaasPermissions } from '@kaas-platform/plugin-kaas-common';
 
 const KEY = 'kaas.platformAdminOnlyPermissions';
 

@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   xaasInstanceCredentialsReadPermission,
   type InstanceCredentials,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';

@@ -7,7 +7,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   tenantEntityRef,
   type InstanceStatus,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import Box from '@material-ui/core/Box';
 import { instanceUpdatePath } from '../TenantsPage/templateLinks';
 import { formatDateTime } from '../shared/formatTime';

@@ -1,5 +1,5 @@
 import { screen, within } from '@testing-library/react';
-import type { InstanceOperationsInfo } from '@internal/plugin-kaas-common';
+import type { InstanceOperationsInfo } from '@kaas-platform/plugin-kaas-common';
 import { instanceStatus } from '../../__testUtils__/fakeKaasApi';
 import {
   instanceEntity,

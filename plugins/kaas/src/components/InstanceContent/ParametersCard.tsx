@@ -1,6 +1,6 @@
 import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
-import type { InstanceStatus } from '@internal/plugin-kaas-common';
+import type { InstanceStatus } from '@kaas-platform/plugin-kaas-common';
 
 function shown(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);

@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { IssuedKubeconfig } from '@internal/plugin-kaas-common';
+import type { IssuedKubeconfig } from '@kaas-platform/plugin-kaas-common';
 import { fakeKaasApi } from '../../__testUtils__/fakeKaasApi';
 import { renderWithKaas } from '../../__testUtils__/renderWithKaas';
 import { KubeconfigCard } from './KubeconfigCard';

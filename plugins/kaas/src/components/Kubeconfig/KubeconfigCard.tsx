@@ -2,7 +2,7 @@ import { InfoCard } from '@backstage/core-components';
 import {
   kaasTenantKubeconfigCreatePermission,
   type KubeconfigMode,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';

@@ -16,7 +16,7 @@ import useAsync from 'react-use/esm/useAsync';
 import type {
   IssuedKubeconfig,
   KubeconfigMode,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { kaasApiRef } from '../../api/KaasApi';
 import { errorMessage } from '../shared/errorMessage';
 import {

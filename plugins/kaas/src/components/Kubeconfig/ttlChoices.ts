@@ -1,4 +1,4 @@
-import type { KubeconfigOptions } from '@internal/plugin-kaas-common';
+import type { KubeconfigOptions } from '@kaas-platform/plugin-kaas-common';
 
 const COMMON_TTLS_SECONDS = [
   600,

@@ -1,7 +1,7 @@
 import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import useAsync from 'react-use/esm/useAsync';
-import type { ProfileInfo } from '@internal/plugin-kaas-common';
+import type { ProfileInfo } from '@kaas-platform/plugin-kaas-common';
 import { kaasApiRef } from '../../api/KaasApi';
 import { OptionPicker } from '../OptionPicker';
 

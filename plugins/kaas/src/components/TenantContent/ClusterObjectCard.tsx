@@ -1,7 +1,7 @@
 import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import type { TenantStatus } from '@internal/plugin-kaas-common';
+import type { TenantStatus } from '@kaas-platform/plugin-kaas-common';
 import { ConditionsTable, PhaseChip } from '../shared/StatusChips';
 
 /** The Cluster API `Cluster` (or Crossplane claim) behind a vcluster or cluster tenant. */

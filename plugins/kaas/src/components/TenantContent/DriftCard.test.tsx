@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { TenantDrift } from '@internal/plugin-kaas-common';
+import type { TenantDrift } from '@kaas-platform/plugin-kaas-common';
 import { fakeKaasApi } from '../../__testUtils__/fakeKaasApi';
 import { renderWithKaas } from '../../__testUtils__/renderWithKaas';
 import { DriftCard } from './DriftCard';

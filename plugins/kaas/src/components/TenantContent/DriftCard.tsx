@@ -7,7 +7,7 @@ import {
 import {
   kaasTenantKubeconfigCreatePermission,
   type TenantDrift,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';

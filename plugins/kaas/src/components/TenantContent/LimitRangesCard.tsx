@@ -6,7 +6,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import type { TenantStatus } from '@internal/plugin-kaas-common';
+import type { TenantStatus } from '@kaas-platform/plugin-kaas-common';
 
 function quantities(values?: Record<string, string>): string {
   if (!values) return '';

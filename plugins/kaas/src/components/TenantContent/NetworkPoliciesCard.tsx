@@ -4,7 +4,7 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
-import type { TenantStatus } from '@internal/plugin-kaas-common';
+import type { TenantStatus } from '@kaas-platform/plugin-kaas-common';
 
 /** The NetworkPolicies the platform put into the tenant, with the directions they govern. */
 export function NetworkPoliciesCard(props: {

@@ -3,7 +3,10 @@ import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import type { QuotaUsage, TenantStatus } from '@internal/plugin-kaas-common';
+import type {
+  QuotaUsage,
+  TenantStatus,
+} from '@kaas-platform/plugin-kaas-common';
 
 /** Where a quota bar turns from normal to warning, and from warning to exhausted. */
 const WARNING_FRACTION = 0.8;

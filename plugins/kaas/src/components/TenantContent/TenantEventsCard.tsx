@@ -6,7 +6,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
-import type { TenantEvent } from '@internal/plugin-kaas-common';
+import type { TenantEvent } from '@kaas-platform/plugin-kaas-common';
 import { formatDateTime } from '../shared/formatTime';
 
 const columns: TableColumn<TenantEvent>[] = [

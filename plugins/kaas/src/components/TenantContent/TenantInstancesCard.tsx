@@ -10,7 +10,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import type { InstanceStatus } from '@internal/plugin-kaas-common';
+import type { InstanceStatus } from '@kaas-platform/plugin-kaas-common';
 import { kaasApiRef } from '../../api/KaasApi';
 import { useVisiblePolling } from '../../hooks/useVisiblePolling';
 import { errorMessage } from '../shared/errorMessage';

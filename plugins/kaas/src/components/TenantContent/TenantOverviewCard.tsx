@@ -6,7 +6,7 @@ import {
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import type { TenantStatus } from '@internal/plugin-kaas-common';
+import type { TenantStatus } from '@kaas-platform/plugin-kaas-common';
 import { tenantUpdatePath } from '../TenantsPage/templateLinks';
 import { formatDateTime } from '../shared/formatTime';
 import { PhaseChip } from '../shared/StatusChips';

@@ -2,7 +2,7 @@ import { InfoCard } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import type { TenantStatus } from '@internal/plugin-kaas-common';
+import type { TenantStatus } from '@kaas-platform/plugin-kaas-common';
 
 function Count(props: { label: string; value: string | number; id: string }) {
   return (

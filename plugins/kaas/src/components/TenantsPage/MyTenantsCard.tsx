@@ -12,7 +12,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   tenantEntityRef,
   type TenantSummary,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 import Chip from '@material-ui/core/Chip';
 import Tooltip from '@material-ui/core/Tooltip';
 import useAsync from 'react-use/esm/useAsync';

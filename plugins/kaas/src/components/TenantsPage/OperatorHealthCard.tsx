@@ -8,7 +8,7 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
-import type { OperatorHealth } from '@internal/plugin-kaas-common';
+import type { OperatorHealth } from '@kaas-platform/plugin-kaas-common';
 import useAsync from 'react-use/esm/useAsync';
 import { kaasApiRef } from '../../api/KaasApi';
 

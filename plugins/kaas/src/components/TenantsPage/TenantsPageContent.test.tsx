@@ -1,5 +1,5 @@
 import { screen } from '@testing-library/react';
-import type { TenantSummary } from '@internal/plugin-kaas-common';
+import type { TenantSummary } from '@kaas-platform/plugin-kaas-common';
 import {
   fakeKaasApi,
   responseError,

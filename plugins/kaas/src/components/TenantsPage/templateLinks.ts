@@ -1,4 +1,4 @@
-import { operationTemplateName } from '@internal/plugin-kaas-common';
+import { operationTemplateName } from '@kaas-platform/plugin-kaas-common';
 
 /**
  * Where the Software Templates open in the scaffolder. Template names are the ones the

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { useEffect, useState } from 'react';
-import type { TenantStatus } from '@internal/plugin-kaas-common';
+import type { TenantStatus } from '@kaas-platform/plugin-kaas-common';
 import { kaasApiRef } from '../../api/KaasApi';
 import { mapConcurrently } from './mapConcurrently';
 

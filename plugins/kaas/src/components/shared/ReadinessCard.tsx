@@ -1,6 +1,6 @@
 import { InfoCard, StatusOK, StatusPending } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
-import type { ObjectCondition } from '@internal/plugin-kaas-common';
+import type { ObjectCondition } from '@kaas-platform/plugin-kaas-common';
 import { ConditionsTable } from './StatusChips';
 
 /** Whether the tenant (or instance) is ready, and the conditions that say why. */

@@ -13,7 +13,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
-import type { ObjectCondition } from '@internal/plugin-kaas-common';
+import type { ObjectCondition } from '@kaas-platform/plugin-kaas-common';
 
 /** The status icon of a phase: Ready/Running/Provisioned/Completed are fine, Terminating/Deleting end, the rest pend. */
 function PhaseStatus(props: { phase: string; children: ReactNode }) {

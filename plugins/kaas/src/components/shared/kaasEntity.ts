@@ -2,7 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   isInstanceEntityType,
   TENANT_ENTITY_TYPE,
-} from '@internal/plugin-kaas-common';
+} from '@kaas-platform/plugin-kaas-common';
 
 /**
  * Whether `entity` is a tenant's catalog entity (`Resource` of type `kubernetes-tenant`).
