@@ -21,11 +21,11 @@ backend.add(import('@kaas-platform/plugin-scaffolder-backend-module-kaas'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 // Owners and platform admins only for kubeconfigs and credentials; see the module.
-backend.add(import('./modules/permissionPolicy'));
+backend.add(import('@kaas-platform/plugin-permission-backend-module-kaas'));
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 // Objects in tenant namespaces for the owner group's members and platform admins only.
-backend.add(import('./modules/kubernetesTenantObjects'));
+backend.add(import('@kaas-platform/plugin-kubernetes-backend-module-kaas'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 // Live updates to the frontend (user settings storage depends on it).
 backend.add(import('@backstage/plugin-signals-backend'));

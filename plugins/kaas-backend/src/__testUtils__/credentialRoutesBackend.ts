@@ -192,7 +192,7 @@ const GROUPS: Record<string, string[]> = {
 };
 
 /**
- * The default policy's decisions (packages/backend's KaasPermissionPolicy) for these
+ * The default policy's decisions (KaasPermissionPolicy of plugins/permission-backend-module-kaas) for these
  * users: platform admins are allowed; other users get the kaas plugin's conditional
  * `IS_TENANT_OWNER` decision over their ownership refs, which the route applies to the
  * tenant as the cluster records it; basic permissions are allowed to everyone. Records

@@ -7,6 +7,8 @@ const KEY = 'kaas.platformAdminOnlyPermissions';
  * `kaas.platformAdminOnlyPermissions`: kaas permission names only platform admins hold.
  * A name that is no kaas permission stops the backend, naming the ones there are: a typo
  * must not leave a permission open that the platform team meant to close.
+ *
+ * @public
  */
 export function readPlatformAdminOnlyPermissions(config: Config): Set<string> {
   const names = config.getOptionalStringArray(KEY) ?? [];

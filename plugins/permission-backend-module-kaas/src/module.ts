@@ -10,6 +10,8 @@ import { readPlatformAdminOnlyPermissions } from './readPlatformAdminOnlyPermiss
 /**
  * Installs {@link KaasPermissionPolicy} with the configured `kaas.platformAdmins` and
  * `kaas.platformAdminOnlyPermissions`.
+ *
+ * @public
  */
 export const permissionModuleKaasPolicy = createBackendModule({
   pluginId: 'permission',

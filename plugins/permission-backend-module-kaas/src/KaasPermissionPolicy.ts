@@ -57,6 +57,8 @@ const deny: PolicyDecision = { result: AuthorizeResult.DENY };
  * - reading kaas status and every other plugin's permission: allowed, as Backstage's
  *   allow-all policy did before this one;
  * - any kaas permission listed in `kaas.platformAdminOnlyPermissions`: platform admins only.
+ *
+ * @public
  */
 export class KaasPermissionPolicy implements PermissionPolicy {
   constructor(

@@ -15,6 +15,8 @@ import { TenantObjectsProvider } from './TenantObjectsProvider';
  * Puts {@link TenantObjectsProvider} in front of the core Kubernetes plugin's own objects
  * provider, so its object routes and its resources action show objects in tenant
  * namespaces to the owner group's members and platform admins only.
+ *
+ * @public
  */
 export const kubernetesModuleKaasTenantObjects = createBackendModule({
   pluginId: 'kubernetes',

@@ -30,6 +30,8 @@ import { kaasClusterOf } from './kaasClusterOf';
  * owner, to platform admins only. Everything else passes as the plugin found it.
  *
  * The plugin reads with one identity for every caller, so RBAC alone cannot do this.
+ *
+ * @public
  */
 export class TenantObjectsProvider implements KubernetesObjectsProvider {
   constructor(

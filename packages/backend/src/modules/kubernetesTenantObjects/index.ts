@@ -1,1 +1,0 @@
-export { kubernetesModuleKaasTenantObjects as default } from './module';

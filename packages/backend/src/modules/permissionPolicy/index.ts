@@ -1,1 +1,0 @@
-export { permissionModuleKaasPolicy as default } from './module';
