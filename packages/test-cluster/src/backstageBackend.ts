@@ -27,15 +27,18 @@ export async function startBackstageBackend(options: {
   readyTimeoutMs?: number;
   /** Resolve as soon as the process exits instead of failing (for startup-error tests). */
   expectExit?: boolean;
+  /** The Backstage app whose packages/backend runs; this repository by default. */
+  appDir?: string;
 }): Promise<BackstageBackend> {
-  const backendDir = path.join(REPO_ROOT, 'packages/backend');
+  const appDir = options.appDir ?? REPO_ROOT;
+  const backendDir = path.join(appDir, 'packages/backend');
   // What `backstage-cli package start` runs, minus its file watcher (which would keep
   // running after the backend exits): node with Backstage's TypeScript transform.
   const args = [
     '--enable-source-maps',
     '--require',
     require.resolve('@backstage/cli-node/config/nodeTransform.cjs', {
-      paths: [REPO_ROOT],
+      paths: [appDir],
     }),
     'src/index.ts',
   ];
@@ -47,7 +50,7 @@ export async function startBackstageBackend(options: {
       NODE_ENV: 'development',
       ...options.env,
       FORCE_COLOR: '0',
-      ESBK_TSCONFIG_PATH: path.join(REPO_ROOT, 'tsconfig.json'),
+      ESBK_TSCONFIG_PATH: path.join(appDir, 'tsconfig.json'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -97,7 +100,12 @@ export async function startBackstageBackend(options: {
     if (Date.now() > deadline) {
       await backend.stop();
       throw new Error(
-        `The backend was not ready in time. Output:\n${output.slice(-4000)}`,
+        `The backend was not ready in time. What it warned about:\n${output
+          .split('\n')
+          .filter(line => /\b(warn|error)\b/i.test(line))
+          .slice(-40)
+          .join('\n')
+          .slice(-6000)}\nOutput:\n${output.slice(-2000)}`,
       );
     }
     await new Promise(r => setTimeout(r, 500));
