@@ -398,15 +398,19 @@ export class DefaultKaasInventory implements KaasInventory {
   ): TenantDrift {
     const kept = this.drifts.get(key);
     if (kept) return kept;
+    // One clock reading for both: a drift judged just inside the grace (missing objects
+    // not counted) must not be kept as if judged after it.
+    const now = Date.now();
     const drift = tenantDriftOf({
       home,
       watches,
       policy: this.options.policy,
       marks: this.marks,
+      now,
     });
     if (
       watches.inSync() &&
-      Date.now() - new Date(home.summary.createdAt).getTime() > DRIFT_GRACE_MS
+      now - new Date(home.summary.createdAt).getTime() > DRIFT_GRACE_MS
     ) {
       this.drifts.set(key, drift);
     }
