@@ -29,6 +29,7 @@ import {
   TenantService,
 } from '@kaas-platform/plugin-kaas-node';
 import {
+  backendDatabaseConfig,
   type BackstageBackend,
   buildLocalCluster,
   KUBECTL,
@@ -94,15 +95,7 @@ async function main() {
           },
           ...(postgres
             ? {
-                database: {
-                  client: 'pg',
-                  connection: {
-                    host: postgres.host,
-                    port: postgres.port,
-                    user: postgres.user,
-                    password: postgres.password,
-                  },
-                },
+                database: backendDatabaseConfig(postgres),
               }
             : {}),
         },

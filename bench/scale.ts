@@ -51,6 +51,7 @@ import {
   tenantEntity,
 } from '@kaas-platform/plugin-catalog-backend-module-kaas';
 import {
+  backendDatabaseConfig,
   type BackstageBackend,
   buildLocalCluster,
   demoUserToken,
@@ -504,16 +505,7 @@ async function main() {
               { type: 'static', options: { token, subject: 'bench' } },
             ],
           },
-          database: {
-            client: 'pg',
-            prefix,
-            connection: {
-              host: postgres.host,
-              port: postgres.port,
-              user: postgres.user,
-              password: postgres.password,
-            },
-          },
+          database: { ...backendDatabaseConfig(postgres), prefix },
         },
         ...extra,
       });

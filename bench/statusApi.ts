@@ -30,6 +30,7 @@ import {
   TenantService,
 } from '@kaas-platform/plugin-kaas-node';
 import {
+  backendDatabaseConfig,
   type BackstageBackend,
   buildLocalCluster,
   demoUserToken,
@@ -178,15 +179,7 @@ async function main() {
           ? {
               config: {
                 backend: {
-                  database: {
-                    client: 'pg',
-                    connection: {
-                      host: postgres.host,
-                      port: postgres.port,
-                      user: postgres.user,
-                      password: postgres.password,
-                    },
-                  },
+                  database: backendDatabaseConfig(postgres),
                 },
               },
             }

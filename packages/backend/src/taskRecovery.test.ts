@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import {
+  backendDatabaseConfig,
   adminKubectl,
   type BackstageBackend,
   demoUserToken,
@@ -76,15 +77,7 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
       config: {
         ...config,
         backend: {
-          database: {
-            client: 'pg',
-            connection: {
-              host: postgres.host,
-              port: postgres.port,
-              user: postgres.user,
-              password: postgres.password,
-            },
-          },
+          database: backendDatabaseConfig(postgres),
         },
       },
     });

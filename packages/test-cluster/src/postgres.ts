@@ -95,3 +95,16 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
   };
 }
+
+/** `backend.database` of a Backstage backend on `postgres`. */
+export function backendDatabaseConfig(postgres: TestPostgres) {
+  return {
+    client: 'pg',
+    connection: {
+      host: postgres.host,
+      port: postgres.port,
+      user: postgres.user,
+      password: postgres.password,
+    },
+  };
+}
