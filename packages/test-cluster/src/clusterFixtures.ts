@@ -104,6 +104,36 @@ export function installVclusterCrds(
   );
 }
 
+/**
+ * Every operator CRD the tests use: CloudNativePG, Cluster API (with
+ * ClusterResourceSet), its vCluster provider and Vitess. Installed once by the global
+ * setup, before any test runs, so that the API's discovery has settled: a new CRD
+ * answers 429 for a moment, and kube-controller-manager's resourcequota controller
+ * pauses every quota's recount while it follows a discovery change (up to 30 s each),
+ * which made tests that wait for `status.used` miss their deadline.
+ */
+export function installTestOperatorCrds(
+  cluster: AdminClusterAccess,
+): Promise<void> {
+  return installCrds(
+    cluster,
+    [
+      'cloudnative-pg',
+      'cluster-api',
+      'cluster-api-provider-vcluster',
+      'vitess-operator',
+    ],
+    [
+      ...['Backup', 'Cluster', 'Database', 'Pooler', 'ScheduledBackup'].map(
+        kind => ({ apiVersion: 'postgresql.cnpg.io/v1', kind }),
+      ),
+      ...VCLUSTER_KINDS,
+      { apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSet' },
+      { apiVersion: 'planetscale.com/v2', kind: 'VitessCluster' },
+    ],
+  );
+}
+
 /** The repository's real `kaas` configuration (app-config.yaml), on `cluster`. */
 export function repoKaasConfigData(cluster: ClusterAccess) {
   const { kaas } = parse(

@@ -6,6 +6,7 @@ import {
   LocalCluster,
   startLocalCluster,
 } from './localCluster';
+import { installTestOperatorCrds } from './clusterFixtures';
 import { TEST_CLUSTER_ENV } from './testClusterEnv';
 
 declare global {
@@ -15,7 +16,8 @@ declare global {
 
 /**
  * Jest global setup: builds (cached) and starts one local control plane for the whole
- * run, in a fresh temporary folder, and hands it to the test workers through env vars.
+ * run, in a fresh temporary folder, installs the operator CRDs the tests use, and hands
+ * it to the test workers through env vars.
  * A cluster handed in from outside through the same variables is used as it is.
  */
 export default async function globalSetup(): Promise<void> {
@@ -30,6 +32,7 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-test-cluster-'));
   const cluster = await startLocalCluster({ dataDir });
   globalThis.__kaasTestCluster = cluster;
+  await installTestOperatorCrds(cluster);
   process.env[TEST_CLUSTER_ENV.url] = cluster.url;
   process.env[TEST_CLUSTER_ENV.adminKubeconfig] = cluster.adminKubeconfig;
   process.env[TEST_CLUSTER_ENV.backendKubeconfig] = cluster.backendKubeconfig;

@@ -61,14 +61,16 @@ describe('local control plane (real etcd + kube-apiserver + kube-controller-mana
           : undefined;
       },
       {
-        timeoutMs: 60_000,
+        // The controller pauses every recount for up to 30 s while it follows a change
+        // of the API's discovery (a test installing a CRD of its own).
+        timeoutMs: 90_000,
         describe: () => `quota of ${namespace} has no status.used`,
       },
     );
     expect(Number(used.configmaps)).toBeGreaterThanOrEqual(1);
     expect(used.pods).toBe('0');
     await core().deleteNamespace({ name: namespace });
-  });
+  }, 120_000);
 
   it('keeps every object across a restart of the control plane', async () => {
     // A cluster of its own: restarting the shared one would disturb parallel tests.

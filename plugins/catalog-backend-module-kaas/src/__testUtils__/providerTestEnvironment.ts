@@ -7,12 +7,10 @@ import type {
 } from '@backstage/plugin-catalog-node';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
-  installCrds,
   repoKaasConfigData,
   testCluster,
   type AdminClusterAccess,
   type LocalCluster,
-  VCLUSTER_KINDS,
 } from '@internal/kaas-test-cluster';
 import {
   ClusterRegistry,
@@ -38,21 +36,6 @@ export const accessOf = (running: LocalCluster): ClusterAccess => ({
   backendTokenFile: running.backendTokenFile,
   adminKubeconfig: running.adminKubeconfig,
 });
-
-/** The operator CRDs the tests use: CloudNativePG, Cluster API, the vCluster provider. */
-export const TEST_KINDS = [
-  { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' },
-  ...VCLUSTER_KINDS,
-];
-
-/** Installs the upstream CRDs (../shared/crds) and waits until each serves lists. */
-export async function installTestCrds(cluster: ClusterAccess) {
-  await installCrds(
-    cluster,
-    ['cloudnative-pg', 'cluster-api', 'cluster-api-provider-vcluster'],
-    TEST_KINDS,
-  );
-}
 
 /** The repository's real `kaas` configuration (app-config.yaml) on `cluster`. */
 export function kaasConfigData(cluster: ClusterAccess) {

@@ -42,14 +42,6 @@ export const installCloudNativePgCrds = () =>
     ),
   );
 
-/** The Vitess operator's CRD, for the `vitess` capability. */
-export const installVitessCrds = () =>
-  installCrds(
-    testCluster(),
-    ['vitess-operator'],
-    [{ apiVersion: 'planetscale.com/v2', kind: 'VitessCluster' }],
-  );
-
 /**
  * The tenant environment plus the real InstanceService over the same clusters, built
  * with the backend credential as a backend builds it.
