@@ -128,7 +128,10 @@ export function installTestOperatorCrds(
         kind => ({ apiVersion: 'postgresql.cnpg.io/v1', kind }),
       ),
       ...VCLUSTER_KINDS,
-      { apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSet' },
+      {
+        apiVersion: 'addons.cluster.x-k8s.io/v1beta2',
+        kind: 'ClusterResourceSet',
+      },
       { apiVersion: 'planetscale.com/v2', kind: 'VitessCluster' },
     ],
   );
