@@ -12,12 +12,14 @@ import {
   readTenantSettings,
 } from '@kaas-platform/plugin-kaas-node';
 import { platformEntityGuardParser } from './parser/platformEntityGuard';
+import { fullSyncTask } from './providers/fullSyncTask';
 import { KaasEntityProvider } from './providers/KaasEntityProvider';
 import { KaasTemplateProvider } from './providers/KaasTemplateProvider';
 
 /**
  * The catalog's view of the clusters: tenants and XaaS instances as `Resource` entities
- * (provider `kaas`), kept up to date from the kaas inventory's watches; and of the
+ * (provider `kaas`), kept up to date from the kaas inventory's watches, with the full
+ * mutations run once across replicas by the scheduler; and of the
  * configuration: a Software Template for every capability and tenant isolation, and a
  * `xaas-capability` Resource for every capability (provider `kaas-templates`). It also
  * installs the catalog's entity data parser, refusing such entities from locations.
@@ -51,13 +53,17 @@ export const catalogModuleKaas = createBackendModule({
         auth,
         scheduler,
       }) {
+        // Every replica sends deltas; full mutations, which delete, one at a time.
+        const fullSync = fullSyncTask({ scheduler, logger });
         const provider = new KaasEntityProvider({
           inventory,
           markPrefix: readTenantSettings(config).markPrefix,
           appBaseUrl: config.getString('app.baseUrl'),
           logger,
+          requestFullSync: fullSync.requestFullSync,
         });
         catalog.addEntityProvider(provider);
+        await fullSync.start(provider);
         const templates = new KaasTemplateProvider({
           config,
           catalog: catalogService,

@@ -17,7 +17,10 @@ import {
   DefaultKaasInventory,
   TenantService,
 } from '@kaas-platform/plugin-kaas-node';
-import { KaasEntityProvider } from '../providers/KaasEntityProvider';
+import {
+  KaasEntityProvider,
+  type KaasEntityProviderOptions,
+} from '../providers/KaasEntityProvider';
 
 export {
   adminKubectl as kubectl,
@@ -93,7 +96,10 @@ export const APP = 'http://localhost:3000';
  * The entity provider over a real inventory of `config`'s clusters, as the module builds
  * them, and a connection that records what it sends the catalog.
  */
-export function providerOver(config: Config) {
+export function providerOver(
+  config: Config,
+  options: Partial<KaasEntityProviderOptions> = {},
+) {
   const clusters = ClusterRegistry.fromConfig(config);
   const logger = mockServices.logger.mock();
   const inventory = DefaultKaasInventory.fromConfig(config, {
@@ -105,6 +111,7 @@ export function providerOver(config: Config) {
     markPrefix: 'kaas.internal',
     appBaseUrl: APP,
     logger,
+    ...options,
   });
   return {
     clusters,

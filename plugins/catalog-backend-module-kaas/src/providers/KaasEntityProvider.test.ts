@@ -358,6 +358,69 @@ describe('KaasEntityProvider against the local control plane (real list+watch, a
   }, 60_000);
 });
 
+describe('KaasEntityProvider with its full mutations run by the scheduler, as on several replicas (the shared control plane)', () => {
+  const requestFullSync = jest.fn();
+  const config = kaasConfig(sharedCluster());
+  const { inventory, provider, connection } = providerOver(config, {
+    requestFullSync,
+    fullSyncSettleMs: 50,
+  });
+  const tenants = TenantService.fromConfig(config, {
+    clusters: providerOver(config).clusters,
+  });
+  afterAll(async () => {
+    provider.stop();
+    await inventory.stop();
+  });
+
+  it('sends only deltas by itself and asks for a full mutation once ready and after a re-list; fullSync sends it and removes what no cluster has', async () => {
+    const name = uniqueName('cat-fs');
+    await tenants.create(teamATenant(tenants, name));
+    const ref = `resource:default/${name}`;
+    // What a replica that ran earlier sent for a tenant deleted since.
+    const gone: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: { name: uniqueName('cat-gone') },
+      spec: { type: 'kubernetes-tenant', owner: 'group:default/team-a' },
+    };
+    const goneRef = stringifyEntityRef(gone);
+    await connection.applyMutation({
+      type: 'full',
+      entities: [{ entity: gone, locationKey: 'kaas-cluster:local' }],
+    });
+
+    await provider.connect(connection);
+    await until(
+      () => connection.entity(ref),
+      () => `${ref} not sent`,
+    );
+    expect(requestFullSync).toHaveBeenCalled();
+    const asked = requestFullSync.mock.calls.length;
+    expect(connection.count('full')).toBe(1);
+    expect(connection.entity(goneRef)).toBeDefined();
+
+    const namespaces = inventory.clusters()[0].namespaces!;
+    await until(
+      () => namespaces.isWatching(),
+      () => 'the namespace watch is not open',
+    );
+    namespaces.dropWatch();
+    await until(
+      () => requestFullSync.mock.calls.length > asked,
+      () => 'no full sync asked for after the re-list',
+    );
+    await provider.settled();
+    expect(connection.count('full')).toBe(1);
+
+    await provider.fullSync();
+    expect(connection.count('full')).toBe(2);
+    expect(connection.entity(ref)).toBeDefined();
+    expect(connection.entity(goneRef)).toBeUndefined();
+    await tenants.delete(name);
+  }, 60_000);
+});
+
 describe('KaasEntityProvider across a restart of its control plane (a cluster of its own)', () => {
   it('keeps the entities while the API server is down and sends a full mutation once it is back', async () => {
     await buildLocalCluster();

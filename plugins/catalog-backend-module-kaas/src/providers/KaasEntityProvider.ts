@@ -31,6 +31,19 @@ export interface KaasEntityProviderOptions {
   logger: LoggerService;
   /** Changes seen within this many milliseconds go to the catalog as one delta. Default 100. */
   batchMs?: number;
+  /**
+   * Has {@link KaasEntityProvider.fullSync} run once across the backend's replicas (the
+   * catalog module runs it as a global scheduled task): called when this process needs a
+   * full mutation, once ready and after every re-list. Without it, the process sends its
+   * full mutations itself, as a single backend may.
+   */
+  requestFullSync?: () => void;
+  /**
+   * How long {@link KaasEntityProvider.fullSync} waits before it reads the inventory, so
+   * that a change another replica has already sent to the catalog has reached this
+   * process's watches too. Default 1000.
+   */
+  fullSyncSettleMs?: number;
 }
 
 /**
@@ -43,6 +56,11 @@ export interface KaasEntityProviderOptions {
  * names them; the provider adds those it sent from the same namespace, for deletions):
  * with 10,000 tenants a change costs one tenant's entities, and pods, events and policy
  * objects, which no entity is made of, cost nothing.
+ *
+ * With several backend replicas every one sends deltas (the same change gives the same
+ * entities, so they agree), while full mutations, which delete, are sent by one replica at
+ * a time through `requestFullSync`; a re-list then sends a delta against what this process
+ * sent before, which removes what it saw go.
  *
  * One cluster that cannot be reached stops nothing: the others' changes keep flowing as
  * deltas, and only its own deletions wait. Until it has listed everything again, its
@@ -82,9 +100,28 @@ export class KaasEntityProvider implements EntityProvider {
     // The catalog starts without waiting for the clusters.
     this.options.inventory.ready().then(() => {
       this.ready = true;
-      this.allDirty = true;
-      this.schedule(true);
+      this.needFull();
     });
+  }
+
+  /**
+   * Sends a full mutation of every tenant and instance the inventory holds, which also
+   * removes from the catalog what the clusters no longer have (entities of tenants deleted
+   * while no backend ran). Waits until the inventory is ready; sends nothing before every
+   * cluster has listed once.
+   */
+  async fullSync(signal?: AbortSignal): Promise<void> {
+    const { inventory, fullSyncSettleMs = 1000 } = this.options;
+    await abortable(inventory.ready(), signal);
+    await abortable(
+      new Promise(resolve => setTimeout(resolve, fullSyncSettleMs)),
+      signal,
+    );
+    // Not every cluster has listed: the resync of the last list asks again.
+    if (!this.connection || this.stopped || !inventory.synced()) return;
+    this.allDirty = true;
+    this.fullPending = true;
+    await this.enqueueFlush();
   }
 
   /** Stops following the inventory. */
@@ -104,8 +141,7 @@ export class KaasEntityProvider implements EntityProvider {
 
   private changed(event: KaasInventoryEvent) {
     if (event.type === 'resync') {
-      this.allDirty = true;
-      this.schedule(true);
+      this.needFull();
       return;
     }
     // Pods, events, quotas and policy objects change statuses, not entities.
@@ -124,20 +160,41 @@ export class KaasEntityProvider implements EntityProvider {
     this.schedule(false);
   }
 
+  /** Every entity again; the deletions a full mutation makes, by whoever runs it. */
+  private needFull() {
+    this.allDirty = true;
+    const { requestFullSync } = this.options;
+    if (!requestFullSync) {
+      this.schedule(true);
+      return;
+    }
+    this.schedule(false);
+    // A full mutation waits for every cluster's list; the last one's resync asks.
+    if (this.ready && this.options.inventory.synced()) requestFullSync();
+  }
+
   private schedule(full: boolean) {
     if (this.stopped) return;
     this.fullPending ||= full;
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.queue = this.queue.then(() =>
-        this.flush().catch(error =>
-          this.options.logger.error(
-            `kaas entity provider could not update the catalog: ${error}`,
-          ),
-        ),
-      );
+      this.enqueueFlush().catch(() => undefined);
     }, this.options.batchMs ?? 100);
+  }
+
+  /** Flushes after what is queued; logs a failure, and rejects with it. */
+  private enqueueFlush(): Promise<void> {
+    const flushed = this.queue.then(() =>
+      this.flush().catch(error => {
+        this.options.logger.error(
+          `kaas entity provider could not update the catalog: ${error}`,
+        );
+        throw error;
+      }),
+    );
+    this.queue = flushed.catch(() => undefined);
+    return flushed;
   }
 
   private async flush(): Promise<void> {
@@ -169,6 +226,9 @@ export class KaasEntityProvider implements EntityProvider {
           entities: [...entities.values()].map(e => e.deferred),
         });
         this.emitted = new EmittedEntities(entities);
+        this.options.logger.info(
+          `kaas entity provider sent a full mutation of ${entities.size} entities`,
+        );
         return;
       }
       const added = [...entities]
@@ -277,6 +337,26 @@ export class KaasEntityProvider implements EntityProvider {
     if (!skipped.has(key)) this.options.logger.warn(message);
     this.skipped.add(key);
   }
+}
+
+/** `promise`, or a rejection once `signal` aborts. */
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      value => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      error => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function add(
