@@ -17,6 +17,16 @@ import {
   waitFor,
   writeStatus,
 } from '@internal/kaas-test-cluster';
+import {
+  api,
+  playClusterApi,
+  runTemplate,
+  taskEvents,
+  tenantObjects,
+  untilTaskStatus,
+  untilTaskWaiting,
+  type TaskEvent,
+} from './__testUtils__/scaffolderTasks';
 
 /**
  * Scaffolder tasks across a backend that is killed (SIGKILL) in the middle of a template
@@ -29,13 +39,6 @@ import {
 
 const cluster = testCluster();
 const OWNER = 'group:default/team-a';
-const TENANT_LABEL = 'kaas.internal/tenant';
-
-type TaskEvent = {
-  type: string;
-  createdAt: string;
-  body: { message?: string; stepId?: string; status?: string };
-};
 
 describe('scaffolder tasks across a killed backend (the real backend process on PostgreSQL, the local control plane)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-recovery-test-'));
@@ -85,106 +88,6 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
     return backend;
   }
 
-  async function api(
-    backend: BackstageBackend,
-    token: string,
-    url: string,
-    body?: unknown,
-  ) {
-    const res = await fetch(`${backend.baseUrl}${url}`, {
-      method: body ? 'POST' : 'GET',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  }
-
-  /** Waits until the catalog serves the generated template, then starts a task of it. */
-  async function runTemplate(
-    backend: BackstageBackend,
-    token: string,
-    template: string,
-    values: Record<string, unknown>,
-  ): Promise<string> {
-    await waitFor(
-      async () =>
-        (
-          await api(
-            backend,
-            token,
-            `/api/catalog/entities/by-name/template/default/${template}`,
-          )
-        ).status === 200
-          ? true
-          : undefined,
-      { timeoutMs: 120_000, describe: () => `template ${template} served` },
-    );
-    const created = await api(backend, token, '/api/scaffolder/v2/tasks', {
-      templateRef: `template:default/${template}`,
-      values,
-    });
-    expect(created.status).toBe(201);
-    return created.body.id;
-  }
-
-  async function events(
-    backend: BackstageBackend,
-    token: string,
-    id: string,
-  ): Promise<TaskEvent[]> {
-    return (await api(backend, token, `/api/scaffolder/v2/tasks/${id}/events`))
-      .body;
-  }
-
-  async function untilStatus(
-    backend: BackstageBackend,
-    token: string,
-    id: string,
-    wanted: string,
-    timeoutMs = 180_000,
-  ) {
-    let last = '';
-    await waitFor(
-      async () => {
-        last = (await api(backend, token, `/api/scaffolder/v2/tasks/${id}`))
-          .body?.status;
-        if (last === wanted) return true;
-        if (['completed', 'failed', 'cancelled'].includes(last)) {
-          const log = (await events(backend, token, id))
-            .map(e => e.body.message)
-            .join('\n');
-          throw new Error(`task ${id} ended ${last}, not ${wanted}:\n${log}`);
-        }
-        return undefined;
-      },
-      {
-        timeoutMs,
-        intervalMs: 250,
-        describe: () => `task ${id} ${wanted} (is ${last})`,
-      },
-    );
-  }
-
-  /** Resolves once the task's wait step is running. */
-  async function untilWaiting(
-    backend: BackstageBackend,
-    token: string,
-    id: string,
-  ) {
-    await waitFor(
-      async () =>
-        (
-          await events(backend, token, id)
-        ).some(e => e.body.stepId === 'wait' && e.body.status === 'processing')
-          ? true
-          : undefined,
-      { timeoutMs: 120_000, describe: () => `task ${id} in its wait step` },
-    );
-  }
-
   /** The scaffolder's database, where a task's state (step outputs, checkpoints) is kept. */
   async function withScaffolderDb<T>(fn: (db: Client) => Promise<T>) {
     const db = new Client({
@@ -211,80 +114,6 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
         ).state,
     );
 
-  /**
-   * Every object of a tenant, of every namespaced kind the API server lists, with its uid:
-   * an object made twice or made again after a delete shows as a different entry.
-   */
-  async function tenantObjects(tenant: string): Promise<string[]> {
-    const kinds = (
-      await adminKubectl(
-        cluster,
-        'api-resources',
-        '--verbs=list',
-        '--namespaced',
-        '-o',
-        'name',
-      )
-    )
-      .split('\n')
-      .filter(kind => kind && !kind.startsWith('events'));
-    const list = async (...args: string[]) =>
-      JSON.parse(
-        await adminKubectl(
-          cluster,
-          'get',
-          ...args,
-          '-l',
-          `${TENANT_LABEL}=${tenant}`,
-          '-o',
-          'json',
-        ),
-      ).items as Array<{
-        kind: string;
-        metadata: { name: string; namespace?: string; uid: string };
-      }>;
-    const items = [
-      ...(await list('namespaces')),
-      ...(await list(kinds.join(','), '--all-namespaces')),
-    ];
-    return items
-      .map(
-        ({ kind, metadata: { namespace, name, uid } }) =>
-          `${kind} ${namespace ? `${namespace}/` : ''}${name} ${uid}`,
-      )
-      .sort();
-  }
-
-  /** What Cluster API does once a virtual cluster runs: Provisioned, and its kubeconfig. */
-  async function playClusterApi(tenant: string) {
-    const namespace = `t-${tenant}`;
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    await writeStatus(cluster, 'clusters.cluster.x-k8s.io', namespace, tenant, {
-      phase: 'Provisioned',
-      conditions: [
-        'Available',
-        'ControlPlaneAvailable',
-        'InfrastructureReady',
-      ].map(type => ({
-        type,
-        status: 'True',
-        reason: 'Ready',
-        message: '',
-        lastTransitionTime: now,
-      })),
-    });
-    await adminKubectl(
-      cluster,
-      'create',
-      'secret',
-      'generic',
-      `${tenant}-kubeconfig`,
-      '-n',
-      namespace,
-      '--from-literal=value=apiVersion: v1',
-    );
-  }
-
   const logAfterRecovery = (all: TaskEvent[], stepId: string) => {
     const recovered = all.findIndex(e => e.type === 'recovered');
     return all
@@ -308,7 +137,7 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
       'kubernetes-tenant-namespace',
       { name: ns, owner: OWNER, profile: 'small' },
     );
-    await untilStatus(first, token, nsTask, 'completed');
+    await untilTaskStatus(first, token, nsTask, 'completed');
 
     const vcTask = await runTemplate(
       first,
@@ -325,12 +154,12 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
       name: db,
       plan: 'small',
     });
-    await untilWaiting(first, token, vcTask);
-    await untilWaiting(first, token, dbTask);
+    await untilTaskWaiting(first, token, vcTask);
+    await untilTaskWaiting(first, token, dbTask);
     const vcState = await taskState(vcTask);
     const dbState = await taskState(dbTask);
-    const vcObjects = await tenantObjects(vc);
-    const nsObjects = await tenantObjects(ns);
+    const vcObjects = await tenantObjects(cluster, vc);
+    const nsObjects = await tenantObjects(cluster, ns);
     expect(vcState.steps.create.status).toBe('completed');
     expect(vcState.steps.create.output).toMatchObject({
       tenant: vc,
@@ -373,7 +202,7 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
     let resumedAt = 0;
     await waitFor(
       async () => {
-        const all = await events(second, token, dbTask);
+        const all = await taskEvents(second, token, dbTask);
         if (!all.some(e => e.type === 'recovered')) return undefined;
         resumedAt = Date.now();
         return true;
@@ -385,7 +214,7 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
       },
     );
     // The wait steps start over and wait for the operators again.
-    await untilWaiting(second, token, vcTask);
+    await untilTaskWaiting(second, token, vcTask);
     console.log(
       `Restart with task recovery: killed to ready ${
         readyAt - killedAt
@@ -394,18 +223,18 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
       } ms)`,
     );
 
-    await playClusterApi(vc);
+    await playClusterApi(cluster, vc);
     await writeStatus(cluster, 'clusters.postgresql.cnpg.io', `t-${ns}`, db, {
       phase: 'Cluster in healthy state',
       instances: 1,
       readyInstances: 1,
     });
-    await untilStatus(second, token, vcTask, 'completed');
-    await untilStatus(second, token, dbTask, 'completed');
+    await untilTaskStatus(second, token, vcTask, 'completed');
+    await untilTaskStatus(second, token, dbTask, 'completed');
 
     // Nothing made twice or made again, and the same outputs as the first run.
-    expect(await tenantObjects(vc)).toEqual(vcObjects);
-    expect(await tenantObjects(ns)).toEqual(nsObjects);
+    expect(await tenantObjects(cluster, vc)).toEqual(vcObjects);
+    expect(await tenantObjects(cluster, ns)).toEqual(nsObjects);
     expect((await taskState(vcTask)).steps.create.output).toEqual(
       vcState.steps.create.output,
     );
@@ -414,12 +243,12 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
     );
     // The instance's completed create step is skipped; the tenant's create step runs
     // again from its checkpoint, without applying anything.
-    const dbEvents = await events(second, token, dbTask);
+    const dbEvents = await taskEvents(second, token, dbTask);
     expect(logAfterRecovery(dbEvents, 'create')).toEqual([
       'Skipping step create because it was already completed in a previous run',
     ]);
     const vcCreateLog = logAfterRecovery(
-      await events(second, token, vcTask),
+      await taskEvents(second, token, vcTask),
       'create',
     );
     expect(vcCreateLog.length).toBeGreaterThan(0);
@@ -459,8 +288,8 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
       'kubernetes-tenant-vcluster',
       values,
     );
-    await untilWaiting(first, token, task);
-    const objects = await tenantObjects(vc);
+    await untilTaskWaiting(first, token, task);
+    const objects = await tenantObjects(cluster, vc);
     // Without recovery the scaffolder keeps no step outputs; the checkpoint has the
     // create step's.
     const applied = async (id: string) =>
@@ -474,13 +303,15 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
 
     const second = await startBackend(recoveryOff);
     token = await demoUserToken(second, 'alice');
-    await untilStatus(second, token, task, 'failed', 120_000);
+    await untilTaskStatus(second, token, task, 'failed', 120_000);
     console.log(
       `Restart without task recovery: killed to failed ${
         Date.now() - killedAt
       } ms`,
     );
-    const log = (await events(second, token, task)).map(e => e.body.message);
+    const log = (await taskEvents(second, token, task)).map(
+      e => e.body.message,
+    );
     expect(log).toContain(
       'This task was marked as stale as it exceeded its timeout',
     );
@@ -488,15 +319,15 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
       'Skipping step create because it was already completed in a previous run',
     );
 
-    await playClusterApi(vc);
+    await playClusterApi(cluster, vc);
     const rerun = await runTemplate(
       second,
       token,
       'kubernetes-tenant-vcluster',
       values,
     );
-    await untilStatus(second, token, rerun, 'completed');
-    expect(await tenantObjects(vc)).toEqual(objects);
+    await untilTaskStatus(second, token, rerun, 'completed');
+    expect(await tenantObjects(cluster, vc)).toEqual(objects);
     expect(await applied(rerun)).toEqual(output);
     expect(
       (

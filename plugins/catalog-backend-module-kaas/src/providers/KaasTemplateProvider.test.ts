@@ -16,7 +16,10 @@ const handWritten = (
   spec: { type, steps: [] },
 });
 
-function providerWith(catalogEntities: Entity[]) {
+function providerWith(
+  catalogEntities: Entity[],
+  catalog = catalogServiceMock({ entities: catalogEntities }),
+) {
   const kaas = repoKaas();
   const data = (capabilities: Record<string, any>): any => ({
     app: { baseUrl: 'http://localhost:3000' },
@@ -28,9 +31,10 @@ function providerWith(catalogEntities: Entity[]) {
   const logger = mockServices.logger.mock();
   const provider = new KaasTemplateProvider({
     config,
-    catalog: catalogServiceMock({ entities: catalogEntities }),
+    catalog,
     auth: mockServices.auth(),
     logger,
+    firstPublishWaitMs: 1500,
   });
   const connection = new RecordingConnection();
   const names = () =>
@@ -52,9 +56,9 @@ describe('KaasTemplateProvider', () => {
       handWritten('my-schedule', {}, 'xaas-postgresql-op-backup-schedule'),
     ]);
     await provider.connect(connection);
-    expect(names()).toContain('template:default/xaas-redis');
-    expect(names()).toContain('template:default/xaas-postgresql-op-backup');
-    await provider.checkOverrides();
+    await provider.settled();
+    // The first full mutation already leaves them out: it waited for the catalog's answer.
+    expect(connection.count('full')).toBe(1);
     expect(names().sort()).toEqual([
       'template:default/kubernetes-tenant-cluster',
       'template:default/kubernetes-tenant-namespace',
@@ -69,9 +73,22 @@ describe('KaasTemplateProvider', () => {
     ).toBeDefined();
   });
 
+  it('publishes without knowing the overrides once the catalog has not answered in time', async () => {
+    const catalog = catalogServiceMock.mock({
+      getEntities: jest.fn().mockRejectedValue(new Error('ECONNREFUSED')),
+    });
+    const { provider, connection, names } = providerWith([], catalog);
+    await provider.connect(connection);
+    expect(connection.count('full')).toBe(0);
+    await provider.settled();
+    expect(catalog.getEntities).toHaveBeenCalledTimes(2);
+    expect(names()).toContain('template:default/xaas-postgresql');
+  });
+
   it("steps aside for an operation's template the parser reads from a location, and refreshes that location until the catalog holds it", async () => {
     const { provider, connection, names } = providerWith([]);
     await provider.connect(connection);
+    await provider.settled();
     const location = { type: 'url', target: 'http://example.test/backup.yaml' };
     provider.noteParsed(
       handWritten('xaas-postgresql-op-backup', {}, 'xaas-postgresql-op-backup'),
@@ -95,6 +112,7 @@ describe('KaasTemplateProvider', () => {
     const { kaas, data, config, logger, provider, connection, names } =
       providerWith([]);
     await provider.connect(connection);
+    await provider.settled();
     expect(names()).toContain(
       'template:default/xaas-postgresql-op-backup-schedule',
     );

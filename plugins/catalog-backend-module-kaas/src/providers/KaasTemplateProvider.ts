@@ -22,6 +22,12 @@ export interface KaasTemplateProviderOptions {
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
+  /**
+   * How long the first full mutation waits for the catalog to tell which generated
+   * templates hand-written ones replace; it goes out without knowing after that. Default
+   * 60000.
+   */
+  firstPublishWaitMs?: number;
 }
 
 /** How long a template seen by the parser counts as an override the catalog may not hold yet. */
@@ -39,7 +45,9 @@ const SIGHTING_MS = 10 * 60_000;
  * `overriddenKey`) replaces the generated one: found by reading the catalog
  * (`checkOverrides`, on a schedule) and, before the catalog holds it, by the catalog's
  * entity parser reading it from a location (`noteParsed`), which also asks the catalog to
- * read that location again once the generated one, holding the same name, is gone.
+ * read that location again once the generated one, holding the same name, is gone. The
+ * first full mutation waits until the catalog has answered once, so that a replica joining
+ * others does not put back, for a moment, templates they left out.
  *
  * @public
  */
@@ -53,6 +61,12 @@ export class KaasTemplateProvider implements EntityProvider {
   private sent?: string;
   private queue: Promise<void> = Promise.resolve();
   private unsubscribe?: () => void;
+  /** The catalog has answered which templates replace generated ones. */
+  private overridesKnown = false;
+  /** The first full mutation has stopped waiting for that. */
+  private firstPublishDue = false;
+  private firstPublish: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(private readonly options: KaasTemplateProviderOptions) {
     this.offering = this.read();
@@ -71,16 +85,32 @@ export class KaasTemplateProvider implements EntityProvider {
       this.enqueue();
     });
     this.unsubscribe = subscription?.unsubscribe;
-    this.enqueue();
-    await this.queue;
+    // Not awaited: the catalog this asks may be the one starting up.
+    this.firstPublish = this.publishFirst();
   }
 
   stop(): void {
+    this.stopped = true;
     this.unsubscribe?.();
   }
 
   /** Resolves once the mutations scheduled so far have been applied (for tests). */
   async settled(): Promise<void> {
+    await this.firstPublish;
+    await this.queue;
+  }
+
+  private async publishFirst(): Promise<void> {
+    const deadline = Date.now() + (this.options.firstPublishWaitMs ?? 60_000);
+    while (!this.overridesKnown && !this.stopped && Date.now() < deadline) {
+      try {
+        await this.checkOverrides();
+      } catch {
+        await new Promise(resolve => setTimeout(resolve, 1000));
+      }
+    }
+    this.firstPublishDue = true;
+    this.enqueue();
     await this.queue;
   }
 
@@ -108,6 +138,7 @@ export class KaasTemplateProvider implements EntityProvider {
       this.sightings.delete(key);
     }
     this.catalogOverrides = found;
+    this.overridesKnown = true;
     // A location refreshed while the catalog was still processing it keeps its old next
     // run (minutes away): ask again until the catalog holds the override.
     const pending = [...this.sightings.values()].map(s => s.refreshKey);
@@ -186,6 +217,7 @@ export class KaasTemplateProvider implements EntityProvider {
   private async publish(): Promise<void> {
     const { connection } = this;
     if (!connection || !this.offering) return;
+    if (!this.overridesKnown && !this.firstPublishDue) return;
     const entities = this.entities();
     const json = JSON.stringify(entities);
     if (json === this.sent) return;
