@@ -202,7 +202,7 @@ export interface Config {
             labels?: { [key: string]: string };
             annotations?: { [key: string]: string };
           };
-          [field: string]: any;
+          [field: string]: unknown;
         }>;
       };
     };
@@ -258,7 +258,7 @@ export interface Config {
             labels?: { [key: string]: string };
             annotations?: { [key: string]: string };
           };
-          [field: string]: any;
+          [field: string]: unknown;
         }>;
         /**
          * Day-2 operations by name (lowercase, dashes): buttons on the Instance tab and
@@ -281,7 +281,7 @@ export interface Config {
                 labels?: { [key: string]: string };
                 annotations?: { [key: string]: string };
               };
-              [field: string]: any;
+              [field: string]: unknown;
             }>;
             /** When a run is done, read from `objects[object ?? 0]`; left out: once created. */
             readiness?: {
@@ -335,7 +335,7 @@ export interface Config {
         labels?: { [key: string]: string };
         annotations?: { [key: string]: string };
       };
-      [field: string]: any;
+      [field: string]: unknown;
     }>;
   };
 }

@@ -9,6 +9,7 @@ import {
   type BackstageBackend,
   demoUserToken,
   KUBECTL,
+  processRssBytes,
   startPlatformBackend,
   startPostgres,
   type TestPostgres,
@@ -291,6 +292,9 @@ describe('two backend replicas on one PostgreSQL (the real backend processes, th
     expect(conflicts.filter(line => line.includes('resource:'))).toEqual([]);
     expect(conflictsOf(joined)).toEqual([]);
     const fullSyncs = [a, b, joined].map(fullSyncsBy);
+    const rssMiB = [survivor, joined].map(r =>
+      Math.round(processRssBytes(r.pid) / 2 ** 20),
+    );
     console.log(
       [
         `Two replicas started together on an empty database, restarts needed: ${restarts};`,
@@ -303,6 +307,7 @@ describe('two backend replicas on one PostgreSQL (the real backend processes, th
         }; full syncs sent by A, B, the joined replica: ${fullSyncs.join(
           ', ',
         )};`,
+        `RSS of the survivor and the joined replica: ${rssMiB.join(', ')} MiB;`,
         `conflicting entityRefs logged: ${conflicts.length}${conflicts
           .map(line => `\n  ${stripVTControlCharacters(line)}`)
           .join('')}`,

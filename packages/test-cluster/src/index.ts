@@ -14,3 +14,4 @@ export * from './backstageBackend';
 export * from './platformBackend';
 export * from './clusterFixtures';
 export * from './faultProxy';
+export * from './processMemory';
