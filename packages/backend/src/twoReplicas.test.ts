@@ -69,8 +69,8 @@ describe('two backend replicas on one PostgreSQL (the real backend processes, th
   /**
    * Starts a replica, and starts it again if its startup fails, as the kubelet restarts a
    * container: replicas starting together on an empty database can race on creating a
-   * plugin's migration tables ("relation ... already exists", "duplicate key value"; see
-   * backstage/charts#300).
+   * plugin's migration tables ("relation ... already exists", "duplicate key value",
+   * "Migration table is already locked"; see backstage/charts#300).
    */
   const startReplica = async (): Promise<BackstageBackend> => {
     for (let attempt = 1; ; attempt++) {
@@ -84,12 +84,14 @@ describe('two backend replicas on one PostgreSQL (the real backend processes, th
         return backend;
       } catch (error) {
         if (
-          attempt === 3 ||
+          attempt === 5 ||
           !/already exists|already locked|duplicate key value/.test(`${error}`)
         ) {
           throw error;
         }
         restarts += 1;
+        // The kubelet's back-off, shortened: the other replica may still be migrating.
+        await new Promise(resolve => setTimeout(resolve, attempt * 5_000));
       }
     }
   };
