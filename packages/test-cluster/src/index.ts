@@ -15,3 +15,6 @@ export * from './platformBackend';
 export * from './clusterFixtures';
 export * from './faultProxy';
 export * from './processMemory';
+export * from './keycloak';
+export * from './keycloakRealm';
+export * from './apiServerOidc';

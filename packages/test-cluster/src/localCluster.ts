@@ -74,6 +74,8 @@ export async function startLocalCluster(options: {
   readyTimeoutMs?: number;
   /** kube-apiserver port; a free one when absent. Restart tests keep the URL with it. */
   port?: number;
+  /** An `AuthenticationConfiguration` file for kube-apiserver (e.g. an OIDC issuer). */
+  authenticationConfig?: string;
 }): Promise<LocalCluster> {
   const { dataDir } = options;
   fs.mkdirSync(dataDir, { recursive: true });
@@ -92,6 +94,9 @@ export async function startLocalCluster(options: {
       '--etcd-unsafe-no-fsync',
       // A crashed test run leaves no control plane behind.
       '--exit-with-parent',
+      ...(options.authenticationConfig
+        ? [`--authentication-config=${options.authenticationConfig}`]
+        : []),
     ],
     { stdio: ['ignore', 'pipe', logFd] },
   );
