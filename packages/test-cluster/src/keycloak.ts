@@ -28,7 +28,7 @@ export interface KeycloakServer {
   adminToken(): Promise<string>;
   /** Everything the server printed so far. */
   output(): string;
-  /** Process id of kc.sh's JVM (for reading its memory from /proc). */
+  /** Process id of kc.sh, leader of the process group of its JVM. */
   pid: number;
   stop(): Promise<void>;
 }
