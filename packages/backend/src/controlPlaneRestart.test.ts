@@ -6,6 +6,7 @@ import {
   type BackstageBackend,
   demoUserToken,
   freePort,
+  listableNamespacedResources,
   type LocalCluster,
   startLocalCluster,
   startPlatformBackend,
@@ -323,18 +324,7 @@ describe('the platform across control plane restarts (the real backend process, 
    * marks for its tenant and owner (one listing of every namespaced kind).
    */
   async function unmarkedObjects(): Promise<string[]> {
-    const kinds = (
-      await adminKubectl(
-        cluster,
-        'api-resources',
-        '--verbs=list',
-        '--namespaced',
-        '-o',
-        'name',
-      )
-    )
-      .split('\n')
-      .filter(kind => kind && !kind.startsWith('events'));
+    const kinds = await listableNamespacedResources(cluster);
     type Item = {
       kind: string;
       metadata: {

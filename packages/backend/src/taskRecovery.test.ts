@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import {
   backendDatabaseConfig,
-  adminKubectl,
+  deleteNamespacesNoWait,
   type BackstageBackend,
   demoUserToken,
   installCrds,
@@ -58,16 +58,7 @@ describe('scaffolder tasks across a killed backend (the real backend process on 
 
   afterAll(async () => {
     for (const backend of backends) await backend.stop();
-    for (const namespace of namespaces) {
-      await adminKubectl(
-        cluster,
-        'delete',
-        'namespace',
-        namespace,
-        '--wait=false',
-        '--ignore-not-found',
-      ).catch(() => undefined);
-    }
+    await deleteNamespacesNoWait(cluster, namespaces);
     await postgres?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify, stripVTControlCharacters } from 'node:util';
 import {
-  adminKubectl,
+  deleteNamespacesNoWait,
   backendDatabaseConfig,
   type BackstageBackend,
   demoUserToken,
@@ -51,16 +51,7 @@ describe('two backend replicas on one PostgreSQL (the real backend processes, th
 
   afterAll(async () => {
     for (const backend of backends) await backend.stop();
-    for (const namespace of namespaces) {
-      await adminKubectl(
-        cluster,
-        'delete',
-        'namespace',
-        namespace,
-        '--wait=false',
-        '--ignore-not-found',
-      ).catch(() => undefined);
-    }
+    await deleteNamespacesNoWait(cluster, namespaces);
     await postgres?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnProcessGroup, stopProcessGroup } from './processGroup';
 import path from 'node:path';
 import { REPO_ROOT } from './repoPaths';
 
@@ -43,7 +43,7 @@ export async function startBackstageBackend(options: {
     'src/index.ts',
   ];
   for (const file of options.configFiles) args.push('--config', file);
-  const child = spawn(process.execPath, args, {
+  const { child, exited, output } = spawnProcessGroup(process.execPath, args, {
     cwd: backendDir,
     env: {
       ...process.env,
@@ -52,32 +52,14 @@ export async function startBackstageBackend(options: {
       FORCE_COLOR: '0',
       ESBK_TSCONFIG_PATH: path.join(appDir, 'tsconfig.json'),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
   });
-  let output = '';
-  child.stdout!.on('data', chunk => (output += chunk));
-  child.stderr!.on('data', chunk => (output += chunk));
-  const exited = new Promise<number | null>(resolve =>
-    child.once('exit', code => resolve(code)),
-  );
   const baseUrl = `http://127.0.0.1:${options.port}`;
   const backend: BackstageBackend = {
     baseUrl,
     pid: child.pid!,
-    output: () => output,
+    output,
     exited,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        process.kill(-child.pid!, 'SIGTERM');
-        const timer = setTimeout(
-          () => process.kill(-child.pid!, 'SIGKILL'),
-          15_000,
-        );
-        await exited;
-        clearTimeout(timer);
-      }
-    },
+    stop: () => stopProcessGroup(child, exited),
     async kill() {
       if (child.exitCode === null && child.signalCode === null) {
         process.kill(-child.pid!, 'SIGKILL');
@@ -100,17 +82,17 @@ export async function startBackstageBackend(options: {
     if (Date.now() > deadline) {
       await backend.stop();
       throw new Error(
-        `The backend was not ready in time. What it warned about:\n${output
+        `The backend was not ready in time. What it warned about:\n${output()
           .split('\n')
           .filter(line => /\b(warn|error)\b/i.test(line))
           .slice(-40)
           .join('\n')
-          .slice(-6000)}\nOutput:\n${output.slice(-2000)}`,
+          .slice(-6000)}\nOutput:\n${output().slice(-2000)}`,
       );
     }
     await new Promise(r => setTimeout(r, 500));
   }
   throw new Error(
-    `The backend exited during startup. Output:\n${output.slice(-4000)}`,
+    `The backend exited during startup. Output:\n${output().slice(-4000)}`,
   );
 }

@@ -31,6 +31,41 @@ export async function adminKubectl(
   return stdout;
 }
 
+/** Deletes the namespaces without waiting, ignoring those already gone or failing (cleanup). */
+export async function deleteNamespacesNoWait(
+  cluster: AdminClusterAccess,
+  namespaces: string[],
+): Promise<void> {
+  for (const namespace of namespaces) {
+    await adminKubectl(
+      cluster,
+      'delete',
+      'namespace',
+      namespace,
+      '--wait=false',
+      '--ignore-not-found',
+    ).catch(() => undefined);
+  }
+}
+
+/** Every namespaced resource the API server lists, but events (for `kubectl get a,b,c`). */
+export async function listableNamespacedResources(
+  cluster: AdminClusterAccess,
+): Promise<string[]> {
+  return (
+    await adminKubectl(
+      cluster,
+      'api-resources',
+      '--verbs=list',
+      '--namespaced',
+      '-o',
+      'name',
+    )
+  )
+    .split('\n')
+    .filter(kind => kind && !kind.startsWith('events'));
+}
+
 /** Writes `status` through the status subresource, as an operator (or kubelet) would. */
 export async function writeStatus(
   cluster: AdminClusterAccess,

@@ -1,10 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './freePort';
+import { spawnProcessGroup, stopProcessGroup } from './processGroup';
 import { REPO_ROOT } from './repoPaths';
 
 const execFileAsync = promisify(execFile);
@@ -172,7 +173,7 @@ export async function startKeycloak(options: {
   const [port, managementPort] = [await freePort(), await freePort()];
   const url = `https://127.0.0.1:${port}`;
   const adminPassword = crypto.randomBytes(18).toString('base64url');
-  const child = spawn(
+  const { child, exited, output } = spawnProcessGroup(
     path.join(home, 'bin/kc.sh'),
     [
       'start-dev',
@@ -192,15 +193,7 @@ export async function startKeycloak(options: {
         KC_BOOTSTRAP_ADMIN_USERNAME: 'admin',
         KC_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
     },
-  );
-  let output = '';
-  child.stdout!.on('data', chunk => (output += chunk));
-  child.stderr!.on('data', chunk => (output += chunk));
-  const exited = new Promise<number | null>(resolve =>
-    child.once('exit', code => resolve(code)),
   );
 
   const request: KeycloakServer['request'] = async (
@@ -234,23 +227,7 @@ export async function startKeycloak(options: {
     return { status: res.status, body: parsed };
   };
 
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      return;
-    }
-    const killer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }, 15_000);
-    await exited;
-    clearTimeout(killer);
-  };
+  const stop = () => stopProcessGroup(child, exited);
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
   for (const { realm } of realms) {
@@ -259,7 +236,7 @@ export async function startKeycloak(options: {
         throw new Error(
           `Keycloak exited with code ${
             child.exitCode
-          } during startup:\n${output.slice(-4000)}`,
+          } during startup:\n${output().slice(-4000)}`,
         );
       }
       const answer = await request(
@@ -270,7 +247,7 @@ export async function startKeycloak(options: {
       if (Date.now() > deadline) {
         await stop();
         throw new Error(
-          `Keycloak did not serve realm ${realm} in time:\n${output.slice(
+          `Keycloak did not serve realm ${realm} in time:\n${output().slice(
             -4000,
           )}`,
         );
@@ -303,7 +280,7 @@ export async function startKeycloak(options: {
       }
       return answer.body.access_token;
     },
-    output: () => output,
+    output,
     stop,
   };
 }

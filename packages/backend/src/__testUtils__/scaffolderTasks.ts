@@ -1,6 +1,7 @@
 import {
   adminKubectl,
   type AdminClusterAccess,
+  listableNamespacedResources,
   type BackstageBackend,
   waitFor,
   writeStatus,
@@ -132,18 +133,7 @@ export async function tenantObjects(
   cluster: AdminClusterAccess,
   tenant: string,
 ): Promise<string[]> {
-  const kinds = (
-    await adminKubectl(
-      cluster,
-      'api-resources',
-      '--verbs=list',
-      '--namespaced',
-      '-o',
-      'name',
-    )
-  )
-    .split('\n')
-    .filter(kind => kind && !kind.startsWith('events'));
+  const kinds = await listableNamespacedResources(cluster);
   const list = async (...args: string[]) =>
     JSON.parse(
       await adminKubectl(
