@@ -71,7 +71,7 @@ export interface Config {
     };
     /**
      * The company OpenID Connect issuer the clusters trust. When set, namespace tenants
-     * also offer OIDC kubeconfigs (kubectl oidc-login exec plugin; no secret inside).
+     * also offer OIDC kubeconfigs (the `kubectl kaas-login` exec plugin; no secret inside).
      */
     oidc?: {
       /** https URL of the issuer, as the API servers' authentication config names it. */

@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { startOneReplicaAtATime } from './startOneReplicaAtATime';
 
 const backend = createBackend();
 
@@ -35,8 +36,9 @@ backend.add(import('@kaas-platform/plugin-kaas-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // Backstage logs a failed start and keeps serving what did start; a platform whose
-// configuration is wrong must stop instead, with the reason on stderr.
-backend.start().catch(error => {
+// configuration is wrong must stop instead, with the reason on stderr. Replicas on one
+// PostgreSQL start one after another (their migrations would race).
+startOneReplicaAtATime(() => backend.start()).catch(error => {
   process.stderr.write(`Backend startup failed: ${error?.stack ?? error}\n`);
   process.exit(1);
 });

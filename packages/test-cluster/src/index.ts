@@ -18,3 +18,4 @@ export * from './processMemory';
 export * from './keycloak';
 export * from './keycloakRealm';
 export * from './apiServerOidc';
+export * from './ssoEnvironment';

@@ -4,18 +4,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { oidcAuthenticationConfig } from './apiServerOidc';
-import { startKeycloak, type KeycloakServer } from './keycloak';
-import { demoOrganisation, keycloakRealm } from './keycloakRealm';
-import { startLocalCluster, type LocalCluster } from './localCluster';
+import type { KeycloakServer } from './keycloak';
+import type { LocalCluster } from './localCluster';
 import { processGroupRssBytes } from './processMemory';
 import { KUBECTL } from './repoPaths';
+import {
+  SSO_KUBECTL_CLIENT as KUBECTL_CLIENT,
+  SSO_REALM as REALM,
+  startSsoEnvironment,
+  type SsoEnvironment,
+} from './ssoEnvironment';
 import { waitFor } from './waitFor';
 
 const execFileAsync = promisify(execFile);
-
-const REALM = 'kaas';
-const KUBECTL_CLIENT = 'kubectl';
 
 /** An RS256 JWT signed with `key`: what an attacker can make without Keycloak's key. */
 function signedJwt(claims: Record<string, unknown>, key: crypto.KeyObject) {
@@ -40,94 +41,25 @@ function signedJwt(claims: Record<string, unknown>, key: crypto.KeyObject) {
  */
 describe('Keycloak and two API servers that trust it (real Keycloak, real kube-apiservers, real kubectl)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-keycloak-test-'));
-  const org = demoOrganisation();
-  const password = Object.fromEntries(
-    [...org.users.map(u => u.name), 'mallory'].map(name => [
-      name,
-      crypto.randomBytes(12).toString('base64url'),
-    ]),
-  );
+  let sso: SsoEnvironment;
   let keycloak: KeycloakServer;
-  const clusters: LocalCluster[] = [];
+  let clusters: LocalCluster[];
   let figures = '';
 
   beforeAll(async () => {
-    const started = Date.now();
-    keycloak = await startKeycloak({
-      dir: path.join(dir, 'keycloak'),
-      realms: [
-        keycloakRealm({
-          realm: REALM,
-          // A group named like Kubernetes' superuser group, to prove it is no such thing.
-          groups: [...org.groups, 'system:masters'],
-          users: [
-            ...org.users,
-            {
-              name: 'mallory',
-              email: 'mallory@example.com',
-              displayName: 'Mallory Example',
-              groups: ['system:masters'],
-            },
-          ].map(u => ({ ...u, password: password[u.name] })),
-          backstage: {
-            clientId: 'backstage',
-            secret: crypto.randomBytes(18).toString('base64url'),
-            redirectUris: ['http://127.0.0.1:7007/*'],
-          },
-          kubectl: { clientId: KUBECTL_CLIENT, allowPasswordGrant: true },
-        }),
-      ],
-    });
-    const keycloakReadyMs = Date.now() - started;
+    sso = await startSsoEnvironment({ dir, clusters: ['tenants', 'xaas'] });
+    ({ keycloak, clusters } = sso);
     const rssMiB = Math.round(processGroupRssBytes(keycloak.pid) / 2 ** 20);
-    const authn = path.join(dir, 'authentication-config.json');
-    fs.writeFileSync(
-      authn,
-      oidcAuthenticationConfig({
-        issuer: keycloak.issuer(REALM),
-        audience: KUBECTL_CLIENT,
-        caFile: keycloak.caFile,
-      }),
-    );
-    for (const name of ['tenants', 'xaas']) {
-      clusters.push(
-        await startLocalCluster({
-          dataDir: path.join(dir, name),
-          authenticationConfig: authn,
-        }),
-      );
-    }
-    figures = `Keycloak: ready ${keycloakReadyMs} ms after launch (fetch included), RSS of its processes ${rssMiB} MiB`;
+    figures = `Keycloak: ready ${sso.keycloakReadyMs} ms after launch (fetch included), RSS of its processes ${rssMiB} MiB`;
   }, 600_000);
 
   afterAll(async () => {
-    for (const cluster of clusters) await cluster.stop();
-    await keycloak?.stop();
+    await sso?.stop();
     console.log(figures);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
-  const idToken = async (user: string): Promise<string> => {
-    const answer = await keycloak.request(
-      'POST',
-      `/realms/${REALM}/protocol/openid-connect/token`,
-      {
-        form: {
-          grant_type: 'password',
-          client_id: KUBECTL_CLIENT,
-          username: user,
-          password: password[user],
-          scope: 'openid',
-        },
-      },
-    );
-    if (answer.status !== 200) {
-      throw new Error(
-        `token of ${user}: ${answer.status} ${JSON.stringify(answer.body)}`,
-      );
-    }
-    return answer.body.id_token;
-  };
+  const idToken = (user: string) => sso.idToken(user);
 
   /** kubectl with nothing but the cluster's address, its CA and `token`. */
   const kubectlWith = (

@@ -4,7 +4,7 @@ import type { TenantIsolation } from './tenantRequest';
 /**
  * How a kubeconfig authenticates (docs/tenant-pages-contracts.md, Kubeconfigs): `token`
  * a short-lived ServiceAccount token bound to an issuance record, `oidc` the user's own
- * login through the `kubectl oidc-login` exec plugin, `cluster` the kubeconfig Cluster
+ * login through the `kubectl kaas-login` exec plugin, `cluster` the kubeconfig Cluster
  * API (or a Crossplane composition) wrote for a virtual or whole cluster.
  *
  * @public

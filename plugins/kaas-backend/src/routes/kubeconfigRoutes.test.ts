@@ -148,11 +148,11 @@ describe('kubeconfig routes against the local control plane', () => {
       .send({ mode: 'oidc' });
     expect(res.status).toBe(200);
     expect(YAML.parse(res.body.kubeconfig).users[0].user.exec.args).toEqual([
-      'oidc-login',
+      'kaas-login',
       'get-token',
-      '--oidc-issuer-url=https://sso.example.com/realms/main',
-      '--oidc-client-id=kubernetes',
-      '--oidc-extra-scope=groups',
+      '--issuer-url=https://sso.example.com/realms/main',
+      '--client-id=kubernetes',
+      '--extra-scope=groups',
     ]);
     expect(
       backend.logger

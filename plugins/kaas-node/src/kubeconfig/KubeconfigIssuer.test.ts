@@ -521,7 +521,7 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
     expect(left).toEqual([]);
   }, 90_000);
 
-  it('issues OIDC kubeconfigs with the oidc-login exec plugin and no secret inside', async () => {
+  it('issues OIDC kubeconfigs with the kaas-login exec plugin and no secret inside', async () => {
     const oidcIssuer = new KubeconfigIssuer({
       clusters,
       tenants,
@@ -561,12 +561,12 @@ describe('KubeconfigIssuer against the local control plane, checked with the rea
             apiVersion: 'client.authentication.k8s.io/v1',
             command: 'kubectl',
             args: [
-              'oidc-login',
+              'kaas-login',
               'get-token',
-              '--oidc-issuer-url=https://sso.example.com/realms/main',
-              '--oidc-client-id=kubernetes',
-              '--oidc-extra-scope=email',
-              '--oidc-extra-scope=groups',
+              '--issuer-url=https://sso.example.com/realms/main',
+              '--client-id=kubernetes',
+              '--extra-scope=email',
+              '--extra-scope=groups',
             ],
             interactiveMode: 'Never',
           },

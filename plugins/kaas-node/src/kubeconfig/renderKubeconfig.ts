@@ -45,19 +45,22 @@ function certificateAuthorityData(cluster: KaasCluster): string | undefined {
   return undefined;
 }
 
-/** The kubectl oidc-login (kubelogin) exec plugin for `oidc`, no secret inside. */
+/**
+ * The platform's `kubectl kaas-login` exec plugin for `oidc` (packages/kubectl-kaas-login),
+ * no secret inside: one login per issuer serves every cluster that trusts it.
+ */
 export function oidcLoginExec(oidc: OidcSettings): KubeconfigExec {
   return {
     apiVersion: 'client.authentication.k8s.io/v1',
     command: 'kubectl',
     args: [
-      'oidc-login',
+      'kaas-login',
       'get-token',
-      `--oidc-issuer-url=${oidc.issuerUrl}`,
-      `--oidc-client-id=${oidc.clientId}`,
-      ...oidc.extraScopes.map(scope => `--oidc-extra-scope=${scope}`),
+      `--issuer-url=${oidc.issuerUrl}`,
+      `--client-id=${oidc.clientId}`,
+      ...oidc.extraScopes.map(scope => `--extra-scope=${scope}`),
     ],
-    // kubelogin opens a browser itself; it never reads from the terminal.
+    // The device grant prints where to log in on stderr; it never reads the terminal.
     interactiveMode: 'Never',
   };
 }

@@ -35,7 +35,7 @@ const MODE_TEXT: Record<KubeconfigMode, { label: string; help: string }> = {
   },
   oidc: {
     label: 'Your own login (OIDC)',
-    help: 'No secret in the file: kubectl signs you in with the company login through the oidc-login plugin (kubectl krew install oidc-login).',
+    help: "No secret in the file: kubectl signs you in with the company login through the platform's kaas-login plugin (kubectl-kaas_login on your PATH), once for every cluster.",
   },
   cluster: {
     label: "The cluster's kubeconfig",
