@@ -58,11 +58,19 @@ function parseArgs(argv) {
 function fetchTrusting(ca) {
   return (url, options) =>
     new Promise((resolve, reject) => {
+      const headers = new Headers(options.headers);
+      let body = options.body ?? undefined;
+      if (body instanceof URLSearchParams) {
+        if (!headers.has('content-type')) {
+          headers.set('content-type', 'application/x-www-form-urlencoded');
+        }
+        body = body.toString();
+      }
       const req = https.request(
         url,
         {
           method: options.method,
-          headers: Object.fromEntries(new Headers(options.headers).entries()),
+          headers: Object.fromEntries(headers.entries()),
           ca,
           signal: options.signal,
         },
@@ -86,7 +94,7 @@ function fetchTrusting(ca) {
         },
       );
       req.on('error', reject);
-      req.end(options.body === null ? undefined : options.body);
+      req.end(body);
     });
 }
 
