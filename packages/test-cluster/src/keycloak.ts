@@ -140,6 +140,30 @@ function httpsRequest(
 }
 
 /**
+ * One Keycloak at a time starts from a distribution: its first start writes its build into
+ * the shared `lib/`. Resolves to the release; a lock whose holder died is taken over.
+ */
+async function takeStartLock(distribution: string): Promise<() => void> {
+  const lock = path.join(distribution, '.kaas-start.lock');
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(fs.readFileSync(lock, 'utf8'));
+    try {
+      process.kill(holder, 0);
+    } catch {
+      fs.rmSync(lock, { force: true });
+      continue;
+    }
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+}
+
+/**
  * Fetches Keycloak (tools/keycloak/fetch.sh, cached) and starts it on loopback in dev
  * mode over TLS, importing `realms` (Keycloak realm representations) at start. Resolves
  * once every realm serves its discovery document.
@@ -170,7 +194,12 @@ export async function startKeycloak(options: {
       JSON.stringify(realm),
     );
   }
-  const [port, managementPort] = [await freePort(), await freePort()];
+  const releaseStartLock = await takeStartLock(distribution);
+  const [port, httpPort, managementPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const url = `https://127.0.0.1:${port}`;
   const adminPassword = crypto.randomBytes(18).toString('base64url');
   const { child, exited, output } = spawnProcessGroup(
@@ -179,6 +208,8 @@ export async function startKeycloak(options: {
       'start-dev',
       '--import-realm',
       '--http-enabled=false',
+      // Dev mode binds its HTTP port all the same (8080 unless told): a free one, on loopback.
+      `--http-port=${httpPort}`,
       '--http-host=127.0.0.1',
       `--https-port=${port}`,
       `--https-certificate-file=${tls.cert}`,
@@ -230,29 +261,37 @@ export async function startKeycloak(options: {
   const stop = () => stopProcessGroup(child, exited);
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
-  for (const { realm } of realms) {
-    for (;;) {
-      if (child.exitCode !== null) {
-        throw new Error(
-          `Keycloak exited with code ${
-            child.exitCode
-          } during startup:\n${output().slice(-4000)}`,
-        );
+  try {
+    await untilRealmsServe();
+  } finally {
+    releaseStartLock();
+  }
+
+  async function untilRealmsServe() {
+    for (const { realm } of realms) {
+      for (;;) {
+        if (child.exitCode !== null) {
+          throw new Error(
+            `Keycloak exited with code ${
+              child.exitCode
+            } during startup:\n${output().slice(-4000)}`,
+          );
+        }
+        const answer = await request(
+          'GET',
+          `/realms/${realm}/.well-known/openid-configuration`,
+        ).catch(() => undefined);
+        if (answer?.status === 200) break;
+        if (Date.now() > deadline) {
+          await stop();
+          throw new Error(
+            `Keycloak did not serve realm ${realm} in time:\n${output().slice(
+              -4000,
+            )}`,
+          );
+        }
+        await new Promise(resolve => setTimeout(resolve, 500));
       }
-      const answer = await request(
-        'GET',
-        `/realms/${realm}/.well-known/openid-configuration`,
-      ).catch(() => undefined);
-      if (answer?.status === 200) break;
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(
-          `Keycloak did not serve realm ${realm} in time:\n${output().slice(
-            -4000,
-          )}`,
-        );
-      }
-      await new Promise(resolve => setTimeout(resolve, 500));
     }
   }
 
