@@ -78,16 +78,16 @@ function fetchTrusting(ca) {
           const chunks = [];
           res.on('data', chunk => chunks.push(chunk));
           res.on('end', () => {
-            const headers = new Headers();
+            const received = new Headers();
             for (const [name, value] of Object.entries(res.headers)) {
               for (const v of [value].flat()) {
-                if (v !== undefined) headers.append(name, v);
+                if (v !== undefined) received.append(name, v);
               }
             }
             resolve(
               new Response(Buffer.concat(chunks), {
                 status: res.statusCode,
-                headers,
+                headers: received,
               }),
             );
           });
