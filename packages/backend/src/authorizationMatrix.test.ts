@@ -353,6 +353,19 @@ describe('authorisation of every /api/kaas route in the real backend', () => {
       });
       expect({ route, status: cookie.status }).toEqual({ route, status: 401 });
     }
+    // Nor on the MCP endpoint, where an agent would call the same actions.
+    const mcp = (authorization: string) =>
+      fetch(`${backend.baseUrl}/api/mcp-actions/v1`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${authorization}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+    expect((await mcp(kubeconfigToken)).status).toBe(401);
+    expect((await mcp(tokens.owner!)).status).not.toBe(401);
     // The owner's Backstage token is no cluster credential.
     const withBackstageToken = new KubeConfig();
     withBackstageToken.loadFromOptions({
