@@ -80,6 +80,14 @@ export interface Config {
       clientId: string;
       /** Scopes asked for in addition to openid, e.g. [email, groups]. */
       extraScopes?: string[];
+      /**
+       * The prefix your API servers put in front of the groups claim (the
+       * `claimMappings.groups` prefix of their AuthenticationConfiguration, or
+       * `--oidc-groups-prefix`), e.g. `oidc:`. Tenant RoleBindings written with
+       * `${{ tenant.ownerGroup }}` then bind the owner's OIDC group, `oidc:team-a`, which
+       * no other authenticator can claim. Must not start with `system:`.
+       */
+      groupsPrefix?: string;
     };
     /** How tenants are named and marked. Every key has a default. */
     tenants?: {

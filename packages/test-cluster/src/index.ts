@@ -8,7 +8,7 @@ export * from './localCluster';
 export * from './testClusterEnv';
 export * from './postgres';
 export * from './freePort';
-export { REPO_ROOT, KUBECTL } from './repoPaths';
+export { REPO_ROOT, KUBECTL, KAAS_LOGIN_PLUGIN } from './repoPaths';
 export { waitFor } from './waitFor';
 export * from './backstageBackend';
 export * from './platformBackend';

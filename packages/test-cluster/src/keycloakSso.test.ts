@@ -223,31 +223,7 @@ describe('Keycloak and two API servers that trust it (real Keycloak, real kube-a
     }
 
     // The admin REST API, as a script would do it: alice leaves team-a.
-    const adminToken = await keycloak.adminToken();
-    const [user] = (
-      await keycloak.request(
-        'GET',
-        `/admin/realms/${REALM}/users?username=alice&exact=true`,
-        {
-          token: adminToken,
-        },
-      )
-    ).body;
-    const [group] = (
-      await keycloak.request(
-        'GET',
-        `/admin/realms/${REALM}/groups?search=team-a&exact=true`,
-        {
-          token: adminToken,
-        },
-      )
-    ).body;
-    const removed = await keycloak.request(
-      'DELETE',
-      `/admin/realms/${REALM}/users/${user.id}/groups/${group.id}`,
-      { token: adminToken },
-    );
-    expect(removed.status).toBe(204);
+    await sso.removeFromGroup('alice', 'team-a');
 
     // Her next token has no team-a: refused on both, with no RoleBinding edited.
     const after = await idToken('alice');

@@ -21,3 +21,8 @@ export const LOCAL_CLUSTER_DIR = path.join(REPO_ROOT, 'tools/local-cluster');
 export const LOCAL_CLUSTER_BIN_DIR = path.join(LOCAL_CLUSTER_DIR, 'bin');
 /** The kubectl built from the same Kubernetes module as the control plane. */
 export const KUBECTL = path.join(LOCAL_CLUSTER_BIN_DIR, 'kubectl');
+/** `kubectl kaas-login`, the exec credential plugin of OIDC kubeconfigs (found as kubectl-kaas_login). */
+export const KAAS_LOGIN_PLUGIN = path.join(
+  REPO_ROOT,
+  'packages/kubectl-kaas-login/bin/kubectl-kaas_login.mjs',
+);

@@ -20,6 +20,8 @@ export interface SsoEnvironment {
   password: Record<string, string>;
   /** An ID token of `user` for the kubectl client (password grant, allowed here). */
   idToken(user: string): Promise<string>;
+  /** Takes `user` out of `group` through Keycloak's admin REST API, as a script would. */
+  removeFromGroup(user: string, group: string): Promise<void>;
   /** Milliseconds from launching Keycloak to its realm serving (fetch included). */
   keycloakReadyMs: number;
   stop(): Promise<void>;
@@ -102,6 +104,32 @@ export async function startSsoEnvironment(options: {
     password,
     keycloakReadyMs,
     stop,
+    async removeFromGroup(user, group) {
+      const token = await keycloak.adminToken();
+      const admin = `/admin/realms/${SSO_REALM}`;
+      const [found] = (
+        await keycloak.request(
+          'GET',
+          `${admin}/users?username=${encodeURIComponent(user)}&exact=true`,
+          { token },
+        )
+      ).body;
+      const [member] = (
+        await keycloak.request(
+          'GET',
+          `${admin}/groups?search=${encodeURIComponent(group)}&exact=true`,
+          { token },
+        )
+      ).body;
+      const removed = await keycloak.request(
+        'DELETE',
+        `${admin}/users/${found.id}/groups/${member.id}`,
+        { token },
+      );
+      if (removed.status !== 204) {
+        throw new Error(`removing ${user} from ${group}: ${removed.status}`);
+      }
+    },
     async idToken(user) {
       const answer = await keycloak.request(
         'POST',

@@ -63,6 +63,11 @@ export interface IssuedKubeconfig {
   namespace: string;
   /** The current context of the file. */
   context: string;
+  /**
+   * OIDC mode: the other contexts of the file, one for each further place the tenant
+   * lives (its XaaS namespace on an XaaS cluster), all with the same login.
+   */
+  otherContexts?: Array<{ context: string; cluster: string; namespace: string }>;
   mode: KubeconfigMode;
   /** `<tenant>.kubeconfig` */
   filename: string;

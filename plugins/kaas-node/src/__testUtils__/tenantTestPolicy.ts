@@ -117,7 +117,7 @@ export function tenantTestConfig(clusters: unknown[] = []) {
             {
               apiGroup: 'rbac.authorization.k8s.io',
               kind: 'Group',
-              name: '${{ tenant.ownerName }}',
+              name: '${{ tenant.ownerGroup }}',
             },
           ],
         },

@@ -334,7 +334,12 @@ export class InstanceService {
     name: string,
   ): Promise<ConnectionDetails> {
     const { cluster, found, tenantSummary } = await this.resolve(tenant, name);
-    return readConnectionDetails(cluster, found, tenantSummary);
+    return readConnectionDetails(
+      cluster,
+      found,
+      tenantSummary,
+      this.options.tenants.policy.settings,
+    );
   }
 
   /**
@@ -347,7 +352,12 @@ export class InstanceService {
     name: string,
   ): Promise<{ secretName: string; values: Record<string, string> }> {
     const { cluster, found, tenantSummary } = await this.resolve(tenant, name);
-    return readCredentials(cluster, found, tenantSummary);
+    return readCredentials(
+      cluster,
+      found,
+      tenantSummary,
+      this.options.tenants.policy.settings,
+    );
   }
 
   /**
@@ -418,6 +428,7 @@ export class InstanceService {
       tenant: tenantSummary,
       marks: this.marks,
       fieldManager: this.options.tenants.policy.settings.fieldManager,
+      settings: this.options.tenants.policy.settings,
       logger: this.options.logger,
     };
   }
@@ -465,6 +476,7 @@ export class InstanceService {
       tenant,
       placement: this.placement(tenant),
       marks: this.marks,
+      settings: this.options.tenants.policy.settings,
     });
   }
 

@@ -3,6 +3,8 @@ import {
   parseGroupRef,
   type Capability,
 } from '@kaas-platform/plugin-kaas-common';
+import { clusterGroupOfOwner } from '../tenants/clusterGroupName';
+import type { TenantSettings } from '../tenants/tenantPolicy';
 import type { TenantSummary } from '../tenants/tenantSummary';
 import type { InstanceSummary } from './instanceSummary';
 import type { InstanceTemplateValueSet } from './instanceTemplates';
@@ -31,8 +33,10 @@ export function instanceTemplateValues(options: {
   namespace: string;
   parameters: Record<string, unknown>;
   tenant: TenantSummary;
+  settings: Pick<TenantSettings, 'ownerGroupPrefix'>;
 }): InstanceTemplateValueSet {
-  const { capability, name, plan, namespace, parameters, tenant } = options;
+  const { capability, name, plan, namespace, parameters, tenant, settings } =
+    options;
   const ownerRef = parseGroupRef(tenant.owner);
   return {
     instance: {
@@ -51,6 +55,7 @@ export function instanceTemplateValues(options: {
         'group' in ownerRef
           ? kubernetesGroupName(ownerRef.group)
           : tenant.owner,
+      ownerGroup: clusterGroupOfOwner(tenant.owner, settings) ?? tenant.owner,
       isolation: tenant.isolation,
       profile: tenant.profile,
     },
@@ -66,8 +71,10 @@ export function recordedInstanceValues(
   loaded: LoadedCapability,
   instance: Pick<InstanceSummary, 'name' | 'plan' | 'namespace' | 'parameters'>,
   tenant: TenantSummary,
+  settings: Pick<TenantSettings, 'ownerGroupPrefix'>,
 ): InstanceTemplateValueSet {
   return instanceTemplateValues({
+    settings,
     capability: loaded.capability,
     name: instance.name,
     plan: instance.plan,

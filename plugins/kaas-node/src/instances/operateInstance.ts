@@ -12,6 +12,7 @@ import { pollUntilReady } from '../apply/pollUntilReady';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import { statusCode } from '../clusters/statusCode';
 import type { KubernetesManifest } from '../tenants/kubernetesManifest';
+import type { TenantSettings } from '../tenants/tenantPolicy';
 import type { TenantSummary } from '../tenants/tenantSummary';
 import { instanceSelector, type FoundInstance } from './findInstances';
 import { readInstanceReadiness, valueAt } from './instanceReadiness';
@@ -63,6 +64,7 @@ export interface OperationContext {
   tenant: TenantSummary;
   marks: KaasMarkKeys;
   fieldManager: string;
+  settings: Pick<TenantSettings, 'ownerGroupPrefix'>;
   logger?: LoggerService;
 }
 
@@ -123,7 +125,12 @@ export async function operateInstance(
     operation,
     run,
     parameters,
-    values: recordedInstanceValues(found.loaded, found.summary, tenant),
+    values: recordedInstanceValues(
+      found.loaded,
+      found.summary,
+      tenant,
+      context.settings,
+    ),
     marks,
     owner: tenant.owner,
   });

@@ -237,6 +237,7 @@ describe('substituteInstancePlaceholders', () => {
       namespace: 't-a',
       owner: 'group:default/team-a',
       ownerName: 'team-a',
+      ownerGroup: 'team-a',
       isolation: 'namespace',
       profile: 'small',
     },

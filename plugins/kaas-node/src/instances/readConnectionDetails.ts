@@ -4,6 +4,7 @@ import type { ConnectionDetails } from '@kaas-platform/plugin-kaas-common';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import { statusCode } from '../clusters/statusCode';
 import { describeObject } from '../tenants/kubernetesManifest';
+import type { TenantSettings } from '../tenants/tenantPolicy';
 import type { TenantSummary } from '../tenants/tenantSummary';
 import type { FoundInstance } from './findInstances';
 import { connectionOf, instanceConnectionRule } from './instanceConnection';
@@ -11,10 +12,14 @@ import { valueAt } from './instanceReadiness';
 import { recordedInstanceValues } from './instanceValues';
 
 /** The instance's connection rule, its placeholders filled from the recorded request. */
-function ruleOf(found: FoundInstance, tenant: TenantSummary) {
+function ruleOf(
+  found: FoundInstance,
+  tenant: TenantSummary,
+  settings: Pick<TenantSettings, 'ownerGroupPrefix'>,
+) {
   return instanceConnectionRule(
     found.loaded.capability,
-    recordedInstanceValues(found.loaded, found.summary, tenant),
+    recordedInstanceValues(found.loaded, found.summary, tenant, settings),
   );
 }
 
@@ -26,9 +31,10 @@ export async function readConnectionDetails(
   cluster: KaasCluster,
   found: FoundInstance,
   tenant: TenantSummary,
+  settings: Pick<TenantSettings, 'ownerGroupPrefix'>,
 ): Promise<ConnectionDetails> {
   const { summary, loaded, object } = found;
-  const rule = ruleOf(found, tenant);
+  const rule = ruleOf(found, tenant, settings);
   if (!rule) {
     throw new NotFoundError(
       `Capability '${loaded.capability.id}' declares no connection details`,
@@ -82,8 +88,9 @@ export async function readCredentials(
   cluster: KaasCluster,
   found: FoundInstance,
   tenant: TenantSummary,
+  settings: Pick<TenantSettings, 'ownerGroupPrefix'>,
 ): Promise<{ secretName: string; values: Record<string, string> }> {
-  const secretName = ruleOf(found, tenant)?.secretName;
+  const secretName = ruleOf(found, tenant, settings)?.secretName;
   if (!secretName) {
     throw new NotFoundError(
       `Capability '${found.loaded.capability.id}' declares no connection Secret`,

@@ -12,7 +12,9 @@ import {
 } from '@kaas-platform/plugin-kaas-common';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
 import type { KubernetesManifest } from '../tenants/kubernetesManifest';
+import type { TenantSettings } from '../tenants/tenantPolicy';
 import type { TenantSummary } from '../tenants/tenantSummary';
+import { instanceNamespaceManifests } from './instanceNamespace';
 import {
   substituteInstancePlaceholders,
   whenHolds,
@@ -32,7 +34,7 @@ export interface InstancePlan {
   namespace: string;
   /** The plan's parameters merged with the request's, defaults filled in. */
   parameters: Record<string, unknown>;
-  /** In apply order; for vcluster/cluster tenants the `-xaas` namespace comes first. */
+  /** In apply order; a `-xaas` namespace (and its owner's RoleBinding) comes first. */
   manifests: KubernetesManifest[];
 }
 
@@ -48,23 +50,27 @@ const DNS_1123_SUBDOMAIN =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
- * Namespace tenants: the home namespace on the tenant's cluster. vcluster and cluster
- * tenants: `<prefix><tenant>-xaas` on the tenant's cluster if it has the `xaas` role,
- * otherwise on the first cluster that has it.
+ * Namespace tenants: the home namespace when the tenant's cluster has the `xaas` role
+ * (or no cluster has it). Otherwise, and for vcluster and cluster tenants:
+ * `<prefix><tenant>-xaas` on the tenant's cluster if it has the `xaas` role, else on the
+ * first cluster that has it.
  */
 export function instancePlacement(
   tenant: TenantSummary,
   clusters: ClusterRegistry,
   rules: TenantNamingRules,
 ): InstancePlacement {
-  if (tenant.isolation === 'namespace') {
+  const candidates = clusters.withRole('xaas');
+  if (
+    tenant.isolation === 'namespace' &&
+    (!candidates.length || candidates.some(c => c.name === tenant.cluster))
+  ) {
     return {
       cluster: tenant.cluster,
       namespace: tenant.namespace,
       dedicatedNamespace: false,
     };
   }
-  const candidates = clusters.withRole('xaas');
   const cluster =
     candidates.find(c => c.name === tenant.cluster) ?? candidates[0];
   if (!cluster) {
@@ -93,10 +99,12 @@ export function renderInstance(options: {
   tenant: TenantSummary;
   placement: InstancePlacement;
   marks: KaasMarkKeys;
+  settings: Pick<TenantSettings, 'ownerGroupPrefix'>;
 }): InstancePlan & {
   values: InstanceTemplateValueSet;
 } {
-  const { request, parameters, capability, tenant, placement, marks } = options;
+  const { request, parameters, capability, tenant, placement, marks, settings } =
+    options;
   const spec = JSON.stringify({
     tenant: request.tenant,
     capability: request.capability,
@@ -127,22 +135,19 @@ export function renderInstance(options: {
     namespace: placement.namespace,
     parameters,
     tenant,
+    settings,
   });
 
   const manifests: KubernetesManifest[] = [];
   if (placement.dedicatedNamespace) {
-    manifests.push({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: placement.namespace,
-        labels: {
-          [marks.tenant]: tenant.name,
-          [marks.managedBy]: MANAGED_BY_VALUE,
-        },
-        annotations: { [marks.owner]: tenant.owner },
-      },
-    });
+    manifests.push(
+      ...instanceNamespaceManifests({
+        namespace: placement.namespace,
+        tenant,
+        marks,
+        settings,
+      }),
+    );
   }
   capability.objects.forEach((template, index) => {
     if (!whenHolds(template.when, parameters)) return;

@@ -228,7 +228,12 @@ export class DefaultKaasInventory implements KaasInventory {
         if (!unique.has(key)) {
           unique.set(
             key,
-            instanceStatusOf({ instance, loaded, tenant: owner }),
+            instanceStatusOf({
+              instance,
+              loaded,
+              tenant: owner,
+              settings: this.options.policy.settings,
+            }),
           );
         }
       }
@@ -265,7 +270,15 @@ export class DefaultKaasInventory implements KaasInventory {
       if (summary.tenant !== name || unique.has(summary.name)) continue;
       const loaded = this.capabilityById.get(summary.capability);
       if (!loaded) continue;
-      unique.set(summary.name, instanceStatusOf({ instance, loaded, tenant }));
+      unique.set(
+        summary.name,
+        instanceStatusOf({
+          instance,
+          loaded,
+          tenant,
+          settings: this.options.policy.settings,
+        }),
+      );
     }
     return [...unique.values()].sort((a, b) => a.name.localeCompare(b.name));
   }

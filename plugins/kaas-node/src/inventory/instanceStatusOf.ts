@@ -12,6 +12,7 @@ import {
 } from '../instances/operatorActivity';
 import { recordedInstanceValues } from '../instances/instanceValues';
 import type { LoadedCapability } from '../instances/readCapabilities';
+import type { TenantSettings } from '../tenants/tenantPolicy';
 import type { TenantSummary } from '../tenants/tenantSummary';
 import type { InstanceProjection } from './objectProjections';
 
@@ -24,8 +25,9 @@ export function instanceStatusOf(options: {
   instance: InstanceProjection;
   loaded: LoadedCapability;
   tenant: TenantSummary;
+  settings: Pick<TenantSettings, 'ownerGroupPrefix'>;
 }): InstanceStatus {
-  const { instance, loaded, tenant } = options;
+  const { instance, loaded, tenant, settings } = options;
   const { capability } = loaded;
   const summary = { ...instance.summary, owner: tenant.owner };
   const silence = instance.ready
@@ -48,7 +50,7 @@ export function instanceStatusOf(options: {
     connection: connectionOf(
       instanceConnectionRule(
         capability,
-        recordedInstanceValues(loaded, summary, tenant),
+        recordedInstanceValues(loaded, summary, tenant, settings),
       ),
       summary.namespace,
       instance.statusService,

@@ -15,6 +15,7 @@ import {
   type TenantIsolation,
 } from '@kaas-platform/plugin-kaas-common';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
+import { instancePlacement } from '../instances/renderInstance';
 import type { KaasCluster } from '../clusters/KaasCluster';
 import { statusCode } from '../clusters/statusCode';
 import type { TenantService } from '../tenants/TenantService';
@@ -311,10 +312,30 @@ export class KubeconfigIssuer {
     }
   }
 
+  /**
+   * One login for every place the tenant lives: its home namespace and, where its
+   * instances go to an XaaS namespace (another cluster's, for namespace tenants), that
+   * namespace too. The XaaS context is there before the first instance makes the namespace.
+   */
   private async issueOidc(
     tenant: TenantSummary,
     cluster: KaasCluster,
   ): Promise<IssuedKubeconfig> {
+    const { clusters, tenants } = this.options;
+    const placement = instancePlacement(
+      tenant,
+      clusters,
+      tenants.policy.settings,
+    );
+    const alsoIn = placement.dedicatedNamespace
+      ? [
+          {
+            context: `${tenant.name}-xaas@${placement.cluster}`,
+            cluster: clusters.get(placement.cluster),
+            namespace: placement.namespace,
+          },
+        ]
+      : [];
     const { context, file } = renderKubeconfig({
       cluster,
       tenant: tenant.name,
@@ -323,9 +344,19 @@ export class KubeconfigIssuer {
         name: `${tenant.name}-oidc`,
         exec: oidcLoginExec(this.options.settings.oidc!),
       },
+      alsoIn,
     });
     return {
       ...this.fileFields(tenant, cluster, 'oidc', tenant.namespace, context),
+      ...(alsoIn.length
+        ? {
+            otherContexts: alsoIn.map(p => ({
+              context: p.context,
+              cluster: p.cluster.name,
+              namespace: p.namespace,
+            })),
+          }
+        : {}),
       kubeconfig: kubeconfigYaml(file),
     };
   }

@@ -65,41 +65,60 @@ export function oidcLoginExec(oidc: OidcSettings): KubeconfigExec {
   };
 }
 
+/** A further context of the same user: another namespace, on another cluster or the same. */
+export interface KubeconfigPlace {
+  /** The context's name, e.g. `team-a-xaas@xaas`. */
+  context: string;
+  cluster: KaasCluster;
+  namespace: string;
+}
+
 /**
- * A kubeconfig with one cluster (named after the `kaas.clusters` entry, at its public
- * URL), one user and one context `<tenant>@<cluster>` in the home namespace.
+ * A kubeconfig with one user and a context `<tenant>@<cluster>` in the home namespace,
+ * the current one, plus a context for each of `alsoIn`; each cluster is named after its
+ * `kaas.clusters` entry, at its public URL.
  */
 export function renderKubeconfig(options: {
   cluster: KaasCluster;
   tenant: string;
   namespace: string;
   user: { name: string; token?: string; exec?: KubeconfigExec };
+  alsoIn?: KubeconfigPlace[];
 }): { context: string; file: KubeconfigFile } {
-  const { cluster, tenant, namespace, user } = options;
+  const { cluster, tenant, namespace, user, alsoIn = [] } = options;
   const context = `${tenant}@${cluster.name}`;
-  const caData = certificateAuthorityData(cluster);
+  const places: KubeconfigPlace[] = [
+    { context, cluster, namespace },
+    ...alsoIn,
+  ];
+  const clusters = [
+    ...new Map(places.map(p => [p.cluster.name, p.cluster])).values(),
+  ];
   const { name: userName, ...credentials } = user;
   return {
     context,
     file: {
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [
-        {
-          name: cluster.name,
+      clusters: clusters.map(c => {
+        const caData = certificateAuthorityData(c);
+        return {
+          name: c.name,
           cluster: {
-            server: cluster.publicUrl,
+            server: c.publicUrl,
             ...(caData ? { 'certificate-authority-data': caData } : {}),
           },
-        },
-      ],
+        };
+      }),
       users: [{ name: userName, user: credentials }],
-      contexts: [
-        {
-          name: context,
-          context: { cluster: cluster.name, user: userName, namespace },
+      contexts: places.map(p => ({
+        name: p.context,
+        context: {
+          cluster: p.cluster.name,
+          user: userName,
+          namespace: p.namespace,
         },
-      ],
+      })),
       'current-context': context,
       preferences: {},
     },

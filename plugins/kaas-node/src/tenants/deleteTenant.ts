@@ -169,8 +169,8 @@ export async function deleteTenant(
 
 /**
  * The tenant's XaaS instance objects, by the (cluster, namespace) they live in: its
- * home namespace on its own cluster, and for vcluster and cluster tenants its `-xaas`
- * namespace on each xaas cluster where that namespace is marked for this tenant and
+ * home namespace on its own cluster, and (for vcluster and cluster tenants, and namespace
+ * tenants of a cluster without the `xaas` role) its `-xaas` namespace on each xaas cluster where that namespace is marked for this tenant and
  * its owner. A namespace of the same name marked for another owner (another cluster's
  * tenant of the same name) is not this tenant's, and neither is anything labelled as
  * its instance elsewhere. Fails closed, naming the cluster, when an xaas cluster cannot
@@ -196,11 +196,18 @@ export async function instancesOf(
     cluster: home,
     objects: await find(home, tenant.namespace),
   };
-  if (tenant.isolation === 'namespace') return [inHome];
+  const xaasClusters = clusters.withRole('xaas');
+  // Where instancePlacement keeps a namespace tenant's instances at home.
+  if (
+    tenant.isolation === 'namespace' &&
+    (!xaasClusters.length || xaasClusters.some(c => c.name === home.name))
+  ) {
+    return [inHome];
+  }
 
   const name = `${tenant.namespace}${INSTANCE_NAMESPACE_SUFFIX}`;
   const { answered, failed } = await askEveryCluster(
-    clusters.withRole('xaas'),
+    xaasClusters,
     async cluster => {
       let namespace: V1Namespace;
       try {

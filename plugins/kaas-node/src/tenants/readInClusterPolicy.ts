@@ -32,6 +32,7 @@ const SAMPLE_TENANT: Omit<TenantTemplateValues, 'profile'> = {
   namespace: 't-example',
   owner: 'group:default/example',
   ownerName: 'example',
+  ownerGroup: 'example',
   isolation: 'vcluster',
 };
 

@@ -81,5 +81,28 @@ export function readTenantSettings(config: Config): TenantSettings {
     allowedLabelPrefixes: keyPrefixes(markPrefix),
     allowedAnnotationPrefixes: keyPrefixes(markPrefix),
   });
-  return parseOrThrow(schema, raw, 'kaas.tenants');
+  const settings: TenantSettings = parseOrThrow(schema, raw, 'kaas.tenants');
+  const ownerGroupPrefix = readOwnerGroupPrefix(config);
+  return ownerGroupPrefix ? { ...settings, ownerGroupPrefix } : settings;
+}
+
+/**
+ * `kaas.oidc.groupsPrefix`. A prefix under `system:` is refused: a catalog group named
+ * `authenticated` would otherwise be bound as `system:authenticated`, everyone.
+ */
+function readOwnerGroupPrefix(config: Config): string | undefined {
+  const prefix = config.getOptionalString('kaas.oidc.groupsPrefix');
+  if (!prefix) return undefined;
+  return parseOrThrow(
+    z
+      .string()
+      .max(64, { error: 'must be at most 64 characters' })
+      .regex(/^[^\s]+$/, { error: 'must not contain white space' })
+      .refine(value => !value.startsWith('system:'), {
+        error:
+          "must not start with 'system:', the API server's own groups; use the prefix of your API servers' OIDC groups claim mapping, e.g. oidc:",
+      }),
+    prefix,
+    'kaas.oidc.groupsPrefix',
+  );
 }

@@ -118,6 +118,55 @@ describe('renderTenant', () => {
     ]);
   });
 
+  it('binds the owner group as the API servers name it when kaas.oidc.groupsPrefix is set, and keeps the team label unprefixed', () => {
+    const { kaas } = tenantTestConfig().get() as { kaas: any };
+    const prefixed = readTenantPolicy(
+      new ConfigReader({
+        kaas: {
+          ...kaas,
+          oidc: {
+            issuerUrl: 'https://login.example.com/realms/kaas',
+            clientId: 'kubectl',
+            groupsPrefix: 'oidc:',
+          },
+        },
+      }),
+    );
+    const plan = renderTenant(request, prefixed, 'local');
+    const admin = (plan.manifests as any[]).find(
+      m => m.metadata.name === 'tenant-owner-admin',
+    );
+    expect(admin.subjects).toEqual([
+      {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Group',
+        name: 'oidc:team-a',
+      },
+    ]);
+    expect(plan.manifests[0].metadata.labels).toMatchObject({ team: 'team-a' });
+  });
+
+  it.each([['system:'], ['system:serviceaccounts:'], ['with space ']])(
+    "refuses kaas.oidc.groupsPrefix '%s', naming the key",
+    groupsPrefix => {
+      const { kaas } = tenantTestConfig().get() as { kaas: any };
+      expect(() =>
+        readTenantPolicy(
+          new ConfigReader({
+            kaas: {
+              ...kaas,
+              oidc: {
+                issuerUrl: 'https://login.example.com/realms/kaas',
+                clientId: 'kubectl',
+                groupsPrefix,
+              },
+            },
+          }),
+        ),
+      ).toThrow(/kaas\.oidc\.groupsPrefix/);
+    },
+  );
+
   it('refuses, naming the baseline entry, a label the owner name cannot be a value of', () => {
     expect(() =>
       renderTenant(

@@ -14,6 +14,7 @@ import {
   renderVirtualCluster,
   renderWorkloadCluster,
 } from './renderClusterApi';
+import { clusterGroupName } from './clusterGroupName';
 import { renderInClusterPolicy } from './renderInClusterPolicy';
 import type { TenantPolicy } from './tenantPolicy';
 import {
@@ -75,6 +76,7 @@ export function renderTenant(
     namespace,
     owner: ownerGroup.group.ref,
     ownerName: kubernetesGroupName(ownerGroup.group),
+    ownerGroup: clusterGroupName(ownerGroup.group, settings),
     isolation: request.isolation,
     profile: request.profile,
   };

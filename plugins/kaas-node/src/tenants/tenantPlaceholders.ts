@@ -16,6 +16,12 @@ export interface TenantTemplateValues {
    * (kaas-common's `kubernetesGroupName`).
    */
   ownerName: string;
+  /**
+   * The owner's group as the clusters' authenticators name it: `ownerName` behind
+   * `kaas.oidc.groupsPrefix`, e.g. `oidc:team-a` (just `ownerName` without a prefix).
+   * What RoleBindings of the owner should bind.
+   */
+  ownerGroup: string;
   isolation: string;
   profile: string;
 }
@@ -26,6 +32,7 @@ const KNOWN: ReadonlyArray<keyof TenantTemplateValues> = [
   'namespace',
   'owner',
   'ownerName',
+  'ownerGroup',
   'isolation',
   'profile',
 ];

@@ -22,6 +22,12 @@ export interface TenantSettings {
   allowedLabelPrefixes: string[];
   /** Prefixes of the annotation keys a tenant request may set. Default `['example.com/']`. */
   allowedAnnotationPrefixes: string[];
+  /**
+   * Put in front of an owner's group name to name the group as the clusters see it
+   * (`kaas.oidc.groupsPrefix`, the API servers' OIDC groups prefix, e.g. `oidc:`), so
+   * tenant RoleBindings bind the owner's OIDC group. Absent: no prefix.
+   */
+  ownerGroupPrefix?: string;
 }
 
 /** Kubernetes resource quantities by resource name, e.g. `{ 'requests.cpu': '2' }`. @public */

@@ -9,7 +9,6 @@ import {
 } from '@kubernetes/client-node';
 import {
   MANAGED_BY_VALUE,
-  kubernetesGroupName,
   parseGroupRef,
   sameEntityRef,
   type KaasMarkKeys,
@@ -22,6 +21,11 @@ import type { KaasCluster } from '../clusters/KaasCluster';
 import { statusCode } from '../clusters/statusCode';
 import type { KubeconfigIssuer } from '../kubeconfig/KubeconfigIssuer';
 import { kubeconfigServiceAccountName } from '../kubeconfig/kubeconfigServiceAccount';
+import {
+  INSTANCE_NAMESPACE_VIEWER_BINDING,
+  instanceNamespaceManifests,
+} from '../instances/instanceNamespace';
+import { clusterGroupName } from './clusterGroupName';
 import { instancesOf } from './deleteTenant';
 import { describeChanges, type ObjectChange } from './describeChanges';
 import { describeObject, type KubernetesManifest } from './kubernetesManifest';
@@ -172,7 +176,7 @@ export async function transferTenant(
     accessOfOldGroup(
       cluster,
       plan,
-      'group' in oldGroup ? kubernetesGroupName(oldGroup.group) : undefined,
+      'group' in oldGroup ? clusterGroupName(oldGroup.group, settings) : undefined,
     );
 
   if (dryRun) {
@@ -223,6 +227,23 @@ export async function transferTenant(
   // In order: an instance namespace moves after its instances, so a run that failed
   // part-way finds the instances of a namespace it has not moved yet.
   for (const object of toRemark) await remark(object);
+  // The owner group's view of each XaaS namespace moves with it.
+  for (const { cluster: on, object } of located) {
+    if (object.kind !== 'Namespace') continue;
+    const { objects } = await applyManifests(
+      on,
+      instanceNamespaceManifests({
+        namespace: object.metadata.name,
+        tenant: { name, owner: to },
+        marks,
+        settings,
+      }).slice(1),
+      { fieldManager: settings.fieldManager, marks, tenant: name, owner: to },
+    );
+    for (const applied of objects) {
+      logger?.info(`${describeAppliedObject(applied)}${where(on)}`);
+    }
+  }
   await apply(plan.manifests.slice(1));
   // Read after the moves: those changed the RoleBindings of the platform.
   const access = await accessOfOld();
@@ -297,7 +318,18 @@ async function objectsOf(
   );
   for (const group of instances) {
     for (const object of group.objects) add(group.cluster, object);
-    if (group.instanceNamespace) add(group.cluster, group.instanceNamespace);
+    if (group.instanceNamespace) {
+      const viewer = await readObject(group.cluster, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: {
+          name: INSTANCE_NAMESPACE_VIEWER_BINDING,
+          namespace: group.instanceNamespace.metadata.name,
+        },
+      });
+      if (viewer) add(group.cluster, viewer);
+      add(group.cluster, group.instanceNamespace);
+    }
   }
 
   const api = cluster.objects();
@@ -444,4 +476,18 @@ async function conditionally(
 
 function capitalized(text: string): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
+/** The object as the cluster has it, kind included; undefined when it does not exist. */
+async function readObject(
+  cluster: KaasCluster,
+  header: KubernetesManifest,
+): Promise<KubernetesManifest | undefined> {
+  try {
+    const object = await cluster.objects().read<KubernetesManifest>(header);
+    return { ...object, apiVersion: header.apiVersion, kind: header.kind };
+  } catch (error) {
+    if (statusCode(error) === 404) return undefined;
+    throw error;
+  }
 }

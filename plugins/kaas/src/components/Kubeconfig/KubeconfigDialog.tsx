@@ -73,7 +73,20 @@ function IssuedResult(props: { issued: IssuedKubeconfig }) {
       <Alert severity="success">
         Saved <strong>{issued.filename}</strong> to your downloads (context{' '}
         <code>{issued.context}</code>, namespace <code>{issued.namespace}</code>
-        ).{' '}
+        ){issued.otherContexts?.length ? (
+          <span data-testid="kaas-kubeconfig-other-contexts">
+            {' '}
+            and{' '}
+            {issued.otherContexts.map((other, i) => (
+              <span key={other.context}>
+                {i > 0 && ', '}
+                context <code>{other.context}</code> (namespace{' '}
+                <code>{other.namespace}</code> on {other.cluster})
+              </span>
+            ))}
+          </span>
+        ) : null}
+        .{' '}
         <Button
           size="small"
           onClick={() => saveTextFile(issued.filename, issued.kubeconfig)}
