@@ -6,7 +6,10 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-app-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
-// Local sign-in as one of the demo organisation's users; see README "Signing in".
+// The company login (auth.providers.oidc, Keycloak): signs in the catalog User whose
+// Keycloak id is the token's subject; see README "Signing in".
+backend.add(import('./modules/authOidcProvider'));
+// Development shortcut: sign in as a demo user. Off whenever auth.providers.oidc is set.
 backend.add(import('./modules/authDemoProvider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -14,6 +17,10 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Users and groups from Keycloak (catalog.providers.keycloakOrg), when configured.
+backend.add(
+  import('@backstage-community/plugin-catalog-backend-module-keycloak'),
+);
 // Tenants and XaaS instances as Resource entities, read from the clusters.
 backend.add(import('@kaas-platform/plugin-catalog-backend-module-kaas'));
 

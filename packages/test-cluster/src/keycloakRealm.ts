@@ -67,21 +67,32 @@ export function keycloakRealm(options: {
     enabled: true,
     accessTokenLifespan: options.tokenLifespanSeconds ?? 300,
     groups: options.groups.map(name => ({ name })),
-    users: options.users.map(user => {
-      const [firstName, ...rest] = user.displayName.split(' ');
-      return {
-        username: user.name,
-        email: user.email,
-        emailVerified: true,
+    users: [
+      // Backstage's catalog module reads the organisation with these roles only.
+      {
+        username: `service-account-${options.backstage.clientId}`,
         enabled: true,
-        firstName,
-        lastName: rest.join(' ') || firstName,
-        credentials: [
-          { type: 'password', value: user.password, temporary: false },
-        ],
-        groups: user.groups.map(g => `/${g}`),
-      };
-    }),
+        serviceAccountClientId: options.backstage.clientId,
+        clientRoles: {
+          'realm-management': ['view-users', 'query-users', 'query-groups'],
+        },
+      },
+      ...options.users.map(user => {
+        const [firstName, ...rest] = user.displayName.split(' ');
+        return {
+          username: user.name,
+          email: user.email,
+          emailVerified: true,
+          enabled: true,
+          firstName,
+          lastName: rest.join(' ') || firstName,
+          credentials: [
+            { type: 'password', value: user.password, temporary: false },
+          ],
+          groups: user.groups.map(g => `/${g}`),
+        };
+      }),
+    ],
     clients: [
       {
         clientId: options.backstage.clientId,
@@ -92,6 +103,8 @@ export function keycloakRealm(options: {
         directAccessGrantsEnabled: false,
         redirectUris: options.backstage.redirectUris,
         protocolMappers: [groupsClaim],
+        // The catalog reads users and groups as this client (client credentials).
+        serviceAccountsEnabled: true,
       },
       {
         clientId: options.kubectl.clientId,

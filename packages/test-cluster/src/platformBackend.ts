@@ -50,9 +50,11 @@ export async function startPlatformBackend(options: {
   config?: Record<string, unknown>;
   /** Extra environment of the backend process. */
   env?: Record<string, string>;
+  /** A port picked beforehand (e.g. for an identity provider's redirect URI); a free one otherwise. */
+  port?: number;
 }): Promise<BackstageBackend> {
   const { cluster, dir } = options;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const base = path.join(dir, `platform-backend-${port}.json`);
   fs.writeFileSync(
     base,

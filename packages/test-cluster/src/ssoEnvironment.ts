@@ -16,6 +16,8 @@ export interface SsoEnvironment {
   /** One per name given, each with its own data dir and ports. */
   clusters: LocalCluster[];
   issuer: string;
+  /** The confidential client Backstage signs users in with (and reads the organisation as). */
+  backstageClient: { clientId: string; secret: string };
   /** Each user's password (random per run). */
   password: Record<string, string>;
   /** An ID token of `user` for the kubectl client (password grant, allowed here). */
@@ -35,6 +37,8 @@ export interface SsoEnvironment {
 export async function startSsoEnvironment(options: {
   dir: string;
   clusters: string[];
+  /** Where Backstage's backend will listen; its auth handler is the client's redirect URI. */
+  backstageUrl?: string;
 }): Promise<SsoEnvironment> {
   const { dir } = options;
   const org = demoOrganisation();
@@ -50,6 +54,10 @@ export async function startSsoEnvironment(options: {
   const password = Object.fromEntries(
     users.map(u => [u.name, crypto.randomBytes(12).toString('base64url')]),
   );
+  const backstageClient = {
+    clientId: 'backstage',
+    secret: crypto.randomBytes(18).toString('base64url'),
+  };
   const started = Date.now();
   const keycloak = await startKeycloak({
     dir: path.join(dir, 'keycloak'),
@@ -59,9 +67,12 @@ export async function startSsoEnvironment(options: {
         groups: [...org.groups, 'system:masters'],
         users: users.map(u => ({ ...u, password: password[u.name] })),
         backstage: {
-          clientId: 'backstage',
-          secret: crypto.randomBytes(18).toString('base64url'),
-          redirectUris: ['http://127.0.0.1:7007/*'],
+          ...backstageClient,
+          redirectUris: [
+            `${
+              options.backstageUrl ?? 'http://127.0.0.1:7007'
+            }/api/auth/oidc/handler/frame`,
+          ],
         },
         kubectl: { clientId: SSO_KUBECTL_CLIENT, allowPasswordGrant: true },
       }),
@@ -102,6 +113,7 @@ export async function startSsoEnvironment(options: {
     clusters,
     issuer,
     password,
+    backstageClient,
     keycloakReadyMs,
     stop,
     async removeFromGroup(user, group) {

@@ -674,6 +674,7 @@ describe('InstanceService against the local control plane with the backend crede
     );
     expect(dry.objects.map(o => `${o.kind}/${o.name}:${o.action}`)).toEqual([
       `Namespace/${xaasNamespace}:dry-run`,
+      'RoleBinding/tenant-owner-view:dry-run',
       'Cluster/db:dry-run',
     ]);
     await expect(core.readNamespace({ name: xaasNamespace })).rejects.toThrow();
@@ -697,6 +698,17 @@ describe('InstanceService against the local control plane with the backend crede
     expect(ns.metadata?.annotations?.['kaas.internal/owner']).toBe(
       'group:default/team-b',
     );
+    // The owner group may look into it (view: no Secrets, no writes).
+    const viewer = await read(
+      'rbac.authorization.k8s.io/v1',
+      'RoleBinding',
+      'tenant-owner-view',
+      xaasNamespace,
+    );
+    expect(viewer).toMatchObject({
+      roleRef: { kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'Group', name: 'team-b' }],
+    });
     expect(
       await read('postgresql.cnpg.io/v1', 'Cluster', 'db', xaasNamespace),
     ).toBeDefined();

@@ -1,7 +1,8 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
-import { demoSignInPage } from './DemoSignInPage';
+import { oidcAuthApi } from './oidcAuthApi';
+import { platformSignInPage } from './PlatformSignInPage';
 
 export const signInModule = createFrontendModule({
   pluginId: 'app',
-  extensions: [demoSignInPage],
+  extensions: [oidcAuthApi, platformSignInPage],
 });

@@ -1,4 +1,7 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import {
   authProvidersExtensionPoint,
   createProxyAuthProviderFactory,
@@ -8,6 +11,9 @@ import { demoUserAuthenticator } from './demoUserAuthenticator';
 /**
  * Auth provider `demo`: signs in as a User entity of the catalog, so the token carries
  * the user's real group memberships (resolved from `memberOf`), as an SSO provider would.
+ * A development shortcut: not registered at all once the company login
+ * (`auth.providers.oidc`) is configured, and refused outside development (see the
+ * authenticator), so it is never on beside a real sign-in.
  */
 export const authModuleDemoProvider = createBackendModule({
   pluginId: 'auth',
@@ -16,8 +22,16 @@ export const authModuleDemoProvider = createBackendModule({
     reg.registerInit({
       deps: {
         providers: authProvidersExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
       },
-      async init({ providers }) {
+      async init({ providers, config, logger }) {
+        if (config.has('auth.providers.oidc')) {
+          logger.info(
+            'demo sign-in is off: the company login (auth.providers.oidc) is configured',
+          );
+          return;
+        }
         providers.registerProvider({
           providerId: 'demo',
           factory: createProxyAuthProviderFactory({

@@ -1,0 +1,427 @@
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  KAAS_LOGIN_PLUGIN,
+  KUBECTL,
+  SSO_KUBECTL_CLIENT,
+  SSO_REALM,
+  freePort,
+  startPlatformBackend,
+  startSsoEnvironment,
+  waitFor,
+  type BackstageBackend,
+  type LocalCluster,
+  type SsoEnvironment,
+} from '@internal/kaas-test-cluster';
+import { chromium, type Browser } from 'playwright-core';
+import {
+  api,
+  runTemplate,
+  untilTaskStatus,
+} from './__testUtils__/scaffolderTasks';
+
+const execFileAsync = promisify(execFile);
+
+/** A capability of plain ConfigMaps: instances on the XaaS cluster without an operator. */
+const NOTES = {
+  title: 'Notes',
+  description: 'A ConfigMap of notes',
+  parameters: { type: 'object', additionalProperties: false, properties: {} },
+  plans: { standard: { title: 'Standard', parameters: {} } },
+  objects: [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: '${{ instance.name }}' },
+      data: { owner: '${{ tenant.ownerGroup }}' },
+    },
+  ],
+  readiness: { field: { path: 'kind', equals: 'ConfigMap' } },
+};
+
+/** A `kaas.clusters` entry for one of the SSO environment's control planes. */
+function clusterEntry(cluster: LocalCluster, name: string, roles: string[]) {
+  return {
+    name,
+    title: `${name} cluster`,
+    url: cluster.url,
+    caFile: cluster.caFile,
+    roles,
+    auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
+  };
+}
+
+/**
+ * Single sign-on end to end: a real Keycloak with the demo organisation, two control
+ * planes (tenants and XaaS) that trust it, and the platform's backend configured for the
+ * company login: `auth.providers.oidc` (resolving the catalog User by its Keycloak id)
+ * and the organisation read from Keycloak into the catalog
+ * (`@backstage-community/plugin-catalog-backend-module-keycloak`), no demo organisation
+ * and no demo sign-in. Users sign in on Keycloak's own login page in Chromium.
+ */
+describe('Backstage signs in through Keycloak and reads the organisation from it; the OIDC kubeconfig works on both clusters (real Keycloak, backend, Chromium, kubectl)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-keycloak-signin-'));
+  const bin = path.join(dir, 'bin');
+  const tenant = `sso-${Math.random().toString(36).slice(2, 7)}`;
+  let sso: SsoEnvironment;
+  let backend: BackstageBackend;
+  let browser: Browser;
+  const figures: string[] = [];
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const backendUrl = `http://127.0.0.1:${port}`;
+    sso = await startSsoEnvironment({
+      dir: path.join(dir, 'sso'),
+      clusters: ['tenants', 'xaas'],
+      backstageUrl: backendUrl,
+    });
+    const [tenants, xaas] = sso.clusters;
+    const started = Date.now();
+    backend = await startPlatformBackend({
+      cluster: tenants,
+      dir,
+      port,
+      // Node trusts Keycloak's certificate as it would a company CA's.
+      env: { NODE_EXTRA_CA_CERTS: sso.keycloak.caFile },
+      config: {
+        app: { signIn: 'oidc' },
+        auth: {
+          // The OIDC provider keeps its PKCE verifier and nonce in a signed session.
+          session: { secret: crypto.randomBytes(24).toString('base64url') },
+          providers: {
+            oidc: {
+              development: {
+                metadataUrl: `${sso.issuer}/.well-known/openid-configuration`,
+                clientId: sso.backstageClient.clientId,
+                clientSecret: sso.backstageClient.secret,
+                prompt: 'auto',
+                signIn: {
+                  resolvers: [
+                    { resolver: 'keycloakIdMatchingUserEntityAnnotation' },
+                  ],
+                },
+              },
+            },
+          },
+        },
+        catalog: {
+          // The templates only: users and groups come from Keycloak.
+          locations: [
+            {
+              type: 'file',
+              target: '../../templates/templates.yaml',
+              rules: [{ allow: ['Template', 'Location'] }],
+            },
+          ],
+          providers: {
+            keycloakOrg: {
+              default: {
+                baseUrl: sso.keycloak.url,
+                loginRealm: SSO_REALM,
+                realm: SSO_REALM,
+                clientId: sso.backstageClient.clientId,
+                clientSecret: sso.backstageClient.secret,
+                schedule: {
+                  frequency: { seconds: 5 },
+                  timeout: { seconds: 30 },
+                  initialDelay: { seconds: 0 },
+                },
+              },
+            },
+          },
+        },
+        kaas: {
+          clusters: [
+            clusterEntry(tenants, 'tenants', ['tenants', 'management']),
+            clusterEntry(xaas, 'xaas', ['xaas']),
+          ],
+          oidc: {
+            issuerUrl: sso.issuer,
+            clientId: SSO_KUBECTL_CLIENT,
+            groupsPrefix: 'oidc:',
+          },
+          capabilities: { notes: NOTES },
+        },
+      },
+    });
+    figures.push(`backend ready ${Date.now() - started} ms after launch`);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+    fs.mkdirSync(bin);
+    fs.symlinkSync(KAAS_LOGIN_PLUGIN, path.join(bin, 'kubectl-kaas_login'));
+    fs.symlinkSync(KUBECTL, path.join(bin, 'kubectl'));
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await backend?.stop();
+    await sso?.stop();
+    console.log(`Keycloak sign-in: ${figures.join('; ')}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  /**
+   * Signs `user` in as the app's popup does: the backend's start URL, Keycloak's login
+   * page (the form a person fills in), the handler; then the session's refresh call the
+   * app makes gives the Backstage identity.
+   */
+  async function signIn(user: string, password = sso.password[user]) {
+    // Keycloak's certificate is from the test's own CA, which Chromium does not know.
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const page = await context.newPage();
+      await page.goto(
+        `${
+          backend.baseUrl
+        }/api/auth/oidc/start?env=development&scope=${encodeURIComponent(
+          'openid profile email',
+        )}`,
+      );
+      await page.waitForSelector('#username').catch(async error => {
+        throw new Error(
+          `no Keycloak login form at ${page.url()}: ${(
+            await page.content()
+          ).slice(0, 2000)} (${error})`,
+        );
+      });
+      await page.fill('#username', user);
+      await page.fill('#password', password);
+      await page.click('#kc-login');
+      // Back at the backend's handler, or still on Keycloak's page saying why not.
+      await Promise.race([
+        page.waitForURL(/\/api\/auth\/oidc\/handler\/frame/, {
+          timeout: 30_000,
+        }),
+        page
+          .getByText('Invalid username or password')
+          .waitFor({ timeout: 30_000 }),
+      ]);
+      const refresh = await context.request.get(
+        `${backend.baseUrl}/api/auth/oidc/refresh?env=development`,
+        { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+      );
+      return {
+        status: refresh.status(),
+        body: await refresh.json().catch(() => null),
+        page: await page.content(),
+      };
+    } finally {
+      await context.close();
+    }
+  }
+
+  /** Signs in until the catalog has read `user` from Keycloak (its first sync). */
+  async function identityOf(user: string) {
+    return waitFor(
+      async () => {
+        const result = await signIn(user);
+        return result.status === 200
+          ? result.body.backstageIdentity
+          : undefined;
+      },
+      { timeoutMs: 90_000, describe: () => `${user} signed in` },
+    );
+  }
+
+  /** kubectl with `file`, logging in to Keycloak as `user` through kubectl kaas-login. */
+  const kubectlAs = (user: string, file: string, ...args: string[]) =>
+    execFileAsync(KUBECTL, ['--kubeconfig', file, ...args], {
+      env: {
+        PATH: [bin, path.dirname(process.execPath), '/usr/bin', '/bin'].join(
+          ':',
+        ),
+        HOME: path.join(dir, `home-${user}`),
+        NODE_EXTRA_CA_CERTS: sso.keycloak.caFile,
+        KAAS_LOGIN_GRANT: 'password',
+        KAAS_LOGIN_USERNAME: user,
+        KAAS_LOGIN_PASSWORD: sso.password[user],
+      },
+    }).then(
+      ({ stdout }) => ({ ok: true, out: stdout }),
+      error => ({ ok: false, out: String(error.stderr ?? error) }),
+    );
+
+  it("signs alice in on Keycloak's login page as the catalog's user:default/alice, with her Keycloak groups", async () => {
+    const started = Date.now();
+    const identity = await identityOf('alice');
+    figures.push(
+      `first sign-in of alice (catalog's first Keycloak sync included) ${
+        Date.now() - started
+      } ms`,
+    );
+    expect(identity.identity).toMatchObject({
+      userEntityRef: 'user:default/alice',
+      ownershipEntityRefs: expect.arrayContaining([
+        'user:default/alice',
+        'group:default/team-a',
+      ]),
+    });
+    const warm = Date.now();
+    await identityOf('alice');
+    figures.push(`a later sign-in ${Date.now() - warm} ms`);
+
+    const user = await api(
+      backend,
+      identity.token,
+      '/api/catalog/entities/by-name/user/default/alice',
+    );
+    expect(user.body.metadata.annotations['keycloak.org/id']).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
+    expect(user.body.spec.memberOf).toEqual(expect.arrayContaining(['team-a']));
+  });
+
+  it('refuses a wrong password on the login page and has no demo sign-in beside the company login', async () => {
+    const wrong = await signIn('alice', 'not-her-password');
+    expect(wrong.status).not.toBe(200);
+    expect(wrong.page).toMatch(/Invalid username or password/);
+    const demo = await fetch(`${backend.baseUrl}/api/auth/demo/refresh`, {
+      headers: {
+        'X-Requested-With': 'XMLHttpRequest',
+        'x-kaas-demo-user': 'alice',
+      },
+    });
+    expect(demo.status).toBe(404);
+  });
+
+  it("gives alice an OIDC kubeconfig of her tenant that works on the tenants and the XaaS cluster; bob gets none of hers and nothing with it; leaving team-a in Keycloak ends her access in Backstage's catalog and on both clusters", async () => {
+    const alice = await identityOf('alice');
+    const task = await runTemplate(
+      backend,
+      alice.token,
+      'kubernetes-tenant-namespace',
+      { name: tenant, owner: 'group:default/team-a', profile: 'small' },
+    );
+    await untilTaskStatus(backend, alice.token, task, 'completed');
+    const instanceTask = await runTemplate(backend, alice.token, 'xaas-notes', {
+      tenant,
+      name: 'notes',
+      plan: 'standard',
+    });
+    await untilTaskStatus(backend, alice.token, instanceTask, 'completed');
+    const issued = await api(
+      backend,
+      alice.token,
+      `/api/kaas/tenants/${tenant}/kubeconfig`,
+      { mode: 'oidc' },
+    );
+    expect(issued.status).toBe(200);
+    expect(issued.body.otherContexts).toEqual([
+      {
+        context: `${tenant}-xaas@xaas`,
+        cluster: 'xaas',
+        namespace: `t-${tenant}-xaas`,
+      },
+    ]);
+    const file = path.join(dir, issued.body.filename);
+    fs.writeFileSync(file, issued.body.kubeconfig);
+
+    const started = Date.now();
+    expect(
+      await kubectlAs('alice', file, 'get', 'configmaps', '-o', 'name'),
+    ).toEqual({
+      ok: true,
+      out: expect.stringContaining('configmap/kube-root-ca.crt'),
+    });
+    figures.push(
+      `login to the first kubectl answer with the downloaded file ${
+        Date.now() - started
+      } ms`,
+    );
+    // Her instance, in her XaaS namespace on the XaaS cluster, with the same login.
+    expect(
+      await kubectlAs(
+        'alice',
+        file,
+        '--context',
+        `${tenant}-xaas@xaas`,
+        'get',
+        'configmap',
+        'notes',
+        '-o',
+        'jsonpath={.data.owner}',
+      ),
+    ).toEqual({ ok: true, out: 'oidc:team-a' });
+
+    const bob = await identityOf('bob');
+    expect(
+      (
+        await api(
+          backend,
+          bob.token,
+          `/api/kaas/tenants/${tenant}/kubeconfig`,
+          {
+            mode: 'oidc',
+          },
+        )
+      ).status,
+    ).toBe(403);
+    expect(await kubectlAs('bob', file, 'get', 'configmaps')).toEqual({
+      ok: false,
+      out: expect.stringMatching(/forbidden/i),
+    });
+
+    await sso.removeFromGroup('alice', 'team-a');
+    const removed = Date.now();
+    const left = await waitFor(
+      async () => {
+        const identity = (await signIn('alice')).body?.backstageIdentity;
+        return identity &&
+          !identity.identity.ownershipEntityRefs.includes(
+            'group:default/team-a',
+          )
+          ? identity
+          : undefined;
+      },
+      { timeoutMs: 90_000, describe: () => 'alice out of team-a in Backstage' },
+    );
+    figures.push(
+      `group removal in Keycloak to Backstage's catalog ${
+        Date.now() - removed
+      } ms`,
+    );
+    const user = await api(
+      backend,
+      left.token,
+      '/api/catalog/entities/by-name/user/default/alice',
+    );
+    expect(user.body.spec.memberOf).not.toContain('team-a');
+    // Backstage no longer lets her have a kubeconfig of team-a's tenant.
+    expect(
+      (
+        await api(
+          backend,
+          left.token,
+          `/api/kaas/tenants/${tenant}/kubeconfig`,
+          {
+            mode: 'oidc',
+          },
+        )
+      ).status,
+    ).toBe(403);
+    // Her next login (a refresh gets the same) has no team-a: Forbidden on both clusters.
+    fs.rmSync(path.join(dir, 'home-alice', '.kube', 'cache'), {
+      recursive: true,
+      force: true,
+    });
+    for (const context of [`${tenant}@tenants`, `${tenant}-xaas@xaas`]) {
+      expect(
+        await kubectlAs(
+          'alice',
+          file,
+          '--context',
+          context,
+          'get',
+          'configmaps',
+        ),
+      ).toEqual({ ok: false, out: expect.stringMatching(/forbidden/i) });
+    }
+  });
+});

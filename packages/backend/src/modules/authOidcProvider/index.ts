@@ -1,0 +1,1 @@
+export { authModuleOidcProvider as default } from './module';
