@@ -9,11 +9,13 @@ build_local_cluster() {
   bash "$KAAS_REPO_ROOT/tools/local-cluster/build.sh"
 }
 
-# start_local_cluster DATA_DIR PORT: starts (or finds running) a control plane whose data
-# lives in DATA_DIR, waits until it is ready, and exports KAAS_LOCAL_CLUSTER_* for the
-# backend's configuration.
+# start_local_cluster DATA_DIR PORT [AUTHENTICATION_CONFIG]: starts (or finds running) a
+# control plane whose data lives in DATA_DIR (its kube-apiserver trusting the OIDC issuer
+# of AUTHENTICATION_CONFIG, when given), waits until it is ready, and exports
+# KAAS_LOCAL_CLUSTER_* for the backend's configuration. Several may run; the last one
+# started is the one the variables describe.
 start_local_cluster() {
-  local data_dir="$1" port="$2"
+  local data_dir="$1" port="$2" authn="${3:-}"
   mkdir -p "$data_dir"
   data_dir="$(cd "$data_dir" && pwd)"
   if curl -fsS --max-time 2 --cacert "$data_dir/ca.crt" "https://127.0.0.1:$port/readyz" \
@@ -26,8 +28,10 @@ start_local_cluster() {
     # Only the API server's port is fixed; etcd and the controller-manager take free ones.
     "$LOCAL_CLUSTER_BIN/local-cluster" up --data-dir "$data_dir" --port "$port" \
       --etcd-port 0 --etcd-peer-port 0 --controller-manager-port 0 --exit-with-parent \
+      ${authn:+--authentication-config "$authn"} \
       >"$ready_file" 2>>"$data_dir/supervisor.log" &
     KAAS_LOCAL_CLUSTER_PID=$!
+    KAAS_LOCAL_CLUSTER_PIDS="${KAAS_LOCAL_CLUSTER_PIDS:-} $KAAS_LOCAL_CLUSTER_PID"
     local waited=0
     until grep -q '^READY ' "$ready_file" 2>/dev/null; do
       if ! kill -0 "$KAAS_LOCAL_CLUSTER_PID" 2>/dev/null; then
@@ -52,14 +56,18 @@ start_local_cluster() {
   export KAAS_ADMIN_KUBECONFIG="$data_dir/admin.kubeconfig"
 }
 
-# stop_local_cluster: stops the control plane this shell started, if any.
+# stop_local_cluster: stops the control planes this shell started, if any.
 stop_local_cluster() {
-  if [ -n "${KAAS_LOCAL_CLUSTER_PID:-}" ] && kill -0 "$KAAS_LOCAL_CLUSTER_PID" 2>/dev/null; then
-    log "stopping the local control plane"
-    kill -TERM "$KAAS_LOCAL_CLUSTER_PID" 2>/dev/null || true
-    wait "$KAAS_LOCAL_CLUSTER_PID" 2>/dev/null || true
-  fi
+  local pid
+  for pid in ${KAAS_LOCAL_CLUSTER_PIDS:-}; do
+    if kill -0 "$pid" 2>/dev/null; then
+      log "stopping the local control plane (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   KAAS_LOCAL_CLUSTER_PID=""
+  KAAS_LOCAL_CLUSTER_PIDS=""
 }
 
 # install_operator_crds: installs the operators' upstream CRDs (the ones the shipped

@@ -19,20 +19,38 @@ if (jest) {
   passed += jest.numPassedTests;
   failed += jest.numFailedTests + (jest.numRuntimeErrorTestSuites ?? 0);
   skipped += jest.numPendingTests + (jest.numTodoTests ?? 0);
-  console.log(`jest: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed, ${jest.numRuntimeErrorTestSuites ?? 0} suites did not run`);
+  console.log(
+    `jest: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed, ${
+      jest.numRuntimeErrorTestSuites ?? 0
+    } suites did not run`,
+  );
 } else {
   failed += 1;
   console.log('jest: no results (the run did not complete)');
 }
-const e2e = readJson('e2e.json');
-if (e2e) {
-  const { expected = 0, unexpected = 0, flaky = 0, skipped: e2eSkipped = 0 } = e2e.stats ?? {};
-  passed += expected + flaky;
-  failed += unexpected;
-  skipped += e2eSkipped;
-  console.log(`playwright: ${expected + flaky} passed, ${unexpected} failed`);
-} else {
-  failed += 1;
-  console.log('playwright: no results (the run did not complete)');
+for (const [file, name] of [
+  ['e2e.json', 'playwright (demo setup)'],
+  ['e2e-sso.json', 'playwright (Keycloak setup)'],
+]) {
+  const e2e = readJson(file);
+  if (e2e) {
+    const {
+      expected = 0,
+      unexpected = 0,
+      flaky = 0,
+      skipped: e2eSkipped = 0,
+    } = e2e.stats ?? {};
+    passed += expected + flaky;
+    failed += unexpected;
+    skipped += e2eSkipped;
+    console.log(`${name}: ${expected + flaky} passed, ${unexpected} failed`);
+  } else {
+    failed += 1;
+    console.log(`${name}: no results (the run did not complete)`);
+  }
 }
-console.log(`kaas-tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+console.log(
+  `kaas-tests: ${passed} passed, ${failed} failed${
+    skipped ? `, ${skipped} skipped` : ''
+  }`,
+);

@@ -7,14 +7,11 @@ import { promisify } from 'node:util';
 import {
   KAAS_LOGIN_PLUGIN,
   KUBECTL,
-  SSO_KUBECTL_CLIENT,
-  SSO_REALM,
   freePort,
   startPlatformBackend,
   startSsoEnvironment,
   waitFor,
   type BackstageBackend,
-  type LocalCluster,
   type SsoEnvironment,
 } from '@internal/kaas-test-cluster';
 import { chromium, type Browser } from 'playwright-core';
@@ -43,23 +40,11 @@ const NOTES = {
   readiness: { field: { path: 'kind', equals: 'ConfigMap' } },
 };
 
-/** A `kaas.clusters` entry for one of the SSO environment's control planes. */
-function clusterEntry(cluster: LocalCluster, name: string, roles: string[]) {
-  return {
-    name,
-    title: `${name} cluster`,
-    url: cluster.url,
-    caFile: cluster.caFile,
-    roles,
-    auth: { type: 'tokenFile', tokenFile: cluster.backendTokenFile },
-  };
-}
-
 /**
  * Single sign-on end to end: a real Keycloak with the demo organisation, two control
- * planes (tenants and XaaS) that trust it, and the platform's backend configured for the
- * company login: `auth.providers.oidc` (resolving the catalog User by its Keycloak id)
- * and the organisation read from Keycloak into the catalog
+ * planes (tenants and XaaS) that trust it, and the platform's backend with the shipped
+ * app-config.sso.yaml: the company login (`auth.providers.oidc`, resolving the catalog
+ * User by its Keycloak id), the organisation read from Keycloak into the catalog
  * (`@backstage-community/plugin-catalog-backend-module-keycloak`), no demo organisation
  * and no demo sign-in. Users sign in on Keycloak's own login page in Chromium.
  */
@@ -86,46 +71,28 @@ describe('Backstage signs in through Keycloak and reads the organisation from it
       cluster: tenants,
       dir,
       port,
-      // Node trusts Keycloak's certificate as it would a company CA's.
-      env: { NODE_EXTRA_CA_CERTS: sso.keycloak.caFile },
+      signIn: 'oidc',
+      // The shipped configuration of the local SSO platform, with its variables.
+      configFiles: ['app-config.sso.yaml'],
+      env: {
+        // Node trusts Keycloak's certificate as it would a company CA's.
+        NODE_EXTRA_CA_CERTS: sso.keycloak.caFile,
+        KAAS_KEYCLOAK_URL: sso.keycloak.url,
+        KAAS_KEYCLOAK_ISSUER: sso.issuer,
+        KAAS_BACKSTAGE_CLIENT_SECRET: sso.backstageClient.secret,
+        KAAS_SESSION_SECRET: crypto.randomBytes(24).toString('base64url'),
+        KAAS_XAAS_CLUSTER_URL: xaas.url,
+        KAAS_XAAS_CLUSTER_DIR: path.dirname(xaas.caFile),
+        KAAS_XAAS_KUBERNETES_READER_TOKEN: fs
+          .readFileSync(xaas.kubernetesReaderTokenFile, 'utf8')
+          .trim(),
+      },
       config: {
-        app: { signIn: 'oidc' },
-        auth: {
-          // The OIDC provider keeps its PKCE verifier and nonce in a signed session.
-          session: { secret: crypto.randomBytes(24).toString('base64url') },
-          providers: {
-            oidc: {
-              development: {
-                metadataUrl: `${sso.issuer}/.well-known/openid-configuration`,
-                clientId: sso.backstageClient.clientId,
-                clientSecret: sso.backstageClient.secret,
-                prompt: 'auto',
-                signIn: {
-                  resolvers: [
-                    { resolver: 'keycloakIdMatchingUserEntityAnnotation' },
-                  ],
-                },
-              },
-            },
-          },
-        },
+        // The catalog reads Keycloak every 5 s here instead of 30.
         catalog: {
-          // The templates only: users and groups come from Keycloak.
-          locations: [
-            {
-              type: 'file',
-              target: '../../templates/templates.yaml',
-              rules: [{ allow: ['Template', 'Location'] }],
-            },
-          ],
           providers: {
             keycloakOrg: {
               default: {
-                baseUrl: sso.keycloak.url,
-                loginRealm: SSO_REALM,
-                realm: SSO_REALM,
-                clientId: sso.backstageClient.clientId,
-                clientSecret: sso.backstageClient.secret,
                 schedule: {
                   frequency: { seconds: 5 },
                   timeout: { seconds: 30 },
@@ -135,18 +102,7 @@ describe('Backstage signs in through Keycloak and reads the organisation from it
             },
           },
         },
-        kaas: {
-          clusters: [
-            clusterEntry(tenants, 'tenants', ['tenants', 'management']),
-            clusterEntry(xaas, 'xaas', ['xaas']),
-          ],
-          oidc: {
-            issuerUrl: sso.issuer,
-            clientId: SSO_KUBECTL_CLIENT,
-            groupsPrefix: 'oidc:',
-          },
-          capabilities: { notes: NOTES },
-        },
+        kaas: { capabilities: { notes: NOTES } },
       },
     });
     figures.push(`backend ready ${Date.now() - started} ms after launch`);

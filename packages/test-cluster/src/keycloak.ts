@@ -101,6 +101,8 @@ function instanceHome(distribution: string, dir: string): string {
   const home = path.join(dir, 'keycloak');
   fs.mkdirSync(path.join(home, 'data/import'), { recursive: true });
   for (const shared of ['lib', 'providers', 'themes']) {
+    // A home kept from an earlier start (its database in data/) keeps its links.
+    if (fs.existsSync(path.join(home, shared))) continue;
     fs.symlinkSync(path.join(distribution, shared), path.join(home, shared));
   }
   // kc.sh finds its home from its own resolved path: a copy, not a link.
@@ -172,6 +174,13 @@ export async function startKeycloak(options: {
   dir: string;
   realms: Array<{ realm: string }>;
   readyTimeoutMs?: number;
+  /** HTTPS port; a free one when absent (the issuer URL contains it). */
+  port?: number;
+  /**
+   * Password of the master realm's `admin`, which Keycloak sets on its first start in
+   * `dir` only: give the same one to a later start in the same `dir`. Random otherwise.
+   */
+  adminPassword?: string;
 }): Promise<KeycloakServer> {
   const { dir, realms } = options;
   fs.mkdirSync(dir, { recursive: true });
@@ -196,12 +205,13 @@ export async function startKeycloak(options: {
   }
   const releaseStartLock = await takeStartLock(distribution);
   const [port, httpPort, managementPort] = [
-    await freePort(),
+    options.port ?? (await freePort()),
     await freePort(),
     await freePort(),
   ];
   const url = `https://127.0.0.1:${port}`;
-  const adminPassword = crypto.randomBytes(18).toString('base64url');
+  const adminPassword =
+    options.adminPassword ?? crypto.randomBytes(18).toString('base64url');
   const { child, exited, output } = spawnProcessGroup(
     path.join(home, 'bin/kc.sh'),
     [

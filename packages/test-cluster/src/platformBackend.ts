@@ -37,7 +37,8 @@ export function untitledClusterEntry(cluster: ClusterAccess, name = 'local') {
 }
 
 /**
- * Starts the platform's backend (packages/backend with app-config.yaml) on a free port
+ * Starts the platform's backend (packages/backend with app-config.yaml and, unless told
+ * otherwise, app-config.demo.yaml) on a free port
  * against `cluster`. `config` is merged over it as Backstage merges config files (objects
  * merge, arrays replace); its files are written into `dir`.
  */
@@ -50,6 +51,13 @@ export async function startPlatformBackend(options: {
   config?: Record<string, unknown>;
   /** Extra environment of the backend process. */
   env?: Record<string, string>;
+  /**
+   * `demo` (default): app-config.demo.yaml too, the demo organisation and the demo
+   * sign-in (`demoUserToken`). `oidc`: not; the caller configures its identity provider.
+   */
+  signIn?: 'demo' | 'oidc';
+  /** Config files of the repository (e.g. app-config.sso.yaml) loaded after the base, before `config`. */
+  configFiles?: string[];
   /** A port picked beforehand (e.g. for an identity provider's redirect URI); a free one otherwise. */
   port?: number;
 }): Promise<BackstageBackend> {
@@ -66,7 +74,14 @@ export async function startPlatformBackend(options: {
       kaas: { clusters: [localClusterEntry(cluster)] },
     }),
   );
-  const configFiles = [path.join(REPO_ROOT, 'app-config.yaml'), base];
+  const configFiles = [
+    path.join(REPO_ROOT, 'app-config.yaml'),
+    ...(options.signIn === 'oidc'
+      ? []
+      : [path.join(REPO_ROOT, 'app-config.demo.yaml')]),
+    base,
+    ...(options.configFiles ?? []).map(file => path.resolve(REPO_ROOT, file)),
+  ];
   if (options.config) {
     const extra = path.join(dir, `platform-backend-${port}-extra.json`);
     fs.writeFileSync(extra, JSON.stringify(options.config));
