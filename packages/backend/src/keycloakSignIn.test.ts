@@ -14,6 +14,7 @@ import {
   type BackstageBackend,
   type SsoEnvironment,
 } from '@internal/kaas-test-cluster';
+import { instanceEntityRef } from '@kaas-platform/plugin-kaas-common';
 import { chromium, type Browser } from 'playwright-core';
 import {
   api,
@@ -173,17 +174,59 @@ describe('Backstage signs in through Keycloak and reads the organisation from it
     }
   }
 
-  /** Signs in until the catalog has read `user` from Keycloak (its first sync). */
-  async function identityOf(user: string) {
+  /**
+   * Signs in until the catalog has read `user` from Keycloak (its first sync): the
+   * Backstage identity, and the Keycloak ID token the app hands the Kubernetes plugin.
+   */
+  async function sessionOf(user: string) {
     return waitFor(
       async () => {
         const result = await signIn(user);
-        return result.status === 200
-          ? result.body.backstageIdentity
-          : undefined;
+        return result.status === 200 ? result.body : undefined;
       },
       { timeoutMs: 90_000, describe: () => `${user} signed in` },
     );
+  }
+  const identityOf = async (user: string) =>
+    (await sessionOf(user)).backstageIdentity;
+
+  /**
+   * The objects of `plural` (core API group) Backstage's Kubernetes plugin shows for
+   * `entityRef`, asked as the app asks it (the user's Backstage token, and the Keycloak ID
+   * token for clusters with authProvider oidc), by cluster; and the clusters that refused.
+   */
+  async function kubernetesPluginSees(
+    session: {
+      backstageIdentity: { token: string };
+      providerInfo: { idToken: string };
+    },
+    entityRef: string,
+    plural: string,
+  ) {
+    const res = await api(
+      backend,
+      session.backstageIdentity.token,
+      '/api/kubernetes/resources/custom/query',
+      {
+        entityRef,
+        auth: { oidc: { keycloak: session.providerInfo.idToken } },
+        customResources: [{ group: '', apiVersion: 'v1', plural }],
+      },
+    );
+    expect(res.status).toBe(200);
+    const seen: Record<string, string[]> = {};
+    const refused: string[] = [];
+    for (const item of res.body.items) {
+      seen[item.cluster.name] = item.resources.flatMap((r: any) =>
+        r.resources.map(
+          (o: any) => `${o.metadata.namespace}/${o.metadata.name}`,
+        ),
+      );
+      if (item.errors.some((e: any) => e.statusCode === 403)) {
+        refused.push(item.cluster.name);
+      }
+    }
+    return { seen, refused: refused.sort() };
   }
 
   /** kubectl with `file`, logging in to Keycloak as `user` through kubectl kaas-login. */
@@ -291,6 +334,20 @@ describe('Backstage signs in through Keycloak and reads the organisation from it
         Date.now() - started
       } ms`,
     );
+    // Backstage's Kubernetes plugin reads as alice, with her RBAC: ConfigMaps (which the
+    // plugin's reader account of the demo setup may not read) of her instance on the
+    // XaaS cluster, where her group has view; the tenants cluster refuses her there.
+    const instanceRef = instanceEntityRef(tenant, 'notes');
+    expect(
+      await kubernetesPluginSees(
+        await sessionOf('alice'),
+        instanceRef,
+        'configmaps',
+      ),
+    ).toEqual({
+      seen: { tenants: [], xaas: [`t-${tenant}-xaas/notes`] },
+      refused: ['tenants'],
+    });
     // Her instance, in her XaaS namespace on the XaaS cluster, with the same login.
     expect(
       await kubectlAs(
@@ -349,6 +406,13 @@ describe('Backstage signs in through Keycloak and reads the organisation from it
       '/api/catalog/entities/by-name/user/default/alice',
     );
     expect(user.body.spec.memberOf).not.toContain('team-a');
+    // The Kubernetes plugin, reading with her new token, sees nothing of team-a's now.
+    const after = await kubernetesPluginSees(
+      await sessionOf('alice'),
+      instanceRef,
+      'configmaps',
+    );
+    expect(after.seen.xaas ?? []).toEqual([]);
     // Backstage no longer lets her have a kubeconfig of team-a's tenant.
     expect(
       (

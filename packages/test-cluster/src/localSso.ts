@@ -111,7 +111,7 @@ async function main() {
     path.join(dir, 'authentication-config.json'),
     oidcAuthenticationConfig({
       issuer,
-      audience: SSO_KUBECTL_CLIENT,
+      audiences: [SSO_KUBECTL_CLIENT, 'backstage'],
       caFile: keycloak.caFile,
     }),
   );

@@ -91,7 +91,7 @@ export async function startSsoEnvironment(options: {
       authn,
       oidcAuthenticationConfig({
         issuer,
-        audience: SSO_KUBECTL_CLIENT,
+        audiences: [SSO_KUBECTL_CLIENT, backstageClient.clientId],
         caFile: keycloak.caFile,
       }),
     );
