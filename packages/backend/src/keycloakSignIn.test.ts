@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import {
-  KAAS_LOGIN_PLUGIN,
-  KUBECTL,
+  CONFIGMAP_CAPABILITY,
   freePort,
+  ssoKubectl,
   startPlatformBackend,
   startSsoEnvironment,
   waitFor,
@@ -22,25 +20,6 @@ import {
   untilTaskStatus,
 } from './__testUtils__/scaffolderTasks';
 
-const execFileAsync = promisify(execFile);
-
-/** A capability of plain ConfigMaps: instances on the XaaS cluster without an operator. */
-const NOTES = {
-  title: 'Notes',
-  description: 'A ConfigMap of notes',
-  parameters: { type: 'object', additionalProperties: false, properties: {} },
-  plans: { standard: { title: 'Standard', parameters: {} } },
-  objects: [
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: '${{ instance.name }}' },
-      data: { owner: '${{ tenant.ownerGroup }}' },
-    },
-  ],
-  readiness: { field: { path: 'kind', equals: 'ConfigMap' } },
-};
-
 /**
  * Single sign-on end to end: a real Keycloak with the demo organisation, two control
  * planes (tenants and XaaS) that trust it, and the platform's backend with the shipped
@@ -51,9 +30,9 @@ const NOTES = {
  */
 describe('Backstage signs in through Keycloak and reads the organisation from it; the OIDC kubeconfig works on both clusters (real Keycloak, backend, Chromium, kubectl)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-keycloak-signin-'));
-  const bin = path.join(dir, 'bin');
   const tenant = `sso-${Math.random().toString(36).slice(2, 7)}`;
   let sso: SsoEnvironment;
+  let kubectl: ReturnType<typeof ssoKubectl>;
   let backend: BackstageBackend;
   let browser: Browser;
   const figures: string[] = [];
@@ -103,7 +82,7 @@ describe('Backstage signs in through Keycloak and reads the organisation from it
             },
           },
         },
-        kaas: { capabilities: { notes: NOTES } },
+        kaas: { capabilities: { notes: CONFIGMAP_CAPABILITY } },
       },
     });
     figures.push(`backend ready ${Date.now() - started} ms after launch`);
@@ -111,9 +90,7 @@ describe('Backstage signs in through Keycloak and reads the organisation from it
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
     });
-    fs.mkdirSync(bin);
-    fs.symlinkSync(KAAS_LOGIN_PLUGIN, path.join(bin, 'kubectl-kaas_login'));
-    fs.symlinkSync(KUBECTL, path.join(bin, 'kubectl'));
+    kubectl = ssoKubectl(sso, dir);
   }, 600_000);
 
   afterAll(async () => {
@@ -231,21 +208,7 @@ describe('Backstage signs in through Keycloak and reads the organisation from it
 
   /** kubectl with `file`, logging in to Keycloak as `user` through kubectl kaas-login. */
   const kubectlAs = (user: string, file: string, ...args: string[]) =>
-    execFileAsync(KUBECTL, ['--kubeconfig', file, ...args], {
-      env: {
-        PATH: [bin, path.dirname(process.execPath), '/usr/bin', '/bin'].join(
-          ':',
-        ),
-        HOME: path.join(dir, `home-${user}`),
-        NODE_EXTRA_CA_CERTS: sso.keycloak.caFile,
-        KAAS_LOGIN_GRANT: 'password',
-        KAAS_LOGIN_USERNAME: user,
-        KAAS_LOGIN_PASSWORD: sso.password[user],
-      },
-    }).then(
-      ({ stdout }) => ({ ok: true, out: stdout }),
-      error => ({ ok: false, out: String(error.stderr ?? error) }),
-    );
+    kubectl(user, file, ...args);
 
   it("signs alice in on Keycloak's login page as the catalog's user:default/alice, with her Keycloak groups", async () => {
     const started = Date.now();
@@ -427,10 +390,7 @@ describe('Backstage signs in through Keycloak and reads the organisation from it
       ).status,
     ).toBe(403);
     // Her next login (a refresh gets the same) has no team-a: Forbidden on both clusters.
-    fs.rmSync(path.join(dir, 'home-alice', '.kube', 'cache'), {
-      recursive: true,
-      force: true,
-    });
+    kubectl.forget('alice');
     for (const context of [`${tenant}@tenants`, `${tenant}-xaas@xaas`]) {
       expect(
         await kubectlAs(

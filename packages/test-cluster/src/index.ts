@@ -19,3 +19,4 @@ export * from './keycloak';
 export * from './keycloakRealm';
 export * from './apiServerOidc';
 export * from './ssoEnvironment';
+export * from './ssoKubectl';

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigReader, type JsonObject } from '@backstage/config';
 import {
-  KAAS_LOGIN_PLUGIN,
+  CONFIGMAP_CAPABILITY,
   KUBECTL,
   SSO_KUBECTL_CLIENT,
+  ssoKubectl,
   startSsoEnvironment,
   untitledClusterEntry,
   type SsoEnvironment,
@@ -23,23 +24,6 @@ import { KubeconfigIssuer } from './KubeconfigIssuer';
 
 const execFileAsync = promisify(execFile);
 
-/** A capability of plain ConfigMaps, so the XaaS cluster needs no operator CRDs. */
-const NOTES = {
-  title: 'Notes',
-  description: 'A ConfigMap of notes',
-  parameters: { type: 'object', additionalProperties: false, properties: {} },
-  plans: { standard: { title: 'Standard', parameters: {} } },
-  objects: [
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: '${{ instance.name }}' },
-      data: { owner: '${{ tenant.ownerGroup }}' },
-    },
-  ],
-  readiness: { field: { path: 'metadata.name', equals: 'notes' } },
-};
-
 /**
  * The product's OIDC kubeconfig with the cluster side of single sign-on: a real Keycloak,
  * a tenants cluster and an XaaS cluster whose API servers trust it (groups prefixed
@@ -50,11 +34,11 @@ const NOTES = {
  */
 describe('OIDC kubeconfig of a namespace tenant whose instances live on an XaaS cluster (real Keycloak, two real API servers, kubectl with kubectl kaas-login)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-oidc-kubeconfig-'));
-  const bin = path.join(dir, 'bin');
   const suffix = Math.random().toString(36).slice(2, 7);
   const mine = `sso-a-${suffix}`;
   const theirs = `sso-b-${suffix}`;
   let sso: SsoEnvironment;
+  let kubectl: ReturnType<typeof ssoKubectl>;
   let tenants: TenantService;
   let issuer: KubeconfigIssuer;
   let file: string;
@@ -81,7 +65,7 @@ describe('OIDC kubeconfig of a namespace tenant whose instances live on an XaaS 
           clientId: SSO_KUBECTL_CLIENT,
           groupsPrefix: 'oidc:',
         },
-        capabilities: { notes: NOTES },
+        capabilities: { notes: CONFIGMAP_CAPABILITY },
       },
     });
     const clusters = ClusterRegistry.fromConfig(config);
@@ -116,9 +100,7 @@ describe('OIDC kubeconfig of a namespace tenant whose instances live on an XaaS 
     });
     file = path.join(dir, issued.filename);
     fs.writeFileSync(file, issued.kubeconfig);
-    fs.mkdirSync(bin);
-    fs.symlinkSync(KAAS_LOGIN_PLUGIN, path.join(bin, 'kubectl-kaas_login'));
-    fs.symlinkSync(KUBECTL, path.join(bin, 'kubectl'));
+    kubectl = ssoKubectl(sso, dir);
   }, 600_000);
 
   afterAll(async () => {
@@ -126,24 +108,9 @@ describe('OIDC kubeconfig of a namespace tenant whose instances live on an XaaS 
     fs.rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
-  /** kubectl with the downloaded file, as `user` logging in (a home of their own: their own token cache). */
+  /** kubectl with the downloaded file, as `user` logging in through kubectl kaas-login. */
   const kubectlAs = (user: string, ...args: string[]) =>
-    execFileAsync(KUBECTL, ['--kubeconfig', file, ...args], {
-      env: {
-        PATH: [bin, path.dirname(process.execPath), '/usr/bin', '/bin'].join(
-          ':',
-        ),
-        HOME: path.join(dir, `home-${user}`),
-        // The file names no CA for the issuer: a company issuer has a public certificate.
-        NODE_EXTRA_CA_CERTS: sso.keycloak.caFile,
-        KAAS_LOGIN_GRANT: 'password',
-        KAAS_LOGIN_USERNAME: user,
-        KAAS_LOGIN_PASSWORD: sso.password[user],
-      },
-    }).then(
-      ({ stdout }) => ({ ok: true, out: stdout }),
-      error => ({ ok: false, out: String(error.stderr ?? error) }),
-    );
+    kubectl(user, file, ...args);
   const home = () => `${mine}@tenants`;
   const xaas = () => `${mine}-xaas@xaas`;
 
@@ -239,10 +206,7 @@ describe('OIDC kubeconfig of a namespace tenant whose instances live on an XaaS 
   it("ends alice's access on both clusters once she leaves team-a in Keycloak and logs in again, with no RoleBinding edited", async () => {
     await sso.removeFromGroup('alice', 'team-a');
     // Her cached tokens were issued before; a new login (what a refresh also gets) has no team-a.
-    fs.rmSync(path.join(dir, 'home-alice', '.kube', 'cache'), {
-      recursive: true,
-      force: true,
-    });
+    kubectl.forget('alice');
     for (const context of [home(), xaas()]) {
       expect(
         await kubectlAs('alice', '--context', context, 'get', 'configmaps'),

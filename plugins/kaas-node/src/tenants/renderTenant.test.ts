@@ -3,6 +3,23 @@ import { readTenantPolicy } from './readTenantPolicy';
 import { renderTenant } from './renderTenant';
 import { tenantTestConfig } from '../__testUtils__/tenantTestPolicy';
 
+/** The tests' policy with `kaas.oidc.groupsPrefix` set. */
+function policyWithGroupsPrefix(groupsPrefix: string) {
+  const { kaas } = tenantTestConfig().get() as { kaas: any };
+  return readTenantPolicy(
+    new ConfigReader({
+      kaas: {
+        ...kaas,
+        oidc: {
+          issuerUrl: 'https://login.example.com/realms/kaas',
+          clientId: 'kubectl',
+          groupsPrefix,
+        },
+      },
+    }),
+  );
+}
+
 describe('renderTenant', () => {
   const policy = readTenantPolicy(
     new ConfigReader({ kaas: tenantTestConfig().get('kaas') as any }),
@@ -119,19 +136,7 @@ describe('renderTenant', () => {
   });
 
   it('binds the owner group as the API servers name it when kaas.oidc.groupsPrefix is set, and keeps the team label unprefixed', () => {
-    const { kaas } = tenantTestConfig().get() as { kaas: any };
-    const prefixed = readTenantPolicy(
-      new ConfigReader({
-        kaas: {
-          ...kaas,
-          oidc: {
-            issuerUrl: 'https://login.example.com/realms/kaas',
-            clientId: 'kubectl',
-            groupsPrefix: 'oidc:',
-          },
-        },
-      }),
-    );
+    const prefixed = policyWithGroupsPrefix('oidc:');
     const plan = renderTenant(request, prefixed, 'local');
     const admin = (plan.manifests as any[]).find(
       m => m.metadata.name === 'tenant-owner-admin',
@@ -149,21 +154,9 @@ describe('renderTenant', () => {
   it.each([['system:'], ['system:serviceaccounts:'], ['with space ']])(
     "refuses kaas.oidc.groupsPrefix '%s', naming the key",
     groupsPrefix => {
-      const { kaas } = tenantTestConfig().get() as { kaas: any };
-      expect(() =>
-        readTenantPolicy(
-          new ConfigReader({
-            kaas: {
-              ...kaas,
-              oidc: {
-                issuerUrl: 'https://login.example.com/realms/kaas',
-                clientId: 'kubectl',
-                groupsPrefix,
-              },
-            },
-          }),
-        ),
-      ).toThrow(/kaas\.oidc\.groupsPrefix/);
+      expect(() => policyWithGroupsPrefix(groupsPrefix)).toThrow(
+        /kaas\.oidc\.groupsPrefix/,
+      );
     },
   );
 
