@@ -86,9 +86,7 @@ describe('the Backstage backend process (packages/backend)', () => {
           '/api/catalog/entities/by-query?filter=kind=component',
         );
         expect(res.status).toBe(200);
-        components = (await res.json()).items.map(
-          (e: any) => e.metadata.name,
-        );
+        components = (await res.json()).items.map((e: any) => e.metadata.name);
         if (!allThere()) await new Promise(r => setTimeout(r, 500));
       }
       expect(components).toEqual(expect.arrayContaining(suite));

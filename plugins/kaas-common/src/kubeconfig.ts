@@ -67,7 +67,11 @@ export interface IssuedKubeconfig {
    * OIDC mode: the other contexts of the file, one for each further place the tenant
    * lives (its XaaS namespace on an XaaS cluster), all with the same login.
    */
-  otherContexts?: Array<{ context: string; cluster: string; namespace: string }>;
+  otherContexts?: Array<{
+    context: string;
+    cluster: string;
+    namespace: string;
+  }>;
   mode: KubeconfigMode;
   /** `<tenant>.kubeconfig` */
   filename: string;

@@ -103,8 +103,15 @@ export function renderInstance(options: {
 }): InstancePlan & {
   values: InstanceTemplateValueSet;
 } {
-  const { request, parameters, capability, tenant, placement, marks, settings } =
-    options;
+  const {
+    request,
+    parameters,
+    capability,
+    tenant,
+    placement,
+    marks,
+    settings,
+  } = options;
   const spec = JSON.stringify({
     tenant: request.tenant,
     capability: request.capability,

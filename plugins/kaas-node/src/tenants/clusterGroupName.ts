@@ -22,5 +22,7 @@ export function clusterGroupOfOwner(
   settings: Pick<TenantSettings, 'ownerGroupPrefix'>,
 ): string | undefined {
   const parsed = parseGroupRef(owner);
-  return 'group' in parsed ? clusterGroupName(parsed.group, settings) : undefined;
+  return 'group' in parsed
+    ? clusterGroupName(parsed.group, settings)
+    : undefined;
 }

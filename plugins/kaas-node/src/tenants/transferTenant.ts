@@ -176,7 +176,9 @@ export async function transferTenant(
     accessOfOldGroup(
       cluster,
       plan,
-      'group' in oldGroup ? clusterGroupName(oldGroup.group, settings) : undefined,
+      'group' in oldGroup
+        ? clusterGroupName(oldGroup.group, settings)
+        : undefined,
     );
 
   if (dryRun) {

@@ -73,7 +73,8 @@ function IssuedResult(props: { issued: IssuedKubeconfig }) {
       <Alert severity="success">
         Saved <strong>{issued.filename}</strong> to your downloads (context{' '}
         <code>{issued.context}</code>, namespace <code>{issued.namespace}</code>
-        ){issued.otherContexts?.length ? (
+        )
+        {issued.otherContexts?.length ? (
           <span data-testid="kaas-kubeconfig-other-contexts">
             {' '}
             and{' '}
