@@ -88,6 +88,12 @@ export interface Config {
        * no other authenticator can claim. Must not start with `system:`.
        */
       groupsPrefix?: string;
+      /**
+       * The issuer's CA when it is private, put into OIDC kubeconfigs for `kubectl
+       * kaas-login`: base64 of the PEM (caData) or a PEM file read at each issuance (caFile).
+       */
+      caData?: string;
+      caFile?: string;
     };
     /** How tenants are named and marked. Every key has a default. */
     tenants?: {

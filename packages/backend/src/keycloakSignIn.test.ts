@@ -59,6 +59,7 @@ describe('Backstage signs in through Keycloak and reads the organisation from it
         NODE_EXTRA_CA_CERTS: sso.keycloak.caFile,
         KAAS_KEYCLOAK_URL: sso.keycloak.url,
         KAAS_KEYCLOAK_ISSUER: sso.issuer,
+        KAAS_KEYCLOAK_CA_FILE: sso.keycloak.caFile,
         KAAS_BACKSTAGE_CLIENT_SECRET: sso.backstageClient.secret,
         KAAS_SESSION_SECRET: crypto.randomBytes(24).toString('base64url'),
         KAAS_XAAS_CLUSTER_URL: xaas.url,

@@ -2,7 +2,8 @@
 // kubectl kaas-login: the exec credential plugin of the platform's OIDC kubeconfigs.
 //
 //   kubectl kaas-login get-token --issuer-url=URL --client-id=ID
-//       [--extra-scope=SCOPE]... [--certificate-authority=FILE] [--cache-dir=DIR]
+//       [--extra-scope=SCOPE]... [--certificate-authority=FILE]
+//       [--certificate-authority-data=BASE64] [--cache-dir=DIR]
 //
 // Prints a client.authentication.k8s.io/v1 ExecCredential with an ID token of the issuer.
 // One login serves every cluster that trusts the issuer: the tokens are cached per issuer,
@@ -32,7 +33,7 @@ function parseArgs(argv) {
     fail(
       `unknown command '${
         command ?? ''
-      }'; usage: kubectl kaas-login get-token --issuer-url=URL --client-id=ID [--extra-scope=SCOPE]... [--certificate-authority=FILE] [--cache-dir=DIR]`,
+      }'; usage: kubectl kaas-login get-token --issuer-url=URL --client-id=ID [--extra-scope=SCOPE]... [--certificate-authority=FILE | --certificate-authority-data=BASE64] [--cache-dir=DIR]`,
     );
   }
   const options = { extraScopes: [] };
@@ -44,6 +45,7 @@ function parseArgs(argv) {
     else if (key === 'client-id') options.clientId = value;
     else if (key === 'extra-scope') options.extraScopes.push(value);
     else if (key === 'certificate-authority') options.caFile = value;
+    else if (key === 'certificate-authority-data') options.caData = value;
     else if (key === 'cache-dir') options.cacheDir = value;
     else fail(`unknown option '--${key}'`);
   }
@@ -190,11 +192,12 @@ async function main() {
     tokens = cached;
   } else {
     const discoveryOptions = {};
-    if (options.caFile) {
-      discoveryOptions[client.customFetch] = fetchTrusting(
-        fs.readFileSync(options.caFile),
-      );
-    }
+    const ca = options.caFile
+      ? fs.readFileSync(options.caFile)
+      : options.caData
+      ? Buffer.from(options.caData, 'base64')
+      : undefined;
+    if (ca) discoveryOptions[client.customFetch] = fetchTrusting(ca);
     const config = await client.discovery(
       new URL(options.issuerUrl),
       options.clientId,
@@ -202,9 +205,7 @@ async function main() {
       client.None(),
       discoveryOptions,
     );
-    if (options.caFile) {
-      config[client.customFetch] = discoveryOptions[client.customFetch];
-    }
+    if (ca) config[client.customFetch] = discoveryOptions[client.customFetch];
     const scope = ['openid', ...options.extraScopes].join(' ');
     if (cached?.refreshToken) {
       try {

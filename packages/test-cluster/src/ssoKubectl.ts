@@ -30,8 +30,9 @@ export const CONFIGMAP_CAPABILITY = {
 /**
  * kubectl as a person runs it with an OIDC kubeconfig of the platform: `kubectl
  * kaas-login` on the PATH, a home of each user's own (so each has their own token cache,
- * `<dir>/home-<user>/.kube/cache`), Keycloak's CA trusted as a company CA would be, and the
- * password grant standing in for the device grant's browser step. Resolves to whether it
+ * `<dir>/home-<user>/.kube/cache`), nothing trusted but what the file says (Keycloak's CA
+ * comes with the kubeconfig, `kaas.oidc.caFile`), and the password grant standing in for
+ * the device grant's browser step. Resolves to whether it
  * worked and what it printed (stdout, or stderr when it failed).
  */
 export function ssoKubectl(sso: SsoEnvironment, dir: string) {
@@ -48,7 +49,6 @@ export function ssoKubectl(sso: SsoEnvironment, dir: string) {
           ':',
         ),
         HOME: path.join(dir, `home-${user}`),
-        NODE_EXTRA_CA_CERTS: sso.keycloak.caFile,
         KAAS_LOGIN_GRANT: 'password',
         KAAS_LOGIN_USERNAME: user,
         KAAS_LOGIN_PASSWORD: sso.password[user],

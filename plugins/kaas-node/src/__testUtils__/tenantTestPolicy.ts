@@ -134,7 +134,7 @@ export function tenantTestConfig(clusters: unknown[] = []) {
             {
               apiGroup: 'rbac.authorization.k8s.io',
               kind: 'Group',
-              name: 'platform-team',
+              name: '${{ tenant.groupsPrefix }}platform-team',
             },
           ],
         },

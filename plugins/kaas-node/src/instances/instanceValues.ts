@@ -56,6 +56,7 @@ export function instanceTemplateValues(options: {
           ? kubernetesGroupName(ownerRef.group)
           : tenant.owner,
       ownerGroup: clusterGroupOfOwner(tenant.owner, settings) ?? tenant.owner,
+      groupsPrefix: settings.ownerGroupPrefix ?? '',
       isolation: tenant.isolation,
       profile: tenant.profile,
     },

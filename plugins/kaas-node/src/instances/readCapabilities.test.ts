@@ -238,6 +238,7 @@ describe('substituteInstancePlaceholders', () => {
       owner: 'group:default/team-a',
       ownerName: 'team-a',
       ownerGroup: 'team-a',
+      groupsPrefix: '',
       isolation: 'namespace',
       profile: 'small',
     },

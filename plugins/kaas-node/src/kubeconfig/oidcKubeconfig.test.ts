@@ -64,6 +64,7 @@ describe('OIDC kubeconfig of a namespace tenant whose instances live on an XaaS 
           issuerUrl: sso.issuer,
           clientId: SSO_KUBECTL_CLIENT,
           groupsPrefix: 'oidc:',
+          caFile: sso.keycloak.caFile,
         },
         capabilities: { notes: CONFIGMAP_CAPABILITY },
       },
@@ -201,6 +202,15 @@ describe('OIDC kubeconfig of a namespace tenant whose instances live on an XaaS 
         await kubectlAs('bob', '--context', context, 'get', 'configmaps'),
       ).toEqual({ ok: false, out: expect.stringMatching(/forbidden/i) });
     }
+  });
+
+  it("lets the platform team look into the tenant's namespace (view, through the prefixed group of the baseline), not change it", async () => {
+    expect(
+      (await kubectlAs('petra', '--context', home(), 'get', 'configmaps')).ok,
+    ).toBe(true);
+    expect(
+      await kubectlAs('petra', '--context', home(), 'create', 'configmap', 'p'),
+    ).toEqual({ ok: false, out: expect.stringMatching(/forbidden/i) });
   });
 
   it("ends alice's access on both clusters once she leaves team-a in Keycloak and logs in again, with no RoleBinding edited", async () => {

@@ -64,6 +64,17 @@ describe('readKubeconfigSettings', () => {
       },
       "Invalid kubeconfig configuration at 'kaas.oidc.extraScopes[1]': 'two words' is not an OAuth scope (one word, no spaces or quotes)",
     ],
+    [
+      {
+        oidc: {
+          issuerUrl: 'https://sso.example.com',
+          clientId: 'k8s',
+          caData: 'LS0t',
+          caFile: '/etc/ssl/sso.pem',
+        },
+      },
+      "Invalid kubeconfig configuration at 'kaas.oidc.caFile': give caData or caFile, not both",
+    ],
   ])('refuses %j, naming the key', (kaas, message) => {
     expect(() => read(kaas)).toThrow(message);
   });

@@ -8,6 +8,10 @@ export interface OidcSettings {
   clientId: string;
   /** Scopes asked for in addition to `openid`, e.g. `email`, `groups`. */
   extraScopes: string[];
+  /** PEM of the CA of an issuer with a private CA, inline (`caData`, base64) ... */
+  caData?: string;
+  /** ... or in a file read at each issuance (`caFile`), so a rotated file is picked up. */
+  caFile?: string;
 }
 
 /** `kaas.kubeconfig` and `kaas.oidc`, validated. @public */
@@ -101,7 +105,21 @@ function readOidc(config: Config): OidcSettings | undefined {
       );
     }
   });
-  return { issuerUrl, clientId, extraScopes: extraScopes ?? [] };
+  const caData = config.getOptionalString('kaas.oidc.caData');
+  const caFile = config.getOptionalString('kaas.oidc.caFile');
+  if (caData && caFile) {
+    throw new KubeconfigConfigError(
+      'kaas.oidc.caFile',
+      'give caData or caFile, not both',
+    );
+  }
+  return {
+    issuerUrl,
+    clientId,
+    extraScopes: extraScopes ?? [],
+    ...(caData ? { caData } : {}),
+    ...(caFile ? { caFile } : {}),
+  };
 }
 
 /**

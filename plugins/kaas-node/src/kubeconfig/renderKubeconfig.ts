@@ -47,9 +47,14 @@ function certificateAuthorityData(cluster: KaasCluster): string | undefined {
 
 /**
  * The platform's `kubectl kaas-login` exec plugin for `oidc` (packages/kubectl-kaas-login),
- * no secret inside: one login per issuer serves every cluster that trusts it.
+ * no secret inside: one login per issuer serves every cluster that trusts it. An issuer
+ * with a private CA (`kaas.oidc.caData` / `caFile`) has it in the arguments, so the file
+ * works on any machine without trusting that CA system-wide.
  */
 export function oidcLoginExec(oidc: OidcSettings): KubeconfigExec {
+  const caData =
+    oidc.caData ??
+    (oidc.caFile ? fs.readFileSync(oidc.caFile).toString('base64') : undefined);
   return {
     apiVersion: 'client.authentication.k8s.io/v1',
     command: 'kubectl',
@@ -59,6 +64,7 @@ export function oidcLoginExec(oidc: OidcSettings): KubeconfigExec {
       `--issuer-url=${oidc.issuerUrl}`,
       `--client-id=${oidc.clientId}`,
       ...oidc.extraScopes.map(scope => `--extra-scope=${scope}`),
+      ...(caData ? [`--certificate-authority-data=${caData}`] : []),
     ],
     // The device grant prints where to log in on stderr; it never reads the terminal.
     interactiveMode: 'Never',

@@ -33,6 +33,7 @@ const SAMPLE_TENANT: Omit<TenantTemplateValues, 'profile'> = {
   owner: 'group:default/example',
   ownerName: 'example',
   ownerGroup: 'example',
+  groupsPrefix: '',
   isolation: 'vcluster',
 };
 

@@ -77,6 +77,7 @@ export function renderTenant(
     owner: ownerGroup.group.ref,
     ownerName: kubernetesGroupName(ownerGroup.group),
     ownerGroup: clusterGroupName(ownerGroup.group, settings),
+    groupsPrefix: settings.ownerGroupPrefix ?? '',
     isolation: request.isolation,
     profile: request.profile,
   };

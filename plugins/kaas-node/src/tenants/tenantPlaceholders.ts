@@ -22,6 +22,11 @@ export interface TenantTemplateValues {
    * What RoleBindings of the owner should bind.
    */
   ownerGroup: string;
+  /**
+   * `kaas.oidc.groupsPrefix` ('' without one), to name any other group as the clusters
+   * see it, e.g. `${{ tenant.groupsPrefix }}platform-team`.
+   */
+  groupsPrefix: string;
   isolation: string;
   profile: string;
 }
@@ -33,6 +38,7 @@ const KNOWN: ReadonlyArray<keyof TenantTemplateValues> = [
   'owner',
   'ownerName',
   'ownerGroup',
+  'groupsPrefix',
   'isolation',
   'profile',
 ];
