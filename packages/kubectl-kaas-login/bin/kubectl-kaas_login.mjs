@@ -192,11 +192,9 @@ async function main() {
     tokens = cached;
   } else {
     const discoveryOptions = {};
-    const ca = options.caFile
-      ? fs.readFileSync(options.caFile)
-      : options.caData
-      ? Buffer.from(options.caData, 'base64')
-      : undefined;
+    let ca;
+    if (options.caFile) ca = fs.readFileSync(options.caFile);
+    else if (options.caData) ca = Buffer.from(options.caData, 'base64');
     if (ca) discoveryOptions[client.customFetch] = fetchTrusting(ca);
     const config = await client.discovery(
       new URL(options.issuerUrl),
