@@ -226,15 +226,7 @@ export class DefaultKaasInventory implements KaasInventory {
         if (!loaded) continue;
         const key = `${summary.tenant}/${summary.name}`;
         if (!unique.has(key)) {
-          unique.set(
-            key,
-            instanceStatusOf({
-              instance,
-              loaded,
-              tenant: owner,
-              settings: this.options.policy.settings,
-            }),
-          );
+          unique.set(key, this.statusOf(instance, loaded, owner));
         }
       }
     }
@@ -270,15 +262,7 @@ export class DefaultKaasInventory implements KaasInventory {
       if (summary.tenant !== name || unique.has(summary.name)) continue;
       const loaded = this.capabilityById.get(summary.capability);
       if (!loaded) continue;
-      unique.set(
-        summary.name,
-        instanceStatusOf({
-          instance,
-          loaded,
-          tenant,
-          settings: this.options.policy.settings,
-        }),
-      );
+      unique.set(summary.name, this.statusOf(instance, loaded, tenant));
     }
     return [...unique.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -516,6 +500,15 @@ export class DefaultKaasInventory implements KaasInventory {
       if (home?.summary.name === name) return { home, watches };
     }
     return undefined;
+  }
+
+  private statusOf(
+    instance: Parameters<typeof instanceStatusOf>[0]['instance'],
+    loaded: Parameters<typeof instanceStatusOf>[0]['loaded'],
+    tenant: TenantSummary,
+  ): InstanceStatus {
+    const { settings } = this.options.policy;
+    return instanceStatusOf({ instance, loaded, tenant, settings });
   }
 
   /**
