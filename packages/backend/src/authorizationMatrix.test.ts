@@ -383,6 +383,67 @@ describe('authorisation of every /api/kaas route in the real backend', () => {
     ).rejects.toMatchObject({ code: 401 });
   });
 
+  it("reuses a verified token only as itself: a forged or altered copy of the owner's is refused right after the owner's own was accepted", async () => {
+    const owner = tokens.owner!;
+    const read = (token: string, route = `/api/kaas/tenants/${tenant}`) =>
+      fetch(`${backend.baseUrl}${route}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      }).then(res => res.status);
+    // The backend now holds the owner's token as verified (packages/backend's
+    // httpAuthServiceFactory).
+    expect(await read(owner)).toBe(200);
+    const [header, payload, signature] = owner.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const encode = (value: object) =>
+      Buffer.from(JSON.stringify(value)).toString('base64url');
+    const middle = Math.floor(signature.length / 2);
+    const forged = {
+      'one signature character changed': `${header}.${payload}.${signature.slice(
+        0,
+        middle,
+      )}${signature[middle] === 'A' ? 'B' : 'A'}${signature.slice(middle + 1)}`,
+      "the platform admin's name under the owner's signature": `${header}.${encode(
+        { ...claims, sub: 'user:default/petra' },
+      )}.${signature}`,
+      "a later expiry under the owner's signature": `${header}.${encode({
+        ...claims,
+        exp: claims.exp + 86_400,
+      })}.${signature}`,
+      'no signature (alg none)': `${encode({
+        ...JSON.parse(Buffer.from(header, 'base64url').toString()),
+        alg: 'none',
+      })}.${payload}.`,
+    };
+    for (const [how, token] of Object.entries(forged)) {
+      for (const route of [
+        `/api/kaas/tenants/${tenant}`,
+        '/api/kaas/kubeconfig-options',
+        '/api/catalog/entities?limit=1',
+      ]) {
+        expect({ how, route, status: await read(token, route) }).toEqual({
+          how,
+          route,
+          status: 401,
+        });
+      }
+    }
+    // Each accepted token keeps its own user: the other team is still refused the
+    // owner-only download after the owner's token was reused.
+    const otherTeam = await fetch(
+      `${backend.baseUrl}/api/kaas/tenants/${tenant}/kubeconfig`,
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${tokens.otherTeam}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ mode: 'token', ttlSeconds: 600 }),
+      },
+    );
+    expect(otherTeam.status).toBe(403);
+    expect(await read(owner)).toBe(200);
+  });
+
   it('reveals the credentials to the owner, and only then', async () => {
     const res = await fetch(
       `${backend.baseUrl}/api/kaas/tenants/${tenant}/instances/${instance}/credentials`,

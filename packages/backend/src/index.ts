@@ -1,7 +1,11 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { httpAuthServiceFactory } from './services/httpAuthServiceFactory';
 import { startOneReplicaAtATime } from './startOneReplicaAtATime';
 
 const backend = createBackend();
+
+// Backstage's request authentication, verifying each user token once per 10 s.
+backend.add(httpAuthServiceFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 
