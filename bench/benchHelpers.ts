@@ -38,6 +38,21 @@ export function processGroupCpuSeconds(pgid: number): number {
   return ticks / ticksPerSecond;
 }
 
+/** CPU seconds all cores of this machine spent busy so far (/proc/stat, Linux). */
+export function machineBusySeconds(): number {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const fields = fs
+    .readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  // user nice system idle iowait irq softirq steal ...
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - fields[3] - fields[4]) / ticksPerSecond;
+}
+
 /**
  * Waits until process group `pgid` uses less than `maxShare` of one core over a
  * `windowMs` window (a backend done with its start-up work), for at most `timeoutMs`.

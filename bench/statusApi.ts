@@ -8,15 +8,28 @@
  * Three runs, each on a backend started afresh: the cold first burst (the first REQUESTS
  * requests after the backend answers its readiness check, while it is still busy with its
  * start-up work), then, once the backend's processes use under 5% of a core, three
- * warm-up bursts (V8 compiles the request path meanwhile), then the warm steady state,
- * with the backend's health check (no auth) and GET /api/kaas/clusters (auth +
- * permission) as floors measured right after.
+ * warm-up bursts (V8 compiles the request path meanwhile), then the warm steady state:
+ * twenty rounds of a burst each of the status route and of two floors, the backend's health
+ * check (no auth) and GET /api/kaas/clusters (auth + permission), pooled per route.
  *
  *   scripts/bench.sh status [REQUESTS] [sqlite|postgres]     (default 2000, sqlite)
  *
  * KAAS_BENCH_CPU_PROFILE=DIR: the first run's backend writes a V8 CPU profile to DIR
  * (`--cpu-prof`), and the bench prints where its CPU time went, by package and by
  * function, for the cold burst and the warm state together.
+ *
+ * KAAS_BENCH_ALLOCATIONS=DIR: the first run's backend samples its allocations over the
+ * warm rounds (bench/allocationProfiler.cjs) and the bench prints them by package and
+ * function; with KAAS_BENCH_ALLOCATIONS_SURVIVORS=1, only what outlived young-generation
+ * collections.
+ *
+ * KAAS_BENCH_TRACE_PAUSES=1: the backends and this client record their collections and
+ * late timers (bench/pauseRecorder.cjs), and the bench prints, per run and route, in which
+ * bursts the requests at or above the p99 fell, what overlapped them, and the CPU the
+ * backend, this client and everything else used in each burst.
+ *
+ * KAAS_BENCH_NODE_OPTIONS: node options for the backends (e.g. a V8 heap flag to compare).
+ * KAAS_BENCH_DUMP=FILE: every latency and pause of every run, as JSON.
  *
  * Targets: warm p99 <= 1.5 x the health check's, <= 0.1 apiserver requests per request.
  */
@@ -43,36 +56,27 @@ import {
 } from '@internal/kaas-test-cluster';
 import YAML from 'yaml';
 import { percentile, untilProcessGroupIdle } from './benchHelpers';
+import { accountCpuOf, type Burst, load, type Pooled, pooled } from './bursts';
+import { printAllocations, printCpuProfile } from './profileReports';
+import {
+  ownPauses,
+  type Pause,
+  pausesInOutput,
+  printTails,
+} from './tailAttribution';
 
 const REQUESTS = Number(process.argv[2] ?? 2000);
 const DATABASE = process.argv[3] ?? 'sqlite';
 const RUNS = 3;
-/** Bursts between the cold one and the warm one measured. */
+/** Bursts between the cold one and the warm ones measured. */
 const WARM_UP_BURSTS = 3;
+/** Warm bursts of each route, interleaved and pooled. */
+const ROUNDS = 20;
 const CONCURRENCY = 100;
 const TENANTS = 20;
-
-/** Runs `total` calls of `run`, `concurrency` at a time; returns each call's latency in ms. */
-async function load(
-  total: number,
-  concurrency: number,
-  run: (i: number) => Promise<void>,
-): Promise<{ latencies: number[]; wallMs: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const start = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = process.hrtime.bigint();
-        await run(i);
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    }),
-  );
-  return { latencies, wallMs: Number(process.hrtime.bigint() - start) / 1e6 };
-}
+const TRACE_PAUSES = process.env.KAAS_BENCH_TRACE_PAUSES === '1';
+const PAUSE_RECORDER = path.join(__dirname, 'pauseRecorder.cjs');
+const ALLOCATIONS_DIR = process.env.KAAS_BENCH_ALLOCATIONS;
 
 /** GET over a keep-alive agent; rejects unless the status is 200. */
 function get(
@@ -98,7 +102,26 @@ function get(
   });
 }
 
+/** NODE_OPTIONS of a backend: KAAS_BENCH_NODE_OPTIONS, and the profiler when asked. */
+function nodeOptions(
+  profileDir: string | undefined,
+  allocations: boolean,
+): string {
+  return [
+    process.env.NODE_OPTIONS ?? '',
+    process.env.KAAS_BENCH_NODE_OPTIONS ?? '',
+    TRACE_PAUSES ? `--require ${PAUSE_RECORDER}` : '',
+    allocations
+      ? `--require ${path.join(__dirname, 'allocationProfiler.cjs')}`
+      : '',
+    profileDir ? `--cpu-prof --cpu-prof-dir=${path.resolve(profileDir)}` : '',
+  ]
+    .join(' ')
+    .trim();
+}
+
 async function main() {
+  if (TRACE_PAUSES) require(PAUSE_RECORDER);
   await buildLocalCluster();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaas-bench-status-'));
   const cluster = await startLocalCluster({ dataDir });
@@ -165,13 +188,31 @@ async function main() {
       return total;
     };
 
-    type Run = Record<
-      'cold' | 'warm' | 'health' | 'clusters',
-      { latencies: number[]; wallMs: number }
-    > & { perRequest: number; settleMs: number; warmingUp: number[] };
+    type Run = Record<'cold', Burst> &
+      Record<'warm' | 'health' | 'clusters', Pooled> & {
+        perRequest: number;
+        /** Body bytes of one answer of the status, health and clusters routes. */
+        bodyBytes: number[];
+        settleMs: number;
+        warmingUp: number[];
+        backendPauses: Pause[];
+        clientPauses: Pause[];
+      };
     const runs: Run[] = [];
     for (let run = 0; run < RUNS; run++) {
-      const profiling = run === 0 && profileDir;
+      const profiling = run === 0 && profileDir ? profileDir : undefined;
+      // The first run's backend samples its allocations over the warm rounds.
+      const allocations = run === 0 && ALLOCATIONS_DIR !== undefined;
+      const allocationsStart = path.resolve(ALLOCATIONS_DIR ?? '.', 'start');
+      const allocationsOut = path.resolve(
+        ALLOCATIONS_DIR ?? '.',
+        'warm.heapprofile',
+      );
+      if (allocations) {
+        fs.mkdirSync(path.dirname(allocationsStart), { recursive: true });
+        fs.rmSync(allocationsStart, { force: true });
+        fs.rmSync(allocationsOut, { force: true });
+      }
       backend = await startPlatformBackend({
         cluster,
         dir: dataDir,
@@ -184,16 +225,24 @@ async function main() {
               },
             }
           : {}),
-        ...(profiling
+        ...(nodeOptions(profiling, allocations)
           ? {
               env: {
-                NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(
-                  profileDir,
-                )}`,
+                NODE_OPTIONS: nodeOptions(profiling, allocations),
+                ...(TRACE_PAUSES ? { KAAS_BENCH_PAUSES_TO_STDERR: '1' } : {}),
+                ...(allocations
+                  ? {
+                      KAAS_BENCH_ALLOCATIONS_START: allocationsStart,
+                      KAAS_BENCH_ALLOCATIONS_OUT: allocationsOut,
+                      KAAS_BENCH_ALLOCATIONS_SURVIVORS:
+                        process.env.KAAS_BENCH_ALLOCATIONS_SURVIVORS ?? '',
+                    }
+                  : {}),
               },
             }
           : {}),
       });
+      accountCpuOf(backend.pid);
       const userHeaders = {
         Authorization: `Bearer ${await demoUserToken(backend, 'alice')}`,
       };
@@ -228,26 +277,55 @@ async function main() {
       await new Promise(r => setTimeout(r, 3000));
       const idleRate =
         ((await apiserverRequests()) - idleStart) / (Date.now() - idleT0);
-      const before = await apiserverRequests();
-      const warm = await load(REQUESTS, CONCURRENCY, statusOf);
-      const during = (await apiserverRequests()) - before;
-      const attributable = Math.max(0, during - idleRate * warm.wallMs);
-      // Where the time goes: the backend's HTTP stack alone, and with the
-      // authentication and permission round trip every kaas route makes.
-      const health = await load(REQUESTS, CONCURRENCY, () =>
-        get(
-          `${backend!.baseUrl}/.backstage/health/v1/readiness`,
-          {},
-          backendAgent,
-        ).then(() => undefined),
-      );
-      const clustersRoute = await load(REQUESTS, CONCURRENCY, () =>
-        get(
-          `${backend!.baseUrl}/api/kaas/clusters`,
-          userHeaders,
-          backendAgent,
-        ).then(() => undefined),
-      );
+      // The warm state and its floors, interleaved: ROUNDS rounds of one burst each of
+      // the status route, the health check and the clusters route, pooled per route, so
+      // that whatever else the backend does meanwhile (the catalog's loops, a garbage
+      // collection) lands on all three alike.
+      if (allocations) {
+        fs.writeFileSync(allocationsStart, '');
+        await new Promise(r => setTimeout(r, 200));
+      }
+      const warm = pooled();
+      const health = pooled();
+      const clustersRoute = pooled();
+      let during = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        const before = await apiserverRequests();
+        const statusBurst = await load(REQUESTS, CONCURRENCY, statusOf);
+        during += Math.max(
+          0,
+          (await apiserverRequests()) - before - idleRate * statusBurst.wallMs,
+        );
+        warm.add(statusBurst);
+        // Where the time goes: the backend's HTTP stack alone, and with the
+        // authentication and permission round trip every kaas route makes.
+        health.add(
+          await load(REQUESTS, CONCURRENCY, () =>
+            get(
+              `${backend!.baseUrl}/.backstage/health/v1/readiness`,
+              {},
+              backendAgent,
+            ).then(() => undefined),
+          ),
+        );
+        clustersRoute.add(
+          await load(REQUESTS, CONCURRENCY, () =>
+            get(
+              `${backend!.baseUrl}/api/kaas/clusters`,
+              userHeaders,
+              backendAgent,
+            ).then(() => undefined),
+          ),
+        );
+      }
+      if (allocations) {
+        process.kill(backend.pid, 'SIGUSR2');
+        while (!fs.existsSync(allocationsOut)) {
+          await new Promise(r => setTimeout(r, 100));
+        }
+        await new Promise(r => setTimeout(r, 500));
+        printAllocations(allocationsOut, ROUNDS * REQUESTS);
+      }
       runs.push({
         cold,
         settleMs,
@@ -255,7 +333,19 @@ async function main() {
         warm,
         health,
         clusters: clustersRoute,
-        perRequest: attributable / REQUESTS,
+        bodyBytes: await Promise.all(
+          [
+            get(
+              `${backend!.baseUrl}/api/kaas/tenants/${names[0]}`,
+              userHeaders,
+            ),
+            get(`${backend!.baseUrl}/.backstage/health/v1/readiness`, {}),
+            get(`${backend!.baseUrl}/api/kaas/clusters`, userHeaders),
+          ].map(async body => Buffer.byteLength(await body)),
+        ),
+        perRequest: during / (REQUESTS * ROUNDS),
+        backendPauses: pausesInOutput(backend.output()),
+        clientPauses: ownPauses(),
       });
       backendAgent.destroy();
       await backend.stop();
@@ -263,13 +353,15 @@ async function main() {
     }
     const baseline = await load(REQUESTS, CONCURRENCY, quotasOf);
 
-    const cell = (r: { latencies: number[]; wallMs: number }) =>
+    const cell = (r: Burst) =>
       `${percentile(r.latencies, 50).toFixed(0).padStart(5)} ${percentile(
         r.latencies,
         99,
       )
         .toFixed(0)
-        .padStart(5)} ${((REQUESTS / r.wallMs) * 1000).toFixed(0).padStart(5)}`;
+        .padStart(5)} ${((r.latencies.length / r.wallMs) * 1000)
+        .toFixed(0)
+        .padStart(5)}`;
     console.log(
       `\nTenant status API: ${REQUESTS} requests, ${CONCURRENCY} concurrent, over ${TENANTS} tenants, ${
         os.cpus().length
@@ -311,6 +403,7 @@ async function main() {
             percentile(r.cold.latencies, 99) / percentile(r.warm.latencies, 99)
           ).toFixed(2),
       ],
+      ['body bytes: status / health / clusters', r => r.bodyBytes.join(' / ')],
       [
         'apiserver requests per API request (warm)',
         r => r.perRequest.toFixed(3),
@@ -326,100 +419,17 @@ async function main() {
         baseline,
       )}`,
     );
-    if (profileDir) printProfile(path.resolve(profileDir));
+    if (TRACE_PAUSES) printTails(runs, ROUNDS, REQUESTS);
+    if (process.env.KAAS_BENCH_DUMP) {
+      fs.writeFileSync(process.env.KAAS_BENCH_DUMP, JSON.stringify(runs));
+    }
+    if (profileDir) printCpuProfile(path.resolve(profileDir));
   } finally {
     await backend?.stop();
     await postgres?.stop();
     await cluster.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
-/** Self time of the newest CPU profile in `dir`, by package and by function. */
-function printProfile(dir: string) {
-  const file = fs
-    .readdirSync(dir)
-    .filter(f => f.endsWith('.cpuprofile'))
-    .map(f => path.join(dir, f))
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-  if (!file) {
-    console.log(`no CPU profile in ${dir}`);
-    return;
-  }
-  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    nodes: ProfileNode[];
-    samples: number[];
-    timeDeltas: number[];
-  };
-  const byId = new Map(profile.nodes.map(n => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) {
-    for (const child of node.children ?? []) parent.set(child, node.id);
-  }
-  const inStatusRoute = (id: number | undefined): boolean => {
-    for (let at = id; at !== undefined; at = parent.get(at)) {
-      if (byId.get(at)!.callFrame.url.includes('tenantStatusRoutes')) {
-        return true;
-      }
-    }
-    return false;
-  };
-  // Startup (loading and transpiling modules) is not what is measured: count from the
-  // first sample inside the status route on.
-  const first = profile.samples.findIndex(id => inStatusRoute(id));
-  const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => {
-    if (first < 0 || i < first) return;
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
-  });
-  const total = [...self.values()].reduce((a, b) => a + b, 0);
-  const where = (url: string) => {
-    const modules = url.lastIndexOf('node_modules/');
-    if (modules >= 0) {
-      const rest = url.slice(modules + 'node_modules/'.length).split('/');
-      return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
-    }
-    if (url.includes('/plugins/')) {
-      return `plugins/${url.split('/plugins/')[1].split('/')[0]}`;
-    }
-    if (url.startsWith('node:')) return url;
-    return url ? path.basename(url) : '(native / V8)';
-  };
-  const byPackage = new Map<string, number>();
-  const byFunction = new Map<string, number>();
-  for (const [id, ms] of self) {
-    const node = byId.get(id)!;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const pkg = where(url);
-    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
-    const fn = `${functionName || '(anonymous)'} ${pkg}${
-      url ? `:${lineNumber + 1}` : ''
-    }`;
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
-  }
-  const top = (map: Map<string, number>, n: number) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(
-        ([k, ms]) =>
-          `  ${ms.toFixed(0).padStart(7)} ms ${((ms / total) * 100)
-            .toFixed(1)
-            .padStart(5)}%  ${k}`,
-      )
-      .join('\n');
-  console.log(
-    `\nCPU profile of run 1's backend (${file}) from its first status request to its exit (cold burst, idle window, warm, floors), ${total.toFixed(
-      0,
-    )} ms sampled, self time by package:\n${top(byPackage, 20)}`,
-  );
-  console.log(`\nby function:\n${top(byFunction, 30)}`);
 }
 
 main().catch(error => {
