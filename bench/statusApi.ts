@@ -29,6 +29,8 @@
  * backend, this client and everything else used in each burst.
  *
  * KAAS_BENCH_NODE_OPTIONS: node options for the backends (e.g. a V8 heap flag to compare).
+ * KAAS_BENCH_V8_FLAGS: V8 flags NODE_OPTIONS refuses, set in the backends at start
+ * (bench/v8Flags.cjs), e.g. `--no-allocation-site-pretenuring`.
  * KAAS_BENCH_DUMP=FILE: every latency and pause of every run, as JSON.
  *
  * Targets: warm p99 <= 1.5 x the health check's, <= 0.1 apiserver requests per request.
@@ -111,6 +113,9 @@ function nodeOptions(
     process.env.NODE_OPTIONS ?? '',
     process.env.KAAS_BENCH_NODE_OPTIONS ?? '',
     TRACE_PAUSES ? `--require ${PAUSE_RECORDER}` : '',
+    process.env.KAAS_BENCH_V8_FLAGS
+      ? `--require ${path.join(__dirname, 'v8Flags.cjs')}`
+      : '',
     allocations
       ? `--require ${path.join(__dirname, 'allocationProfiler.cjs')}`
       : '',
