@@ -17,13 +17,10 @@ export function printAllocations(file: string, requestsPerRoute: number) {
   const byFunction = new Map<string, number>();
   let total = 0;
   const visit = (node: AllocationNode) => {
-    const { functionName, url, lineNumber } = node.callFrame;
-    const pkg = packageOf(url);
+    const pkg = packageOf(node.callFrame.url);
     total += node.selfSize;
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + node.selfSize);
-    const fn = `${functionName || '(anonymous)'} ${pkg}${
-      url ? `:${lineNumber + 1}` : ''
-    }`;
+    const fn = functionLabel(node.callFrame);
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + node.selfSize);
     node.children.forEach(visit);
   };
@@ -52,6 +49,17 @@ export function printAllocations(file: string, requestsPerRoute: number) {
     )} KiB a request on average, by package:\n${top(byPackage, 15)}`,
   );
   console.log(`\nby function:\n${top(byFunction, 25)}`);
+}
+
+/** `function package:line` of a profile's call frame. */
+function functionLabel(frame: {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}): string {
+  return `${frame.functionName || '(anonymous)'} ${packageOf(frame.url)}${
+    frame.url ? `:${frame.lineNumber + 1}` : ''
+  }`;
 }
 
 /** The npm package (or repository folder) a script URL belongs to. */
@@ -117,12 +125,9 @@ export function printCpuProfile(dir: string) {
   const byFunction = new Map<string, number>();
   for (const [id, ms] of self) {
     const node = byId.get(id)!;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const pkg = where(url);
+    const pkg = where(node.callFrame.url);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
-    const fn = `${functionName || '(anonymous)'} ${pkg}${
-      url ? `:${lineNumber + 1}` : ''
-    }`;
+    const fn = functionLabel(node.callFrame);
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
   }
   const top = (map: Map<string, number>, n: number) =>
