@@ -26,19 +26,12 @@ export function printAllocations(file: string, requestsPerRoute: number) {
   };
   visit(head);
   const top = (map: Map<string, number>, n: number) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(
-        ([k, bytes]) =>
-          `  ${(bytes / 1024 / 1024).toFixed(1).padStart(7)} MiB ${(
-            (bytes / total) *
-            100
-          )
-            .toFixed(1)
-            .padStart(5)}%  ${k}`,
-      )
-      .join('\n');
+    topShares(
+      map,
+      n,
+      total,
+      bytes => `${(bytes / 1024 / 1024).toFixed(1)} MiB`,
+    );
   console.log(
     `\nAllocations of run 1's backend over the warm rounds (${file}; ${requestsPerRoute} requests of each of the three routes), ${(
       total /
@@ -49,6 +42,25 @@ export function printAllocations(file: string, requestsPerRoute: number) {
     )} KiB a request on average, by package:\n${top(byPackage, 15)}`,
   );
   console.log(`\nby function:\n${top(byFunction, 25)}`);
+}
+
+/** The `n` largest entries of `map`, one line each: amount, share of `total`, key. */
+function topShares(
+  map: Map<string, number>,
+  n: number,
+  total: number,
+  amount: (value: number) => string,
+): string {
+  return [...map]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(
+      ([key, value]) =>
+        `  ${amount(value).padStart(11)} ${((value / total) * 100)
+          .toFixed(1)
+          .padStart(5)}%  ${key}`,
+    )
+    .join('\n');
 }
 
 /** `function package:line` of a profile's call frame. */
@@ -131,16 +143,7 @@ export function printCpuProfile(dir: string) {
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
   }
   const top = (map: Map<string, number>, n: number) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(
-        ([k, ms]) =>
-          `  ${ms.toFixed(0).padStart(7)} ms ${((ms / total) * 100)
-            .toFixed(1)
-            .padStart(5)}%  ${k}`,
-      )
-      .join('\n');
+    topShares(map, n, total, ms => `${ms.toFixed(0)} ms`);
   console.log(
     `\nCPU profile of run 1's backend (${file}) from its first status request to its exit (cold burst, idle window, warm, floors), ${total.toFixed(
       0,
